@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+// Every default of the server lives here, described once; the rest of the code reads the parsed config.
+
+const port = z.number().int().min(0).max(65535);
+
+// Either { url } or the credentials-file shape of the original design (utils/credentials_db.json).
+// One object with a refinement, rather than a union, so an error names the field that is wrong.
+const databaseSchema = z.strictObject({
+  url: z.string().min(1).optional().describe("postgres://user:password@host:port/database"),
+  host: z.string().min(1).optional(),
+  port: port.optional(),
+  user: z.string().min(1).optional(),
+  password: z.string().optional(),
+  database: z.string().min(1).optional(),
+}).superRefine((db, ctx) => {
+  const fields = ["host", "port", "user", "password", "database"] as const;
+  if (db.url !== undefined) {
+    const extra = fields.find((f) => db[f] !== undefined);
+    if (extra) ctx.addIssue({ code: "custom", path: [extra], message: "give either url or host/port/user/password/database, not both" });
+  } else {
+    for (const f of ["user", "database"] as const) {
+      if (db[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: "is required (or give url)" });
+    }
+  }
+}).transform((db) => {
+  if (db.url) return db.url;
+  const auth = encodeURIComponent(db.user!) + (db.password ? `:${encodeURIComponent(db.password)}` : "");
+  return `postgres://${auth}@${db.host ?? "localhost"}:${db.port ?? 5432}/${encodeURIComponent(db.database!)}`;
+});
+
+export const limitsSchema = z.strictObject({
+  maxLineBytes: z.number().int().min(64).max(1 << 20).default(4096)
+    .describe("Longest line (or message text) a client may send"),
+  maxUnterminatedBytes: z.number().int().min(1024).max(1 << 24).default(16384)
+    .describe("Unterminated input past this closes the connection"),
+  historyDefault: z.number().int().min(1).max(1000).default(20)
+    .describe("Messages shown by /history and replayed on /join"),
+  historyMax: z.number().int().min(1).max(10000).default(200),
+  maxLoginAttempts: z.number().int().min(1).max(100).default(3),
+  loginTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
+  maxOutboundBytes: z.number().int().min(64 * 1024).max(1 << 30).default(4 * 1024 * 1024)
+    .describe("A client that falls this far behind is disconnected"),
+}).prefault({});
+
+export const configSchema = z.strictObject({
+  host: z.string().min(1).default("0.0.0.0"),
+  tcpPort: port.default(12345),
+  httpPort: port.default(8080),
+  serverName: z.string().min(1).max(64).default("chat"),
+  motd: z.union([z.string(), z.array(z.string())]).default("Welcome! Type /help for commands.")
+    .transform((m) => (Array.isArray(m) ? m : m.split(/\r?\n/))),
+  dataDir: z.string().min(1).default("./chat-data"),
+  database: databaseSchema.optional()
+    .describe("A real PostgreSQL server, normalized to a URL; absent means the embedded store (localhost:5432 when fields are left out)"),
+  limits: limitsSchema,
+});
+
+export type Config = z.output<typeof configSchema>;
+export type Limits = z.output<typeof limitsSchema>;

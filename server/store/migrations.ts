@@ -1,0 +1,32 @@
+import init from "../../sql/001_init.sql" with { type: "text" };
+import type { SqlClient } from "./sql-client.ts";
+
+// Imported as text so the compiled binary carries its schema. Append, never edit, a migration.
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  { version: 1, name: "001_init", sql: init },
+];
+
+// Any constant works; it only has to be the same for every server sharing one database.
+const MIGRATION_LOCK = 7_346_001;
+
+export async function migrate(db: SqlClient): Promise<number> {
+  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY,
+    name text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  let applied = 0;
+  for (const m of MIGRATIONS) {
+    const done = await db.transaction(async (tx) => {
+      // Two servers starting together must not both apply the same version.
+      await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      const rows = await tx.query("SELECT 1 FROM schema_migrations WHERE version = $1", [m.version]);
+      if (rows.length > 0) return false;
+      await tx.exec(m.sql);
+      await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
+      return true;
+    });
+    if (done) applied++;
+  }
+  return applied;
+}

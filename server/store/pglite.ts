@@ -1,0 +1,41 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+// Imported as files so `bun build --compile` embeds them: the binary needs no node_modules.
+import pgliteWasm from "../../node_modules/@electric-sql/pglite/dist/pglite.wasm" with { type: "file" };
+import initdbWasm from "../../node_modules/@electric-sql/pglite/dist/initdb.wasm" with { type: "file" };
+import fsBundle from "../../node_modules/@electric-sql/pglite/dist/pglite.data" with { type: "file" };
+import type { Store } from "../core/store.ts";
+import type { SqlClient } from "./sql-client.ts";
+import { SqlStore } from "./sql-store.ts";
+
+/** PostgreSQL embedded in the process; data under `<dataDir>/pgdata`, or in memory when dataDir is null. */
+export async function embeddedStore(dataDir: string | null): Promise<Store> {
+  let dir: string | undefined;
+  if (dataDir !== null) {
+    dir = join(dataDir, "pgdata");
+    mkdirSync(dir, { recursive: true });
+  }
+  const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
+    WebAssembly.compile(await Bun.file(pgliteWasm).arrayBuffer()),
+    WebAssembly.compile(await Bun.file(initdbWasm).arrayBuffer()),
+  ]);
+  const db = await PGlite.create({
+    dataDir: dir,
+    pgliteWasmModule,
+    initdbWasmModule,
+    fsBundle: Bun.file(fsBundle),
+  });
+  return new SqlStore("embedded", wrap(db, () => db.close()));
+}
+
+function wrap(db: PGlite | Transaction, close: () => Promise<void>): SqlClient {
+  return {
+    query: async <T>(text: string, params: unknown[] = []) => (await db.query<T>(text, params)).rows,
+    exec: async (script) => {
+      await db.exec(script);
+    },
+    transaction: (fn) => (db as PGlite).transaction((tx) => fn(wrap(tx, close))),
+    close,
+  };
+}

@@ -1,0 +1,22 @@
+import postgres from "postgres";
+import type { Store } from "../core/store.ts";
+import type { SqlClient } from "./sql-client.ts";
+import { SqlStore } from "./sql-store.ts";
+
+/** A real PostgreSQL server through postgres.js. */
+export function postgresStore(url: string): Store {
+  const sql = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+  return new SqlStore("postgres", wrap(sql, () => sql.end({ timeout: 5 })));
+}
+
+function wrap(sql: postgres.Sql | postgres.TransactionSql, end: () => Promise<void>): SqlClient {
+  return {
+    query: async <T>(text: string, params: unknown[] = []) =>
+      (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[],
+    exec: async (script) => {
+      await sql.unsafe(script).simple();
+    },
+    transaction: (fn) => (sql as postgres.Sql).begin((tx) => fn(wrap(tx, end))) as Promise<any>,
+    close: end,
+  };
+}

@@ -1,0 +1,187 @@
+import { foldKey, NickTakenError, type Store } from "../core/store.ts";
+import type { ChatMessage, MessageKind, NewMessage, Room, Status, User } from "../core/types.ts";
+import { migrate } from "./migrations.ts";
+import type { SqlClient } from "./sql-client.ts";
+
+// The one implementation of Store; drivers differ only in the SqlClient they hand it.
+
+const MESSAGE_COLUMNS = `m.id, m.kind, m.body, m.created_at, s.nick AS from_nick, r.name AS room_name, t.nick AS to_nick
+  FROM messages m
+  JOIN users s ON s.id = m.sender_id
+  LEFT JOIN rooms r ON r.id = m.room_id
+  LEFT JOIN users t ON t.id = m.recipient_id`;
+
+// Keeps one INSERT well under PostgreSQL's 65,535 bind parameters.
+const ROWS_PER_INSERT = 1000;
+const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
+
+interface MessageRow {
+  id: number | string;
+  kind: MessageKind;
+  body: string;
+  created_at: Date;
+  from_nick: string;
+  room_name: string | null;
+  to_nick: string | null;
+}
+
+export class SqlStore implements Store {
+  constructor(readonly kind: Store["kind"], private readonly db: SqlClient) {}
+
+  migrate() {
+    return migrate(this.db);
+  }
+
+  async findUser(nick: string) {
+    const rows = await this.db.query("SELECT * FROM users WHERE nick_key = $1", [foldKey(nick)]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async createUser(nick: string, passwordHash: string) {
+    const rows = await this.db.query(
+      `INSERT INTO users (nick, nick_key, password_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (nick_key) DO NOTHING RETURNING *`,
+      [nick, foldKey(nick), passwordHash],
+    );
+    if (!rows[0]) throw new NickTakenError(nick);
+    return toUser(rows[0]);
+  }
+
+  async setPassword(userId: number, passwordHash: string) {
+    await this.db.query("UPDATE users SET password_hash = $2 WHERE id = $1", [userId, passwordHash]);
+  }
+
+  async setStatus(userId: number, status: Status, note: string) {
+    await this.db.query("UPDATE users SET status = $2, status_note = $3 WHERE id = $1", [userId, status, note]);
+  }
+
+  async markSeen(userId: number, pmReadId: number) {
+    await this.db.query(
+      "UPDATE users SET last_seen = now(), pm_read_id = GREATEST(pm_read_id, $2) WHERE id = $1",
+      [userId, pmReadId],
+    );
+  }
+
+  async profile(nick: string) {
+    const user = await this.findUser(nick);
+    if (!user) return null;
+    const [row] = await this.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM messages WHERE sender_id = $1",
+      [user.id],
+    );
+    return { user, messagesSent: Number(row?.n ?? 0) };
+  }
+
+  async findRoom(name: string) {
+    const rows = await this.db.query("SELECT * FROM rooms WHERE name_key = $1", [foldKey(name)]);
+    return rows[0] ? toRoom(rows[0]) : null;
+  }
+
+  async ensureRoom(name: string, createdBy: number | null) {
+    // DO UPDATE (a no-op) rather than DO NOTHING so RETURNING also yields an existing row.
+    const rows = await this.db.query(
+      `INSERT INTO rooms (name, name_key, created_by) VALUES ($1, $2, $3)
+       ON CONFLICT (name_key) DO UPDATE SET name_key = EXCLUDED.name_key RETURNING *`,
+      [name, foldKey(name), createdBy],
+    );
+    return toRoom(rows[0]!);
+  }
+
+  async listRooms() {
+    const rows = await this.db.query("SELECT * FROM rooms ORDER BY name_key");
+    return rows.map(toRoom);
+  }
+
+  async insertMessages(batch: NewMessage[]) {
+    const stored: ChatMessage[] = [];
+    for (let start = 0; start < batch.length; start += ROWS_PER_INSERT) {
+      const chunk = batch.slice(start, start + ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      const values = chunk.map((m) => {
+        const n = params.push(m.senderId, m.roomId ?? null, m.recipientId ?? null, m.kind, m.text);
+        return `($${n - 4}, $${n - 3}::bigint, $${n - 2}::bigint, $${n - 1}, $${n})`;
+      });
+      const rows = await this.db.query<{ id: number | string; created_at: Date }>(
+        `INSERT INTO messages (sender_id, room_id, recipient_id, kind, body) VALUES ${values.join(", ")}
+         RETURNING id, created_at`,
+        params,
+      );
+      // Ids come from one sequence in VALUES order, so sorted ids line up with the batch.
+      const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+      const at = rows[0]!.created_at;
+      chunk.forEach((m, i) => stored.push({
+        id: ids[i]!, kind: m.kind, from: m.from, room: m.room, to: m.to, text: m.text, at,
+      }));
+    }
+    return stored;
+  }
+
+  async roomHistory(roomId: number, limit: number, beforeId = NO_UPPER_BOUND) {
+    const rows = await this.db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} WHERE m.room_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3`,
+      [roomId, beforeId, limit],
+    );
+    return rows.reverse().map(toMessage);
+  }
+
+  async conversation(userA: number, userB: number, limit: number, beforeId = NO_UPPER_BOUND) {
+    const rows = await this.db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS}
+       WHERE m.recipient_id IS NOT NULL
+         AND LEAST(m.sender_id, m.recipient_id) = $1 AND GREATEST(m.sender_id, m.recipient_id) = $2
+         AND m.id < $3
+       ORDER BY m.id DESC LIMIT $4`,
+      [Math.min(userA, userB), Math.max(userA, userB), beforeId, limit],
+    );
+    return rows.reverse().map(toMessage);
+  }
+
+  async privateSince(userId: number, afterId: number, limit: number) {
+    const [count] = await this.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM messages WHERE recipient_id = $1 AND id > $2",
+      [userId, afterId],
+    );
+    const rows = await this.db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} WHERE m.recipient_id = $1 AND m.id > $2 ORDER BY m.id DESC LIMIT $3`,
+      [userId, afterId, limit],
+    );
+    return { messages: rows.reverse().map(toMessage), total: Number(count?.n ?? 0) };
+  }
+
+  async countMessages() {
+    const [row] = await this.db.query<{ n: number | string }>("SELECT count(*) AS n FROM messages");
+    return Number(row?.n ?? 0);
+  }
+
+  async ping() {
+    await this.db.query("SELECT 1");
+  }
+
+  close() {
+    return this.db.close();
+  }
+}
+
+function toUser(r: Record<string, any>): User {
+  return {
+    id: Number(r.id),
+    nick: r.nick,
+    passwordHash: r.password_hash,
+    createdAt: new Date(r.created_at),
+    lastSeen: r.last_seen ? new Date(r.last_seen) : null,
+    status: r.status,
+    statusNote: r.status_note,
+    pmReadId: Number(r.pm_read_id),
+  };
+}
+
+function toRoom(r: Record<string, any>): Room {
+  return { id: Number(r.id), name: r.name, createdAt: new Date(r.created_at) };
+}
+
+function toMessage(r: MessageRow): ChatMessage {
+  const m: ChatMessage = { id: Number(r.id), kind: r.kind, from: r.from_nick, text: r.body, at: new Date(r.created_at) };
+  if (r.room_name !== null) m.room = r.room_name;
+  if (r.to_nick !== null) m.to = r.to_nick;
+  return m;
+}

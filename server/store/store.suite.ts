@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { NickTakenError, type Store } from "../core/store.ts";
+
+/** One suite that every Store driver must pass; each driver's test file just calls it. */
+export function runStoreSuite(name: string, open: () => Promise<Store | null>) {
+  describe(`${name} store`, () => {
+    let store: Store;
+    let skip = false;
+    beforeAll(async () => {
+      const s = await open();
+      if (!s) {
+        skip = true;
+        console.warn(`${name} store: skipped (no server available)`);
+        return;
+      }
+      store = s;
+      await store.migrate();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+    const it = (title: string, fn: () => Promise<void>) => test(title, async () => {
+      if (!skip) await fn();
+    });
+
+    it("migrate() is idempotent", async () => {
+      expect(await store.migrate()).toBe(0);
+    });
+
+    it("createUser() makes an account found case-insensitively", async () => {
+      const u = await store.createUser("Ana", "hash1");
+      expect(u.nick).toBe("Ana");
+      expect(u.status).toBe("available");
+      expect(u.pmReadId).toBe(0);
+      const found = await store.findUser("aNA");
+      expect(found?.id).toBe(u.id);
+      expect(found?.passwordHash).toBe("hash1");
+      expect(await store.findUser("nobody")).toBeNull();
+    });
+
+    it("createUser() refuses a nick that differs only in case", async () => {
+      await store.createUser("Ñandú", "h");
+      await expect(store.createUser("ñANDÚ", "h")).rejects.toBeInstanceOf(NickTakenError);
+    });
+
+    it("setPassword(), setStatus() and markSeen() persist", async () => {
+      const u = await store.createUser("Beto", "old");
+      await store.setPassword(u.id, "new");
+      await store.setStatus(u.id, "busy", "in a meeting");
+      await store.markSeen(u.id, 42);
+      await store.markSeen(u.id, 7); // never goes backwards
+      const again = (await store.findUser("beto"))!;
+      expect(again.passwordHash).toBe("new");
+      expect(again.status).toBe("busy");
+      expect(again.statusNote).toBe("in a meeting");
+      expect(again.pmReadId).toBe(42);
+      expect(again.lastSeen).toBeInstanceOf(Date);
+    });
+
+    it("ensureRoom() creates once and returns the existing room after", async () => {
+      const lobby = await store.findRoom("#LOBBY");
+      expect(lobby?.name).toBe("#lobby");
+      const a = await store.ensureRoom("#Dev", null);
+      const b = await store.ensureRoom("#dev", null);
+      expect(b.id).toBe(a.id);
+      expect(b.name).toBe("#Dev");
+      expect((await store.listRooms()).map((r) => r.name)).toEqual(expect.arrayContaining(["#lobby", "#Dev"]));
+    });
+
+    it("insertMessages() stores a batch with rising ids in order", async () => {
+      const u = await store.createUser("Caro", "h");
+      const room = await store.ensureRoom("#batch", u.id);
+      const batch = Array.from({ length: 1203 }, (_, i) => ({
+        kind: "public" as const, senderId: u.id, from: u.nick, roomId: room.id, room: room.name, text: `m${i}`,
+      }));
+      const stored = await store.insertMessages(batch);
+      expect(stored.length).toBe(1203);
+      for (let i = 1; i < stored.length; i++) expect(stored[i]!.id).toBeGreaterThan(stored[i - 1]!.id);
+      expect(stored[5]!.text).toBe("m5");
+      const last = await store.roomHistory(room.id, 3);
+      expect(last.map((m) => m.text)).toEqual(["m1200", "m1201", "m1202"]);
+      expect(last[2]!.id).toBe(stored[1202]!.id);
+      expect(last[0]!.room).toBe("#batch");
+      expect(last[0]!.from).toBe("Caro");
+      const before = await store.roomHistory(room.id, 2, stored[10]!.id);
+      expect(before.map((m) => m.text)).toEqual(["m8", "m9"]);
+    });
+
+    it("keeps text exactly, including quotes, emoji and SQL", async () => {
+      const u = await store.createUser("Dani", "h");
+      const lobby = (await store.findRoom("#lobby"))!;
+      const text = `it's "fine" 🎉 \\ '); DROP TABLE users; --`;
+      const [m] = await store.insertMessages([{ kind: "emote", senderId: u.id, from: u.nick, roomId: lobby.id, room: lobby.name, text }]);
+      const [back] = await store.roomHistory(lobby.id, 1);
+      expect(back).toEqual({ ...m!, at: back!.at });
+      expect(back!.text).toBe(text);
+      expect(back!.kind).toBe("emote");
+    });
+
+    it("conversation() returns both directions between two users only", async () => {
+      const a = await store.createUser("Eva", "h");
+      const b = await store.createUser("Fede", "h");
+      const c = await store.createUser("Gus", "h");
+      const pm = (from: typeof a, to: typeof a, text: string) =>
+        ({ kind: "private" as const, senderId: from.id, from: from.nick, recipientId: to.id, to: to.nick, text });
+      await store.insertMessages([pm(a, b, "1"), pm(b, a, "2"), pm(a, c, "x"), pm(c, b, "y"), pm(a, b, "3")]);
+      const conv = await store.conversation(b.id, a.id, 10);
+      expect(conv.map((m) => `${m.from}>${m.to}:${m.text}`)).toEqual(["Eva>Fede:1", "Fede>Eva:2", "Eva>Fede:3"]);
+      expect((await store.conversation(a.id, b.id, 2)).map((m) => m.text)).toEqual(["2", "3"]);
+
+      const since = await store.privateSince(b.id, 0, 10);
+      expect(since.total).toBe(3);
+      expect(since.messages.map((m) => m.text)).toEqual(["1", "y", "3"]);
+      const limited = await store.privateSince(b.id, conv[0]!.id, 1);
+      expect(limited.total).toBe(2);
+      expect(limited.messages.map((m) => m.text)).toEqual(["3"]);
+    });
+
+    it("profile() counts messages sent", async () => {
+      const p = await store.profile("eva");
+      expect(p?.user.nick).toBe("Eva");
+      expect(p?.messagesSent).toBe(3);
+      expect(await store.profile("nobody")).toBeNull();
+    });
+
+    it("countMessages() and ping() answer", async () => {
+      expect(await store.countMessages()).toBeGreaterThan(1200);
+      await store.ping();
+    });
+  });
+}
