@@ -1,0 +1,97 @@
+import { CommandError, SessionClosedError } from "./errors.ts";
+import { checkPassword, type Hub } from "./hub.ts";
+import { validateNick } from "./names.ts";
+import type { Session } from "./session.ts";
+import { NickTakenError } from "./store.ts";
+import type { User } from "./types.ts";
+
+// Failed nick prompts before we give up on a connection that is clearly not a person.
+const MAX_NICK_TRIES = 10;
+
+/**
+ * The line-by-line login of terminals, after the original design's validate_session():
+ * a known nick asks for its password, a new one for a password twice and creates the account.
+ */
+export async function promptLogin(hub: Hub, session: Session): Promise<void> {
+  const { serverName, motd, limits } = hub.settings;
+  session.send({ type: "system", text: [`Welcome to ${serverName}`, ...motd].join("\n") });
+  const timer = setTimeout(() => {
+    session.send({ type: "error", code: "login_timeout", message: "Login timed out" });
+    hub.disconnect(session);
+    session.sink.close();
+  }, limits.loginTimeoutSeconds * 1000);
+  try {
+    const user = await askAccount(hub, session);
+    clearTimeout(timer);
+    if (user) await hub.enter(session, user);
+  } catch (e) {
+    if (!(e instanceof SessionClosedError)) hub.report(session, e);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function askAccount(hub: Hub, session: Session): Promise<User | null> {
+  for (let tries = 0; tries < MAX_NICK_TRIES; tries++) {
+    let nick: string;
+    try {
+      nick = validateNick((await session.ask("Nickname: ")).trim());
+    } catch (e) {
+      if (!(e instanceof CommandError)) throw e;
+      session.send({ type: "error", code: "bad_nick", message: e.message });
+      continue;
+    }
+    const existing = await hub.store.findUser(nick);
+    const user = existing ? await askPassword(hub, session, existing) : await askNewPassword(hub, session, nick);
+    if (user !== undefined) return user;
+  }
+  close(hub, session, "Too many attempts");
+  return null;
+}
+
+/** Returns the user, or null after too many wrong passwords (the session is then closed). */
+async function askPassword(hub: Hub, session: Session, user: User): Promise<User | null> {
+  const max = hub.settings.limits.maxLoginAttempts;
+  for (let attempt = 1; attempt <= max; attempt++) {
+    const password = await session.ask("Password: ", true);
+    if (await hub.passwords.verify(password, user.passwordHash)) return user;
+    hub.log.warn("login failed", { nick: user.nick, remote: session.sink.remote, attempt });
+    if (attempt < max) session.send({ type: "error", code: "bad_password", message: "Wrong password" });
+  }
+  close(hub, session, "Wrong password too many times");
+  return null;
+}
+
+/** Creates the account; undefined means "ask for the nick again" (it was taken meanwhile). */
+async function askNewPassword(hub: Hub, session: Session, nick: string): Promise<User | undefined> {
+  session.send({ type: "system", text: `${nick} is a new nick; choose a password to create the account` });
+  for (;;) {
+    const password = await session.ask("New password: ", true);
+    try {
+      checkPassword(password);
+    } catch (e) {
+      if (!(e instanceof CommandError)) throw e;
+      session.send({ type: "error", code: "bad_password", message: e.message });
+      continue;
+    }
+    if ((await session.ask("Repeat password: ", true)) !== password) {
+      session.send({ type: "error", code: "bad_password", message: "The passwords do not match; try again" });
+      continue;
+    }
+    try {
+      const user = await hub.createAccount(nick, password);
+      hub.log.info("account created", { nick, remote: session.sink.remote });
+      return user;
+    } catch (e) {
+      if (!(e instanceof NickTakenError)) throw e;
+      session.send({ type: "error", code: "nick_taken", message: `${nick} was just taken by someone else; pick another` });
+      return undefined;
+    }
+  }
+}
+
+function close(hub: Hub, session: Session, message: string) {
+  session.send({ type: "error", code: "login_failed", message });
+  hub.disconnect(session);
+  session.sink.close();
+}

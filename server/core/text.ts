@@ -1,0 +1,19 @@
+// Rules for the text users type: what may be stored, and what may reach a terminal.
+
+// C0 controls except TAB, DEL, C1 controls, and the bidi embeddings, overrides and isolates
+// that could make one user's line rewrite how another's reads.
+const UNSAFE = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Removes what could clear, retitle or reorder someone else's screen; lone surrogates become U+FFFD. */
+export function cleanText(text: string): string {
+  return text.toWellFormed().replace(UNSAFE, "");
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 length, computed only when the UTF-16 length cannot decide it. */
+export function exceedsBytes(text: string, max: number): boolean {
+  if (text.length > max) return true;
+  if (text.length * 3 <= max) return false;
+  return encoder.encode(text).length > max;
+}

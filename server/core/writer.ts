@@ -1,0 +1,54 @@
+import type { ChatMessage, NewMessage } from "./types.ts";
+
+/**
+ * Group commit: messages that arrive while a batch is being stored wait and go together in
+ * the next one. Batches are stored and delivered one at a time, so every message is stored
+ * before it is delivered and ids rise in delivery order.
+ */
+export class MessageWriter {
+  private queue: { message: NewMessage; resolve(m: ChatMessage): void; reject(e: unknown): void }[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly insert: (batch: NewMessage[]) => Promise<ChatMessage[]>,
+    private readonly deliver: (message: ChatMessage) => void,
+  ) {}
+
+  /** Resolves once the message is stored and delivered; rejects when the store refused it. */
+  submit(message: NewMessage): Promise<ChatMessage> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /** Resolves when everything submitted so far is stored and delivered. */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  get pending() {
+    return this.queue.length;
+  }
+
+  private async flush() {
+    // Let the current tick's messages join the batch before the first round trip.
+    await Promise.resolve();
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      let stored: ChatMessage[];
+      try {
+        stored = await this.insert(batch.map((b) => b.message));
+      } catch (e) {
+        for (const b of batch) b.reject(e);
+        continue;
+      }
+      for (let i = 0; i < batch.length; i++) {
+        this.deliver(stored[i]!);
+        batch[i]!.resolve(stored[i]!);
+      }
+    }
+    this.flushing = null;
+  }
+}

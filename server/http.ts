@@ -1,0 +1,22 @@
+import { Hono } from "hono";
+import type { Hub } from "./core/hub.ts";
+
+/** The HTTP side: health now; the web client, WebSocket and admin API are mounted here too. */
+export function createHttpApp(hub: Hub) {
+  const app = new Hono();
+  app.get("/healthz", async (c) => {
+    const uptime = Math.round((Date.now() - hub.startedAt.getTime()) / 1000);
+    try {
+      await hub.store.ping();
+      return c.json({ status: "ok", uptime, store: hub.store.kind });
+    } catch (e) {
+      return c.json({ status: "unavailable", uptime, store: hub.store.kind, error: String(e) }, 503);
+    }
+  });
+  return app;
+}
+
+export function startHttp(hub: Hub, host: string, port: number) {
+  const app = createHttpApp(hub);
+  return Bun.serve({ hostname: host, port, fetch: app.fetch });
+}

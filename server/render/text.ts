@@ -1,0 +1,70 @@
+import type { ChatEvent } from "../core/events.ts";
+import { cleanText } from "../core/text.ts";
+import type { ChatMessage } from "../core/types.ts";
+
+// How a terminal shows events. Events do not depend on their recipient, so each is rendered
+// once however many sessions receive it.
+const cache = new WeakMap<ChatEvent, string>();
+
+/** The event as terminal text: CRLF line ends, and no control or bidi characters from users. */
+export function renderText(event: ChatEvent, now = new Date()): string {
+  let text = cache.get(event);
+  if (text === undefined) {
+    text = event.type === "prompt" ? cleanText(event.text) : toLines(event, now).map((l) => cleanText(l) + "\r\n").join("");
+    cache.set(event, text);
+  }
+  return text;
+}
+
+function toLines(e: ChatEvent, now: Date): string[] {
+  switch (e.type) {
+    case "message":
+      return [messageLine(e.message, now)];
+    case "system":
+      return notice(e.text);
+    case "error":
+      return notice(`Error: ${e.message}`);
+    case "presence": {
+      const note = e.note ? ` (${e.note})` : "";
+      if (e.change === "status") return notice(`${e.nick} is now ${e.status}${note}`);
+      const reason = e.reason ? ` (${e.reason})` : "";
+      return notice(`${e.nick} ${e.change === "joined" ? "joined" : "left"} ${e.room}${reason}`);
+    }
+    case "history":
+      return [
+        `--- ${e.title} ---`,
+        ...(e.messages.length ? e.messages.map((m) => messageLine(m, now)) : ["(no messages)"]),
+        "--- end ---",
+      ];
+    case "welcome":
+      return notice(`Hello ${e.nick}! You are in ${e.room}. /help lists the commands.`);
+    case "prompt":
+      return [e.text];
+  }
+}
+
+function notice(text: string): string[] {
+  const [first, ...rest] = text.split("\n");
+  return [`*** ${first}`, ...rest];
+}
+
+function messageLine(m: ChatMessage, now: Date): string {
+  const at = `[${stamp(m.at, now)}]`;
+  switch (m.kind) {
+    case "emote":
+      return `${at} * ${m.from} ${m.text}`;
+    case "private":
+      return `${at} [${m.from} → ${m.to}] ${m.text}`;
+    case "public":
+      return `${at} <${m.from}> ${m.text}`;
+  }
+}
+
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** HH:MM for today, with the date for anything older. */
+function stamp(at: Date, now: Date): string {
+  const time = `${two(at.getHours())}:${two(at.getMinutes())}`;
+  if (at.toDateString() === now.toDateString()) return time;
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${time}`;
+}

@@ -1,0 +1,48 @@
+import type { Config } from "./config/schema.ts";
+import { createRegistry } from "./core/commands/index.ts";
+import { Hub } from "./core/hub.ts";
+import type { Log } from "./core/log.ts";
+import type { Store } from "./core/store.ts";
+import { startHttp } from "./http.ts";
+import { bunPasswords } from "./passwords.ts";
+import { embeddedStore } from "./store/pglite.ts";
+import { postgresStore } from "./store/postgres.ts";
+import { startTcp } from "./tcp.ts";
+
+export interface RunningServer {
+  hub: Hub;
+  tcpPort: number;
+  httpPort: number;
+  stop(reason?: string): Promise<void>;
+}
+
+export async function openStore(config: Config): Promise<Store> {
+  return config.database ? postgresStore(config.database) : embeddedStore(config.dataDir);
+}
+
+/** Opens the store, applies migrations and starts both listeners. */
+export async function startServer(config: Config, log: Log): Promise<RunningServer> {
+  const store = await openStore(config);
+  const applied = await store.migrate();
+  if (applied) log.info("migrations applied", { count: applied });
+  const hub = new Hub(store, bunPasswords, { serverName: config.serverName, motd: config.motd, limits: config.limits }, createRegistry(), log);
+  const tcp = startTcp(hub, config.host, config.tcpPort, config.limits);
+  const http = startHttp(hub, config.host, config.httpPort);
+  log.info("started", { store: store.kind, tcpPort: tcp.port, httpPort: http.port, dataDir: config.dataDir });
+  let stopping: Promise<void> | null = null;
+  return {
+    hub,
+    tcpPort: tcp.port,
+    httpPort: http.port!,
+    stop(reason = "The server is stopping") {
+      stopping ??= (async () => {
+        tcp.stop();
+        await http.stop();
+        await hub.shutdown(reason);
+        await store.close();
+        log.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}
