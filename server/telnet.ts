@@ -51,7 +51,6 @@ export class TelnetDecoder {
   private verb = 0;
   // A CR ended the previous line, so an LF or NUL right after it is part of that terminator.
   private afterCR = false;
-  private echoOffered = false;
   /** The client has negotiated an option, so it is a telnet client that will honour WILL ECHO. */
   speaksTelnet = false;
   // verb*256+option of refusals already sent; a client repeating itself must not start a loop.
@@ -133,26 +132,24 @@ export class TelnetDecoder {
     return out;
   }
 
-  /** Returns IAC WILL ECHO and records the offer, so the client's DO ECHO is an ack. Used to hide password typing. */
+  /** IAC WILL ECHO: the client stops echoing, which hides password typing. */
   hideInput(): Uint8Array {
-    this.echoOffered = true;
     return Uint8Array.of(IAC, WILL, ECHO);
   }
 
-  /** Returns IAC WONT ECHO and records ECHO as off, so the client's DONT ECHO is an ack. */
+  /** IAC WONT ECHO: the client echoes again. */
   showInput(): Uint8Array {
-    this.echoOffered = false;
     return Uint8Array.of(IAC, WONT, ECHO);
   }
 
   private negotiate(verb: number, option: number): void {
+    // DO/DONT ECHO are acks of our own WILL/WONT ECHO. They can arrive after we have already
+    // flipped again (hide, show, hide for two password prompts), so they never change or answer anything.
     if (verb === DO) {
-      if (option === ECHO && this.echoOffered) return;
+      if (option === ECHO) return;
       this.refuse(WONT, option);
     } else if (verb === WILL) {
       this.refuse(DONT, option);
-    } else if (verb === DONT && option === ECHO) {
-      this.echoOffered = false;
     }
     // WONT needs no answer: refusing is always allowed and we never asked.
   }

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LineClient } from "./client.ts";
+import { removeDir, tempDir } from "./harness.ts";
+
+// The compiled binary, copied alone to an empty folder: no node_modules, no Bun, no PostgreSQL.
+describe("dist/chat alone", () => {
+  const dir = tempDir("chat-bin-");
+  const bin = join(dir, "chat");
+
+  beforeAll(() => {
+    const build = Bun.spawnSync([process.execPath, "run", "scripts/build.ts", bin], { cwd: join(import.meta.dir, "../.."), stderr: "pipe", stdout: "pipe" });
+    if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr}`);
+  });
+  afterAll(() => removeDir(dir));
+
+  const run = (...args: string[]) => Bun.spawnSync([bin, ...args], { cwd: dir, stdout: "pipe", stderr: "pipe", env: { PATH: "/usr/bin:/bin" } });
+
+  test("prints its version and help", () => {
+    expect(run("version").stdout.toString()).toMatch(/^chat \d+\.\d+\.\d+\n$/);
+    const help = run("--help");
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout.toString()).toContain("chat migrate");
+  });
+
+  test("a bad config prints one line naming the field and exits 2", () => {
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ tcpPort: "twelve", tpyo: 1 }));
+    const r = run("--config", "bad.json");
+    expect(r.exitCode).toBe(2);
+    const err = r.stderr.toString();
+    expect(err.trim().split("\n")).toHaveLength(1);
+    expect(err).toMatch(/tcpPort: expected number/);
+    expect(run("--config", "missing.json").stderr.toString()).toMatch(/^Cannot read config .*missing\.json: ENOENT\n$/);
+  });
+
+  test("serves chat on the embedded store and stops cleanly on SIGTERM", async () => {
+    const proc = Bun.spawn([bin, "--port", "0", "--http-port", "0", "--host", "127.0.0.1"], { cwd: dir, stdout: "pipe", stderr: "pipe", env: { PATH: "/usr/bin:/bin" } });
+    const reader = proc.stdout.getReader();
+    let out = "";
+    let started: { tcpPort: number; httpPort: number } | undefined;
+    while (!started) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`exited early: ${out}${await new Response(proc.stderr).text()}`);
+      out += new TextDecoder().decode(value);
+      const line = out.split("\n").find((l) => l.includes('"event":"started"'));
+      if (line) started = JSON.parse(line);
+    }
+    expect(existsSync(join(dir, "chat-data", "pgdata"))).toBe(true);
+    const health = await fetch(`http://127.0.0.1:${started.httpPort}/healthz`).then((r) => r.json());
+    expect(health).toMatchObject({ status: "ok", store: "embedded" });
+
+    const a = await LineClient.login(started.tcpPort, "vera", "pw-vera");
+    const b = await LineClient.login(started.tcpPort, "walt", "pw-walt");
+    a.send("from the binary");
+    await b.waitFor(/<vera> from the binary$/);
+    proc.kill("SIGTERM");
+    await a.waitFor(/The server is stopping/);
+    expect(await proc.exited).toBe(0);
+    a.close();
+    b.close();
+  });
+});

@@ -1,0 +1,143 @@
+import { connect, type Socket } from "node:net";
+
+const IAC = 255;
+
+/**
+ * A line-based test client over a real TCP socket, like nc. It keeps every byte it receives
+ * (`raw`) and the text lines with telnet commands removed (`lines`).
+ */
+export class LineClient {
+  readonly raw: number[] = [];
+  lines: string[] = [];
+  private partial = "";
+  private closedFlag = false;
+  private waiters: (() => void)[] = [];
+  private readonly decoder = new TextDecoder();
+
+  private constructor(private readonly socket: Socket) {
+    socket.on("data", (chunk: Buffer) => {
+      this.raw.push(...chunk);
+      this.partial += this.decoder.decode(stripTelnet(chunk), { stream: true });
+      const parts = this.partial.split("\r\n");
+      this.partial = parts.pop()!;
+      this.lines.push(...parts);
+      this.wake();
+    });
+    socket.on("close", () => {
+      this.closedFlag = true;
+      this.wake();
+    });
+    socket.on("error", () => {});
+  }
+
+  static open(port: number, host = "127.0.0.1"): Promise<LineClient> {
+    return new Promise((resolve, reject) => {
+      const s = connect({ port, host }, () => resolve(new LineClient(s)));
+      s.once("error", reject);
+    });
+  }
+
+  /** Connects and logs in (creating the account the first time). */
+  static async login(port: number, nick: string, password = "secret"): Promise<LineClient> {
+    const c = await LineClient.open(port);
+    await c.waitForText("Nickname: ");
+    c.send(nick);
+    const which = await c.waitFor(/new nick|^Password: |Password: $/, { partial: true });
+    if (which.includes("new nick")) {
+      await c.waitForText("New password: ");
+      c.send(password);
+      await c.waitForText("Repeat password: ");
+      c.send(password);
+    } else {
+      c.send(password);
+    }
+    await c.waitFor(/joined #lobby|Recent messages/);
+    return c;
+  }
+
+  send(line: string) {
+    this.socket.write(line + "\r\n");
+  }
+
+  write(bytes: Uint8Array | string) {
+    this.socket.write(bytes);
+  }
+
+  get closed() {
+    return this.closedFlag;
+  }
+
+  /** The text received so far, including an unterminated last line such as a prompt. */
+  get text() {
+    return this.lines.join("\n") + (this.partial ? "\n" + this.partial : "");
+  }
+
+  /** Resolves with the first received line matching `re` (searching from the start), or rejects after a timeout. */
+  async waitFor(re: RegExp, { timeout = 5000, partial = false } = {}): Promise<string> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const found = this.lines.find((l) => re.test(l)) ?? (partial && re.test(this.partial) ? this.partial : undefined);
+      if (found !== undefined) return found;
+      if (this.closedFlag) throw new Error(`Connection closed while waiting for ${re}; got:\n${this.text}`);
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${re}; got:\n${this.text}`);
+      await this.next(deadline);
+    }
+  }
+
+  /** Waits until `text` appears anywhere, prompts included. */
+  async waitForText(text: string, timeout = 5000) {
+    const deadline = Date.now() + timeout;
+    while (!this.text.includes(text)) {
+      if (this.closedFlag || Date.now() > deadline) throw new Error(`No "${text}" in:\n${this.text}`);
+      await this.next(deadline);
+    }
+  }
+
+  async waitClosed(timeout = 5000) {
+    const deadline = Date.now() + timeout;
+    while (!this.closedFlag) {
+      if (Date.now() > deadline) throw new Error("Connection still open");
+      await this.next(deadline);
+    }
+  }
+
+  /** Forgets what was received so far, so the next waitFor only sees new lines. */
+  clear() {
+    this.lines = [];
+  }
+
+  /** Forgets an unterminated prompt, so the next partial match waits for a new one. */
+  partialReset() {
+    this.partial = "";
+  }
+
+  close() {
+    this.socket.destroy();
+  }
+
+  private next(deadline: number) {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+      this.waiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  private wake() {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+}
+
+/** Drops IAC sequences (3 bytes for option verbs, 2 for the rest) so tests read only text. */
+function stripTelnet(chunk: Buffer): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < chunk.length; i++) {
+    if (chunk[i] !== IAC) out.push(chunk[i]!);
+    else i += chunk[i + 1]! >= 251 ? 2 : 1;
+  }
+  return Uint8Array.from(out);
+}
