@@ -50,6 +50,8 @@ export class Hub {
   readonly online = new Map<string, Online>();
   private readonly rooms = new Map<string, RoomState>();
   private readonly writer: MessageWriter;
+  /** Store writes nobody awaits (logouts); shutdown waits for them before the store closes. */
+  private readonly background = new Set<Promise<unknown>>();
   readonly startedAt = new Date();
 
   constructor(
@@ -59,7 +61,11 @@ export class Hub {
     readonly commands: Registry,
     readonly log: Log = silentLog,
   ) {
-    this.writer = new MessageWriter((batch) => store.insertMessages(batch), (m) => this.deliver(m));
+    this.writer = new MessageWriter(
+      (batch) => store.insertMessages(batch),
+      (m) => this.deliver(m),
+      (e) => log.error("delivery failed", { error: String(e) }),
+    );
   }
 
   connect(sink: SessionSink): Session {
@@ -76,6 +82,8 @@ export class Hub {
   }
 
   private async run(session: Session, line: string) {
+    // A line queued behind a slow command must not act for a session that has since gone.
+    if (session.closed) return;
     try {
       await this.commands.run({ hub: this, session, user: session.user! }, line);
     } catch (e) {
@@ -203,17 +211,20 @@ export class Hub {
   disconnect(session: Session, reason?: string) {
     if (!session.end()) return;
     this.sessions.delete(session);
-    this.leaveRoom(session, reason);
     const user = session.user;
-    if (!user) return;
-    const key = foldKey(user.nick);
+    const key = user ? foldKey(user.nick) : "";
     const online = this.online.get(key);
-    if (!online) return;
-    online.sessions.delete(session);
+    // Leave the online set first, so the "left" announcement says whether the user is still here.
+    online?.sessions.delete(session);
+    if (online?.sessions.size === 0) this.online.delete(key);
+    this.leaveRoom(session, reason);
+    if (!user || !online) return;
     this.log.info("logout", { nick: user.nick, transport: session.sink.transport, remote: session.sink.remote });
     if (online.sessions.size > 0) return;
-    this.online.delete(key);
-    this.store.markSeen(user.id, online.pmSeen).catch((e) => this.log.error("markSeen failed", { nick: user.nick, error: String(e) }));
+    const write = this.store.markSeen(user.id, online.pmSeen)
+      .catch((e) => this.log.error("markSeen failed", { nick: user.nick, error: String(e) }))
+      .finally(() => this.background.delete(write));
+    this.background.add(write);
   }
 
   /** Tells everyone, stores every accepted message, and closes every session. */
@@ -224,6 +235,7 @@ export class Hub {
       this.disconnect(s);
       s.sink.close();
     }
+    await Promise.all(this.background);
   }
 
   /** Rooms with how many distinct users are in each right now. */

@@ -25,7 +25,7 @@ function validateName(name: string, what: string, min: number, max: number): str
   if (length < min || length > max) {
     throw new CommandError(`${what} must be ${min}–${max} characters long (got ${length})`);
   }
-  if (/\s/u.test(name)) throw new CommandError(`${what} may not contain spaces`);
+  if (/[\p{Zs}\t]/u.test(name)) throw new CommandError(`${what} may not contain spaces`);
   if (INVISIBLE.test(name)) throw new CommandError(`${what} may not contain control or invisible characters`);
   if (!ALLOWED.test(name)) {
     const bad = [...name].find((c) => !ALLOWED.test(c));

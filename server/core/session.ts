@@ -19,8 +19,6 @@ export class Session {
   readonly connectedAt = new Date();
   user: User | null = null;
   room: Room | null = null;
-  /** Nick of whoever last sent this account a private message, for /reply. */
-  lastPrivateFrom: string | null = null;
   closed = false;
   private pending: { resolve(line: string): void; reject(e: Error): void } | null = null;
   private held: ChatEvent[] | null = null;

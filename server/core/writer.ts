@@ -12,6 +12,7 @@ export class MessageWriter {
   constructor(
     private readonly insert: (batch: NewMessage[]) => Promise<ChatMessage[]>,
     private readonly deliver: (message: ChatMessage) => void,
+    private readonly onDeliveryError: (e: unknown) => void = () => {},
   ) {}
 
   /** Resolves once the message is stored and delivered; rejects when the store refused it. */
@@ -32,23 +33,31 @@ export class MessageWriter {
   }
 
   private async flush() {
-    // Let the current tick's messages join the batch before the first round trip.
-    await Promise.resolve();
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      let stored: ChatMessage[];
-      try {
-        stored = await this.insert(batch.map((b) => b.message));
-      } catch (e) {
-        for (const b of batch) b.reject(e);
-        continue;
+    try {
+      // Let the current tick's messages join the batch before the first round trip.
+      await Promise.resolve();
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        let stored: ChatMessage[];
+        try {
+          stored = await this.insert(batch.map((b) => b.message));
+        } catch (e) {
+          for (const b of batch) b.reject(e);
+          continue;
+        }
+        for (let i = 0; i < batch.length; i++) {
+          // Stored is stored: one failing delivery must not hold back the others or the next batch.
+          try {
+            this.deliver(stored[i]!);
+          } catch (e) {
+            this.onDeliveryError(e);
+          }
+          batch[i]!.resolve(stored[i]!);
+        }
       }
-      for (let i = 0; i < batch.length; i++) {
-        this.deliver(stored[i]!);
-        batch[i]!.resolve(stored[i]!);
-      }
+    } finally {
+      this.flushing = null;
     }
-    this.flushing = null;
   }
 }

@@ -1,12 +1,14 @@
-import { afterAll } from "bun:test";
 import { startPgServer, type PgServer } from "../../test/pg-server.ts";
 import { postgresStore } from "./postgres.ts";
 import { runStoreSuite } from "./store.suite.ts";
 
 let server: PgServer | null = null;
-afterAll(() => server?.stop());
 
-runStoreSuite("postgres", async () => {
-  server = await startPgServer();
-  return server && postgresStore(server.url);
-});
+runStoreSuite(
+  "postgres",
+  async () => {
+    server = await startPgServer();
+    return server && postgresStore(server.url);
+  },
+  async () => server?.stop(),
+);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { NickTakenError, type Store } from "../core/store.ts";
 
 /** One suite that every Store driver must pass; each driver's test file just calls it. */
-export function runStoreSuite(name: string, open: () => Promise<Store | null>) {
+export function runStoreSuite(name: string, open: () => Promise<Store | null>, cleanup?: () => Promise<void>) {
   describe(`${name} store`, () => {
     let store: Store;
     let skip = false;
@@ -18,6 +18,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>) {
     });
     afterAll(async () => {
       await store?.close();
+      await cleanup?.();
     });
     const it = (title: string, fn: () => Promise<void>) => test(title, async () => {
       if (!skip) await fn();

@@ -2,15 +2,13 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { LineClient } from "./client.ts";
 import { drivers, removeDir, tempDir } from "./harness.ts";
 
-const all = await drivers();
-afterAll(async () => {
-  for (const d of all) await d.cleanup();
-});
-
-for (const driver of all) {
+for (const driver of await drivers()) {
   describe(`restart on the ${driver.name} store`, () => {
     const dataDir = tempDir();
-    afterAll(() => removeDir(dataDir));
+    afterAll(async () => {
+      await driver.cleanup();
+      removeDir(dataDir);
+    });
 
     test("accounts, statuses and history survive a restart", async () => {
       let server = await driver.start(dataDir);
@@ -40,7 +38,7 @@ for (const driver of all) {
         const again = await LineClient.login(server.tcpPort, "tere", "pw-tere");
         expect(again.text).not.toContain("new nick");
         again.send("/history #club");
-        await again.waitFor(/--- Last 1 messages in #club ---/);
+        await again.waitFor(/--- The last message in #club ---/);
         await again.waitFor(/<tere> before the restart/);
         again.send("/history ugo");
         await again.waitFor(/\[ugo → tere\] private before/);

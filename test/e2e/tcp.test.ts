@@ -3,12 +3,7 @@ import type { RunningServer } from "../../server/serve.ts";
 import { LineClient } from "./client.ts";
 import { drivers, removeDir, tempDir } from "./harness.ts";
 
-const all = await drivers();
-afterAll(async () => {
-  for (const d of all) await d.cleanup();
-});
-
-for (const driver of all) {
+for (const driver of await drivers()) {
   describe(`TCP chat on the ${driver.name} store`, () => {
     const dataDir = tempDir();
     let server: RunningServer;
@@ -26,6 +21,8 @@ for (const driver of all) {
     afterAll(async () => {
       for (const c of clients) c.close();
       await server?.stop();
+      // Only after the chat server has stopped, or its last queries would find no database.
+      await driver.cleanup();
       removeDir(dataDir);
     });
 

@@ -53,12 +53,16 @@ export const history: Command = {
       const room = name ? await hub.store.findRoom(name) : null;
       if (!room) throw new CommandError(name ? `No room named ${name}` : "You are not in a room");
       const messages = await hub.store.roomHistory(room.id, n);
-      session.send({ type: "history", title: `Last ${messages.length} messages in ${room.name}`, messages });
+      session.send({ type: "history", title: `${lastN(messages.length, "message")} in ${room.name}`, messages });
       return;
     }
     const other = await hub.store.findUser(target);
     if (!other) throw new CommandError(`No user named "${target}"`, "no_such_user");
     const messages = await hub.store.conversation(user.id, other.id, n);
-    session.send({ type: "history", title: `Last ${messages.length} private messages with ${other.nick}`, messages });
+    session.send({ type: "history", title: `${lastN(messages.length, "private message")} with ${other.nick}`, messages });
   },
 };
+
+function lastN(n: number, what: string) {
+  return n === 1 ? `The last ${what}` : `Last ${n} ${what}s`;
+}
