@@ -1,0 +1,47 @@
+// What survives a reload (F5), kept in sessionStorage: the resume token, never the password.
+
+export interface SavedSession {
+  token: string;
+  nick: string;
+  room: string;
+  /** Nicks of the open private tabs, in tab order. */
+  pms: string[];
+  /** The active tab's key, if any. */
+  active?: string;
+}
+
+const KEY = "chat.session";
+
+export function loadSession(storage: Storage = sessionStorage): SavedSession | null {
+  try {
+    const raw = storage.getItem(KEY);
+    if (!raw) return null;
+    const v = JSON.parse(raw) as Partial<SavedSession>;
+    if (typeof v.token !== "string" || !v.token || typeof v.nick !== "string") return null;
+    return {
+      token: v.token,
+      nick: v.nick,
+      room: typeof v.room === "string" ? v.room : "#lobby",
+      pms: Array.isArray(v.pms) ? v.pms.filter((p): p is string => typeof p === "string") : [],
+      active: typeof v.active === "string" ? v.active : undefined,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: SavedSession, storage: Storage = sessionStorage) {
+  try {
+    storage.setItem(KEY, JSON.stringify(session));
+  } catch {
+    // Storage full or disabled: a reload will ask to sign in again.
+  }
+}
+
+export function clearSession(storage: Storage = sessionStorage) {
+  try {
+    storage.removeItem(KEY);
+  } catch {
+    // Nothing to clear.
+  }
+}
