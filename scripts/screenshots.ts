@@ -47,9 +47,12 @@ export async function takeScreenshots(url: string, tcpPort: number, outDir = OUT
     await login(beto, "beto");
     const caro = await LineClient.login(tcpPort, "caro");
     const dani = await LineClient.login(tcpPort, "dani");
-    telnet.push(caro, dani);
+    const fer = await LineClient.login(tcpPort, "fer");
+    telnet.push(caro, dani, fer);
+    fer.send("/join #dev");
+    await fer.waitFor(/#dev/);
 
-    await say(ana, "Morning all! Coffee is on in the kitchen ☕");
+    await say(ana, "Morning all! Coffee is on in the kitchen");
     await say(beto, "hola ana, I'll grab one after standup");
     caro.send("has anyone looked at the deploy from last night?");
     await ana.getByText("deploy from last night").waitFor();
@@ -76,7 +79,7 @@ export async function takeScreenshots(url: string, tcpPort: number, outDir = OUT
 
     const phone = await newPage(browser, 390, 844, url);
     await login(phone, "eli");
-    await say(phone, "Joining from my phone 📱");
+    await say(phone, "Joining from my phone, on the train");
     await ana.getByTestId("tab-room").click();
     await ana.getByText("Joining from my phone").waitFor();
     await say(ana, "Welcome eli!");

@@ -1,9 +1,11 @@
 import { Hono } from "hono";
+import type { adminApi } from "./admin/api.ts";
 import type { Hub } from "./core/hub.ts";
 
 /** The HTTP side: health now; the web client, WebSocket and admin API are mounted here too. */
-export function createHttpApp(hub: Hub) {
+export function createHttpApp(hub: Hub, admin?: ReturnType<typeof adminApi>["app"]) {
   const app = new Hono();
+  if (admin) app.route("/admin", admin);
   app.get("/healthz", async (c) => {
     const uptime = Math.round((Date.now() - hub.startedAt.getTime()) / 1000);
     try {
@@ -16,7 +18,7 @@ export function createHttpApp(hub: Hub) {
   return app;
 }
 
-export function startHttp(hub: Hub, host: string, port: number) {
-  const app = createHttpApp(hub);
+export function startHttp(hub: Hub, host: string, port: number, admin?: ReturnType<typeof adminApi>["app"]) {
+  const app = createHttpApp(hub, admin);
   return Bun.serve({ hostname: host, port, fetch: app.fetch });
 }

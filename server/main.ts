@@ -1,14 +1,16 @@
 import { parseArgs } from "node:util";
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError, loadConfig } from "./config/load.ts";
-import { createLogger } from "./logger.ts";
-import { openStore, startServer } from "./serve.ts";
+import { adminMain } from "./admin/cli.ts";
+import { runServer } from "./run.ts";
+import { openStore } from "./serve.ts";
 
 const HELP = `chat ${pkg.version}: a chat server for telnet, nc and the web, with history in PostgreSQL
 
 Usage:
   chat [serve]     run the server (default)
   chat migrate     apply database migrations and exit
+  chat admin       control a running server (chat admin --help)
   chat version     print the version
   chat --help      this text
 
@@ -21,10 +23,9 @@ Options:
 
 DATABASE_URL selects a real PostgreSQL server instead of the embedded store.`;
 
-// Stopping must not hang forever on a stuck client or database.
-const STOP_DEADLINE_MS = 10_000;
-
 export async function main(argv: string[]): Promise<number> {
+  // The admin client has options of its own, so it parses its arguments itself.
+  if (argv[0] === "admin") return adminMain(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -53,19 +54,19 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  const sources = {
+    path: values.config,
+    overrides: { host: values.host, tcpPort: values.port, httpPort: values["http-port"], dataDir: values["data-dir"] },
+  };
   let config;
   try {
-    config = loadConfig({
-      path: values.config,
-      overrides: { host: values.host, tcpPort: values.port, httpPort: values["http-port"], dataDir: values["data-dir"] },
-    });
+    config = loadConfig(sources);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     console.error(e.message);
     return 2;
   }
 
-  const log = createLogger();
   if (command === "migrate") {
     const store = await openStore(config);
     const applied = await store.migrate();
@@ -73,19 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     return print(applied ? `Applied ${applied} migration(s)` : "Database is up to date");
   }
 
-  const server = await startServer(config, log);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info("signal", { signal });
-      setTimeout(() => {
-        log.error("stop took too long; exiting");
-        process.exit(1);
-      }, STOP_DEADLINE_MS).unref();
-      server.stop().then(resolve);
-    };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
-  });
+  await runServer(config, () => loadConfig(sources));
   return 0;
 }
 

@@ -8,6 +8,19 @@ import { bunPasswords } from "./passwords.ts";
 import { embeddedStore } from "./store/pglite.ts";
 import { postgresStore } from "./store/postgres.ts";
 import { startTcp } from "./tcp.ts";
+import pkg from "../package.json" with { type: "json" };
+import { adminApi, type AdminControl } from "./admin/api.ts";
+import { serverToken } from "./admin/token.ts";
+import { storedMotd } from "./core/motd.ts";
+import type { LogFile } from "./log-file.ts";
+
+/** What `chat serve` adds to a server: its log file for `chat admin log`, and stop/restart/reload. */
+export interface ServerOptions {
+  logFile?: LogFile;
+  control?: AdminControl;
+  /** The MOTD `chat admin motd --reset` goes back to; the started config's by default. */
+  configMotd?: () => string[];
+}
 
 export interface RunningServer {
   hub: Hub;
@@ -21,13 +34,17 @@ export async function openStore(config: Config): Promise<Store> {
 }
 
 /** Opens the store, applies migrations and starts both listeners. */
-export async function startServer(config: Config, log: Log): Promise<RunningServer> {
+export async function startServer(config: Config, log: Log, options: ServerOptions = {}): Promise<RunningServer> {
   const store = await openStore(config);
   const applied = await store.migrate();
   if (applied) log.info("migrations applied", { count: applied });
-  const hub = new Hub(store, bunPasswords, { serverName: config.serverName, motd: config.motd, limits: config.limits }, createRegistry(), log);
+  const hub = new Hub(store, bunPasswords, { serverName: config.serverName, motd: (await storedMotd(store)) ?? config.motd, limits: config.limits }, createRegistry(), log);
   const tcp = startTcp(hub, config.host, config.tcpPort, config.limits);
-  const http = startHttp(hub, config.host, config.httpPort);
+  const admin = adminApi({
+    hub, log, token: serverToken(config), allowRemote: config.admin.allowRemote, version: pkg.version,
+    configMotd: () => config.motd, ...options,
+  });
+  const http = startHttp(hub, config.host, config.httpPort, admin.app);
   log.info("started", { store: store.kind, tcpPort: tcp.port, httpPort: http.port, dataDir: config.dataDir });
   let stopping: Promise<void> | null = null;
   return {
@@ -37,6 +54,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     stop(reason = "The server is stopping") {
       stopping ??= (async () => {
         tcp.stop();
+        admin.close();
         await http.stop();
         await hub.shutdown(reason);
         await store.close();

@@ -242,6 +242,10 @@ byId("logout").addEventListener("click", () => signOut());
 const toggle = byId<HTMLButtonElement>("sidebar-toggle");
 toggle.addEventListener("click", () => setSidebar(!appScreen.classList.contains("app--sidebar-open")));
 byId("scrim").addEventListener("click", closeSidebar);
+byId("sidebar-close").addEventListener("click", () => {
+  closeSidebar();
+  toggle.focus();
+});
 document.addEventListener("keydown", (e) => {
   if (e.key === "Escape") closeSidebar();
 });

@@ -43,6 +43,20 @@ export const limitsSchema = z.strictObject({
     .describe("A client that falls this far behind is disconnected"),
 }).prefault({});
 
+export const adminSchema = z.strictObject({
+  token: z.string().min(16).optional()
+    .describe("Bearer token for /admin/; absent means a random one kept in <dataDir>/admin.token"),
+  allowRemote: z.boolean().default(false)
+    .describe("Answer /admin/ calls from addresses other than loopback"),
+}).prefault({});
+
+export const logSchema = z.strictObject({
+  maxBytes: z.number().int().min(1024).max(1 << 30).default(10 * 1024 * 1024)
+    .describe("Size at which <dataDir>/logs/chat.log is rotated"),
+  files: z.number().int().min(1).max(100).default(5)
+    .describe("Rotated files kept (chat.log.1 … chat.log.N)"),
+}).prefault({});
+
 export const configSchema = z.strictObject({
   host: z.string().min(1).default("0.0.0.0"),
   tcpPort: port.default(12345),
@@ -54,6 +68,8 @@ export const configSchema = z.strictObject({
   database: databaseSchema.optional()
     .describe("A real PostgreSQL server, normalized to a URL; absent means the embedded store (localhost:5432 when fields are left out)"),
   limits: limitsSchema,
+  admin: adminSchema,
+  log: logSchema,
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -10,6 +10,8 @@ import { foldKey, type Store } from "./store.ts";
 import { cleanText, exceedsBytes } from "./text.ts";
 import type { ChatMessage, MessageKind, Room, Status, User } from "./types.ts";
 import { MessageWriter } from "./writer.ts";
+import { checkBan } from "./moderation.ts";
+import { RateCounter } from "./rate.ts";
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -53,6 +55,8 @@ export class Hub {
   /** Store writes nobody awaits (logouts); shutdown waits for them before the store closes. */
   private readonly background = new Set<Promise<unknown>>();
   readonly startedAt = new Date();
+  /** Messages stored per second over the last minute, for `chat admin status`. */
+  readonly messageRate = new RateCounter(60);
 
   constructor(
     readonly store: Store,
@@ -112,8 +116,14 @@ export class Hub {
     return this.store.createUser(validateNick(nick), await this.passwords.hash(checkPassword(password)));
   }
 
-  /** Puts an authenticated session into the chat: welcome, missed private messages, the lobby. */
+  /** Throws BannedError (a CommandError, code "banned") when `nick` is banned now. */
+  checkBan(nick: string): Promise<void> {
+    return checkBan(this, nick);
+  }
+
+  /** Puts an authenticated session into the chat: welcome, missed private messages, the lobby. Throws BannedError for a banned account. */
   async enter(session: Session, user: User) {
+    await this.checkBan(user.nick);
     const key = foldKey(user.nick);
     let online = this.online.get(key);
     const first = !online;
@@ -262,6 +272,7 @@ export class Hub {
   }
 
   private deliver(message: ChatMessage) {
+    this.messageRate.add();
     const event: ChatEvent = { type: "message", message };
     if (message.room) {
       const state = this.rooms.get(foldKey(message.room));

@@ -1,5 +1,6 @@
 import { CommandError, SessionClosedError } from "./errors.ts";
 import { checkPassword, type Hub } from "./hub.ts";
+import { BannedError } from "./moderation.ts";
 import { validateNick } from "./names.ts";
 import type { Session } from "./session.ts";
 import { NickTakenError } from "./store.ts";
@@ -25,7 +26,12 @@ export async function promptLogin(hub: Hub, session: Session): Promise<void> {
     clearTimeout(timer);
     if (user) await hub.enter(session, user);
   } catch (e) {
-    if (!(e instanceof SessionClosedError)) hub.report(session, e);
+    if (e instanceof BannedError) {
+      hub.log.warn("login refused", { nick: e.ban.nick, remote: session.sink.remote, reason: "banned" });
+      close(hub, session, e.message);
+    } else if (!(e instanceof SessionClosedError)) {
+      hub.report(session, e);
+    }
   } finally {
     clearTimeout(timer);
   }
@@ -42,6 +48,8 @@ async function askAccount(hub: Hub, session: Session): Promise<User | null> {
       continue;
     }
     const existing = await hub.store.findUser(nick);
+    // Before the password, so a banned account cannot be used to guess it.
+    if (existing) await hub.checkBan(existing.nick);
     const user = existing ? await askPassword(hub, session, existing) : await askNewPassword(hub, session, nick);
     if (user !== undefined) return user;
   }

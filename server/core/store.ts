@@ -1,4 +1,4 @@
-import type { ChatMessage, NewMessage, Profile, Room, Status, User } from "./types.ts";
+import type { Ban, ChatMessage, NewMessage, Profile, Room, Status, User } from "./types.ts";
 
 /**
  * Everything the chat keeps. Two drivers implement it (embedded PGlite and a real
@@ -33,6 +33,19 @@ export interface Store {
   privateSince(userId: number, afterId: number, limit: number): Promise<{ messages: ChatMessage[]; total: number }>;
   /** Total messages stored. */
   countMessages(): Promise<number>;
+
+  /** Bans `nick` (any case), replacing an earlier ban of it. */
+  addBan(ban: Omit<Ban, "createdAt">): Promise<Ban>;
+  /** Lifts a ban; false when there was none in force. */
+  removeBan(nick: string): Promise<boolean>;
+  /** The ban in force for `nick` at `now`, if any. */
+  activeBan(nick: string, now: Date): Promise<Ban | null>;
+  /** Bans in force at `now`, by nick. */
+  listBans(now: Date): Promise<Ban[]>;
+  /** Operator settings that outlive a restart; null when never set. */
+  getSetting(key: string): Promise<string | null>;
+  /** Sets a setting, or clears it with null. */
+  setSetting(key: string, value: string | null): Promise<void>;
 
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -48,3 +48,12 @@ export interface Profile {
   user: User;
   messagesSent: number;
 }
+
+/** A nick refused at login, until a time or (until null) until unbanned. */
+export interface Ban {
+  nick: string;
+  until: Date | null;
+  reason: string;
+  createdAt: Date;
+  createdBy: string;
+}

@@ -1,5 +1,5 @@
 import { foldKey, NickTakenError, type Store } from "../core/store.ts";
-import type { ChatMessage, MessageKind, NewMessage, Room, Status, User } from "../core/types.ts";
+import type { Ban, ChatMessage, MessageKind, NewMessage, Room, Status, User } from "../core/types.ts";
 import { migrate } from "./migrations.ts";
 import type { SqlClient } from "./sql-client.ts";
 
@@ -153,6 +153,56 @@ export class SqlStore implements Store {
     return Number(row?.n ?? 0);
   }
 
+  async addBan(ban: Omit<Ban, "createdAt">) {
+    const rows = await this.db.query(
+      `INSERT INTO bans (nick_key, nick, until, reason, created_by) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (nick_key) DO UPDATE SET nick = EXCLUDED.nick, until = EXCLUDED.until, reason = EXCLUDED.reason,
+         created_by = EXCLUDED.created_by, created_at = now()
+       RETURNING *`,
+      [foldKey(ban.nick), ban.nick, ban.until, ban.reason, ban.createdBy],
+    );
+    return toBan(rows[0]!);
+  }
+
+  async removeBan(nick: string) {
+    // An expired ban is already lifted: deleting it must not report that something changed.
+    const rows = await this.db.query(
+      "DELETE FROM bans WHERE nick_key = $1 RETURNING (until IS NULL OR until > now()) AS active",
+      [foldKey(nick)],
+    );
+    return rows[0]?.active === true;
+  }
+
+  async activeBan(nick: string, now: Date) {
+    const rows = await this.db.query(
+      "SELECT * FROM bans WHERE nick_key = $1 AND (until IS NULL OR until > $2)",
+      [foldKey(nick), now],
+    );
+    return rows[0] ? toBan(rows[0]) : null;
+  }
+
+  async listBans(now: Date) {
+    const rows = await this.db.query("SELECT * FROM bans WHERE until IS NULL OR until > $1 ORDER BY nick_key", [now]);
+    return rows.map(toBan);
+  }
+
+  async getSetting(key: string) {
+    const rows = await this.db.query<{ value: string }>("SELECT value FROM settings WHERE key = $1", [key]);
+    return rows[0]?.value ?? null;
+  }
+
+  async setSetting(key: string, value: string | null) {
+    if (value === null) {
+      await this.db.query("DELETE FROM settings WHERE key = $1", [key]);
+      return;
+    }
+    await this.db.query(
+      `INSERT INTO settings (key, value) VALUES ($1, $2)
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [key, value],
+    );
+  }
+
   async ping() {
     await this.db.query("SELECT 1");
   }
@@ -172,6 +222,16 @@ function toUser(r: Record<string, any>): User {
     status: r.status,
     statusNote: r.status_note,
     pmReadId: Number(r.pm_read_id),
+  };
+}
+
+function toBan(r: Record<string, any>): Ban {
+  return {
+    nick: r.nick,
+    until: r.until ? new Date(r.until) : null,
+    reason: r.reason,
+    createdAt: new Date(r.created_at),
+    createdBy: r.created_by,
   };
 }
 

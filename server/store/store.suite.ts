@@ -124,6 +124,36 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(await store.profile("nobody")).toBeNull();
     });
 
+    it("addBan() holds until its time or until removeBan(), whatever the nick's case", async () => {
+      const now = new Date("2030-01-01T00:00:00Z");
+      const later = new Date("2030-01-02T00:00:00Z");
+      await store.addBan({ nick: "Hugo", until: later, reason: "spam", createdBy: "admin" });
+      await store.addBan({ nick: "Ines", until: null, reason: "", createdBy: "admin" });
+      await store.addBan({ nick: "Juan", until: new Date("2000-01-01T00:00:00Z"), reason: "old", createdBy: "admin" });
+      const hugo = await store.activeBan("HUGO", now);
+      expect(hugo).toMatchObject({ nick: "Hugo", until: later, reason: "spam", createdBy: "admin" });
+      expect(await store.activeBan("hugo", new Date("2030-01-03T00:00:00Z"))).toBeNull();
+      expect(await store.activeBan("juan", now)).toBeNull();
+      expect((await store.listBans(now)).map((b) => `${b.nick}:${b.until?.toISOString() ?? "forever"}`))
+        .toEqual(["Hugo:2030-01-02T00:00:00.000Z", "Ines:forever"]);
+
+      await store.addBan({ nick: "hugo", until: null, reason: "again", createdBy: "ops" });
+      expect(await store.activeBan("Hugo", now)).toMatchObject({ nick: "hugo", until: null, reason: "again", createdBy: "ops" });
+      expect(await store.removeBan("HUGO")).toBe(true);
+      expect(await store.removeBan("hugo")).toBe(false);
+      expect(await store.removeBan("juan")).toBe(false);
+      expect((await store.listBans(now)).map((b) => b.nick)).toEqual(["Ines"]);
+    });
+
+    it("setSetting() stores, replaces and clears a value", async () => {
+      expect(await store.getSetting("motd")).toBeNull();
+      await store.setSetting("motd", "one");
+      await store.setSetting("motd", "two");
+      expect(await store.getSetting("motd")).toBe("two");
+      await store.setSetting("motd", null);
+      expect(await store.getSetting("motd")).toBeNull();
+    });
+
     it("countMessages() and ping() answer", async () => {
       expect(await store.countMessages()).toBeGreaterThan(1200);
       await store.ping();

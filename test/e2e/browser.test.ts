@@ -83,6 +83,8 @@ describe("web client in a browser", () => {
     for (const c of telnet) c.close();
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
+    // Let the server see the sockets close first: stop() racing a closing WebSocket can hang.
+    await Bun.sleep(300);
     await server?.stop();
     for (const d of all) await d.cleanup();
     removeDir(dataDir);
@@ -196,6 +198,16 @@ describe("web client in a browser", () => {
     await message(ana, "hola from ana").waitFor(WAIT);
   });
 
+  test("a prompt from the server turns the input into a hidden answer", async () => {
+    await say(ana, "/password");
+    await ana.getByTestId("composer").filter({ hasText: /current password/i }).waitFor(WAIT);
+    expect(await ana.getByTestId("composer-input").getAttribute("type")).toBe("password");
+    await say(ana, "not-my-password");
+    await activeLog(ana).getByTestId("error").filter({ hasText: /wrong password/i }).waitFor(WAIT);
+    expect(await ana.getByTestId("composer-input").getAttribute("type")).toBe("text");
+    expect(await activeLog(ana).innerText()).not.toContain("not-my-password");
+  });
+
   test("after a dropped connection it reconnects and shows what was missed, once", async () => {
     await ana.evaluate(() => {
       window.__blockSockets = true;
@@ -271,6 +283,9 @@ describe("web client in a browser", () => {
     await beto.getByTestId("user-list").waitFor({ state: "visible", ...WAIT });
     await beto.getByTestId("room-#lobby").waitFor(WAIT);
     await beto.keyboard.press("Escape");
+    await beto.getByTestId("sidebar").waitFor({ state: "hidden", ...WAIT });
+    await beto.getByTestId("sidebar-toggle").click();
+    await beto.getByTestId("sidebar-close").click();
     await beto.getByTestId("sidebar").waitFor({ state: "hidden", ...WAIT });
     const box = await beto.getByTestId("composer").boundingBox();
     expect(box!.y + box!.height).toBeGreaterThan(800);

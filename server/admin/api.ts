@@ -1,0 +1,200 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { CommandError } from "../core/errors.ts";
+import type { Hub } from "../core/hub.ts";
+import type { Log } from "../core/log.ts";
+import { announce, ban, kick, unban } from "../core/moderation.ts";
+import { setMotd, storedMotd } from "../core/motd.ts";
+import { onlineSessions, serverStatus } from "../core/server-status.ts";
+import type { LogFile } from "../log-file.ts";
+import { tokensMatch } from "./token.ts";
+
+/** What only the process that runs the server can do; absent when the server runs embedded in tests. */
+export interface AdminControl {
+  restart(): void;
+  stop(): void;
+  /** Re-reads the config and applies what can change live. */
+  reload(): Promise<ReloadReport>;
+}
+
+export interface ReloadReport {
+  applied: string[];
+  needsRestart: string[];
+  unchanged: boolean;
+}
+
+export interface AdminDeps {
+  hub: Hub;
+  token: string;
+  allowRemote: boolean;
+  /** The config's MOTD, which `motd --reset` goes back to. */
+  configMotd(): string[];
+  log: Log;
+  version: string;
+  logFile?: LogFile;
+  control?: AdminControl;
+}
+
+/** Bun passes its server as the fetch handler's second argument, which Hono exposes as c.env. */
+type Env = { Bindings: { requestIP?(req: Request): { address: string } | null; timeout?(req: Request, seconds: number): void } | undefined };
+
+const nickBody = z.strictObject({ nick: z.string().min(1), reason: z.string().default("") });
+const banBody = nickBody.extend({ seconds: z.number().int().positive().nullable().default(null) });
+const textBody = z.strictObject({ text: z.string() });
+const motdBody = z.strictObject({ text: z.string().nullable() });
+const logQuery = z.object({ n: z.coerce.number().int().min(0).max(100_000).default(50), follow: z.enum(["0", "1"]).default("0") });
+
+// Answers for a caller that is not let in; they say nothing about the server.
+const UNAUTHORIZED = { error: "Unauthorized" };
+const LOOPBACK_ONLY = { error: "The admin API answers only on loopback" };
+
+/** The `/admin/` HTTP API that `chat admin` calls. Every call is logged, let in or not. */
+export function adminApi(deps: AdminDeps) {
+  const { hub, log } = deps;
+  const app = new Hono<Env>();
+  const streams = new Set<() => void>();
+
+  app.use("*", async (c, next) => {
+    const remote = remoteAddress(c);
+    const call = { method: c.req.method, path: c.req.path, remote };
+    if (!deps.allowRemote && !isLoopback(remote)) {
+      log.warn("admin refused", { ...call, reason: "not loopback" });
+      return c.json(LOOPBACK_ONLY, 403);
+    }
+    const bearer = /^Bearer (\S+)$/.exec(c.req.header("authorization") ?? "")?.[1];
+    if (!bearer || !tokensMatch(bearer, deps.token)) {
+      log.warn("admin refused", { ...call, reason: bearer ? "wrong token" : "no token" });
+      c.header("WWW-Authenticate", 'Bearer realm="chat admin"');
+      return c.json(UNAUTHORIZED, 401);
+    }
+    await next();
+    // No keep-alive: a connection left open would keep answering from a server that is stopping.
+    c.header("Connection", "close");
+    log.info("admin", { ...call, status: c.res.status });
+  });
+
+  app.onError((e, c) => {
+    if (e instanceof CommandError) return c.json({ error: e.message, code: e.code }, e.code.startsWith("no_such") || e.code === "not_online" || e.code === "not_banned" ? 404 : 400);
+    if (e instanceof z.ZodError) {
+      const issue = e.issues[0]!;
+      return c.json({ error: `Bad request: ${issue.path.join(".") || "body"}: ${issue.message}` }, 400);
+    }
+    log.error("admin failed", { path: c.req.path, error: String(e) });
+    return c.json({ error: "The server failed to do that; see its log" }, 500);
+  });
+
+  app.get("/status", async (c) => c.json({ version: deps.version, ...(await serverStatus(hub)) }));
+  app.get("/users", (c) => c.json({ users: onlineSessions(hub) }));
+
+  app.post("/kick", async (c) => {
+    const { nick, reason } = nickBody.parse(await body(c));
+    const sessions = kick(hub, nick, reason);
+    log.info("kicked", { nick, reason, sessions });
+    return c.json({ nick, sessions });
+  });
+
+  app.post("/ban", async (c) => {
+    const { nick, reason, seconds } = banBody.parse(await body(c));
+    const until = seconds === null ? null : new Date(Date.now() + seconds * 1000);
+    const result = await ban(hub, nick, until, reason, "admin");
+    log.info("banned", { nick: result.ban.nick, until: result.ban.until, reason: result.ban.reason, kicked: result.kicked });
+    return c.json(result);
+  });
+
+  app.post("/unban", async (c) => {
+    const { nick } = nickBody.parse(await body(c));
+    await unban(hub, nick);
+    log.info("unbanned", { nick });
+    return c.json({ nick });
+  });
+
+  app.get("/bans", async (c) => c.json({ bans: await hub.store.listBans(new Date()) }));
+
+  app.post("/announce", async (c) => {
+    const { text } = textBody.parse(await body(c));
+    const reached = announce(hub, text);
+    log.info("announced", { text, reached });
+    return c.json({ reached });
+  });
+
+  app.get("/motd", async (c) => c.json({ motd: hub.settings.motd, source: (await storedMotd(hub.store)) ? "admin" : "config" }));
+  app.put("/motd", async (c) => {
+    const { text } = motdBody.parse(await body(c));
+    const motd = await setMotd(hub, text, deps.configMotd());
+    log.info("motd set", { motd, source: text === null ? "config" : "admin" });
+    return c.json({ motd, source: text === null ? "config" : "admin" });
+  });
+
+  app.get("/log", (c) => {
+    const { n, follow } = logQuery.parse(c.req.query());
+    const file = deps.logFile;
+    if (!file) throw new CommandError("This server keeps no log file");
+    const last = n > 0 ? file.tail(n) : [];
+    if (follow === "0") return c.json({ lines: last });
+    // A follower may wait long for the next line; the HTTP idle timeout must not cut it off.
+    c.env?.timeout?.(c.req.raw, 0);
+    const encoder = new TextEncoder();
+    let end = () => {};
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const line of last) controller.enqueue(encoder.encode(line + "\n"));
+        const unfollow = file.follow((line) => controller.enqueue(encoder.encode(line + "\n")));
+        end = () => {
+          unfollow();
+          streams.delete(end);
+          try {
+            controller.close();
+          } catch {
+            // Already closed by the client going away.
+          }
+        };
+        streams.add(end);
+      },
+      cancel: () => end(),
+    });
+    return new Response(body, { headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" } });
+  });
+
+  app.post("/reload", async (c) => c.json(await control(deps).reload()));
+  app.post("/restart", (c) => {
+    const ctl = control(deps);
+    // After this response is on its way: stopping waits for it, then the listeners close.
+    setTimeout(() => ctl.restart(), 0);
+    return c.json({ restarting: true });
+  });
+  app.post("/stop", (c) => {
+    const ctl = control(deps);
+    setTimeout(() => ctl.stop(), 0);
+    return c.json({ stopping: true });
+  });
+
+  return {
+    app,
+    /** Ends `log -f` streams, which would otherwise keep the HTTP server from stopping. */
+    close() {
+      for (const end of [...streams]) end();
+    },
+  };
+}
+
+function control(deps: AdminDeps): AdminControl {
+  if (!deps.control) throw new CommandError("This server was not started by `chat serve`; it cannot stop, restart or reload itself");
+  return deps.control;
+}
+
+async function body(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new CommandError("Bad request: the body must be JSON");
+  }
+}
+
+function remoteAddress(c: Context<Env>): string | null {
+  return c.env?.requestIP?.(c.req.raw)?.address ?? null;
+}
+
+function isLoopback(address: string | null): boolean {
+  if (!address) return false;
+  return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
+}

@@ -1,0 +1,68 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "../config/load.ts";
+import { AdminClient, AdminError } from "./client.ts";
+import { ADMIN_COMMANDS } from "./commands.ts";
+import { runConsole } from "./console.ts";
+import { OPTIONS, runCommand } from "./dispatch.ts";
+import { terminalOutput } from "./output.ts";
+import { clientToken } from "./token.ts";
+
+export const ADMIN_HELP = `chat admin: control a running chat server
+
+Usage:
+  chat admin [options]                 an interactive console with the same commands
+  chat admin [options] <command> [args]
+
+Commands:
+${ADMIN_COMMANDS.map((c) => `  ${`${c.name} ${c.args ?? ""}`.padEnd(30)} ${c.help}`).join("\n")}
+
+Options:
+  --config PATH   the server's config, for its HTTP port and admin token (default ./chat.json, or $CHAT_CONFIG)
+  --url URL       the server to control (default http://127.0.0.1:<httpPort>)
+  --token TOKEN   the admin token (default admin.token from the config, else <dataDir>/admin.token)
+  --json          print JSON instead of tables
+  NO_COLOR=1      no colour`;
+
+/** `chat admin …`: returns the exit status (1 when the server cannot be reached or refuses, 2 for bad usage). */
+export async function adminMain(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    console.error(`${(e as Error).message}. Try chat admin --help`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(ADMIN_HELP);
+    return 0;
+  }
+  let client: AdminClient;
+  try {
+    client = connect(values);
+  } catch (e) {
+    if (!(e instanceof ConfigError || e instanceof AdminError)) throw e;
+    console.error(e.message);
+    return e instanceof ConfigError ? 2 : 1;
+  }
+  const out = terminalOutput(values.json === true);
+  if (positionals.length === 0) return runConsole(client, out);
+  return runCommand(client, out, positionals, values);
+}
+
+function connect(values: { config?: string; url?: string; token?: string }): AdminClient {
+  if (values.url && values.token) return new AdminClient(values.url, values.token);
+  const config = loadConfig({ path: values.config });
+  // A server listening on every address is reached through loopback, where the admin API answers.
+  const host = ["0.0.0.0", "::", ""].includes(config.host) ? "127.0.0.1" : config.host;
+  const url = values.url ?? `http://${host.includes(":") ? `[${host}]` : host}:${config.httpPort}`;
+  let token = values.token;
+  if (!token) {
+    try {
+      token = clientToken(config);
+    } catch (e) {
+      throw new AdminError((e as Error).message);
+    }
+  }
+  return new AdminClient(url, token);
+}

@@ -1,0 +1,221 @@
+import type { Ban } from "../core/types.ts";
+import type { ServerStatus, SessionInfo } from "../core/server-status.ts";
+import { prettyLine, type LogRecord } from "../logger.ts";
+import type { ReloadReport } from "./api.ts";
+import { AdminError, type AdminClient } from "./client.ts";
+import { formatDuration, parseDuration } from "./duration.ts";
+import { fields, table, when, type Output } from "./output.ts";
+
+export interface AdminContext {
+  client: AdminClient;
+  out: Output;
+  /** Ends `log -f` (Ctrl-C). */
+  signal: AbortSignal;
+  flags: { lines?: number; follow?: boolean; reset?: boolean };
+}
+
+/** One `chat admin` subcommand; the console's help comes from the same entries. */
+export interface AdminCommand {
+  name: string;
+  args?: string;
+  help: string;
+  run(ctx: AdminContext, args: string[]): Promise<void>;
+}
+
+// How long `restart` and `stop` wait to see the server come back or go away.
+const WAIT_MS = 30_000;
+const POLL_MS = 100;
+
+const show = (ctx: AdminContext, data: unknown, text: () => string) => ctx.out.line(ctx.out.json ? JSON.stringify(data, null, 2) : text());
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function need(args: string[], min: number, command: AdminCommand) {
+  if (args.length < min) throw new AdminError(`Usage: chat admin ${command.name} ${command.args ?? ""}`.trimEnd());
+}
+
+const status: AdminCommand = {
+  name: "status",
+  help: "Uptime, version, store health, connections, users online, rooms and message rate",
+  async run(ctx) {
+    const s = await ctx.client.call<ServerStatus & { version: string }>("GET", "/status");
+    const byTransport = Object.entries(s.connections).map(([t, n]) => `${t} ${n}`).join(", ");
+    const total = Object.values(s.connections).reduce((a, b) => a + b, 0);
+    show(ctx, s, () => fields(ctx.out, [
+      ["server", `chat ${s.version} at ${ctx.client.url}`],
+      ["uptime", `${formatDuration(s.uptimeSeconds)} (since ${when(s.startedAt)})`],
+      ["store", `${s.store.kind}, ${s.store.healthy ? "healthy" : `UNHEALTHY: ${s.store.error}`}`],
+      ["connections", `${total} (${byTransport})`],
+      ["users online", String(s.usersOnline)],
+      ["rooms", `${s.rooms.total} (${s.rooms.occupied} with users)`],
+      ["messages", `${s.messagesStored ?? "?"} stored, ${s.messagesPerSecond}/s over the last minute`],
+    ]));
+  },
+};
+
+const users: AdminCommand = {
+  name: "users",
+  help: "Online users with status, room, transport, address and connected-since",
+  async run(ctx) {
+    const { users } = await ctx.client.call<{ users: SessionInfo[] }>("GET", "/users");
+    const now = new Date();
+    show(ctx, users, () => users.length === 0 ? "Nobody is online" : table(ctx.out,
+      ["NICK", "STATUS", "ROOM", "TRANSPORT", "ADDRESS", "CONNECTED"],
+      users.map((u) => [u.nick, u.status + (u.note ? ` (${u.note})` : ""), u.room ?? "-", u.transport, u.remote, when(u.connectedAt, now)]),
+    ));
+  },
+};
+
+const kick: AdminCommand = {
+  name: "kick",
+  args: "<nick> [reason]",
+  help: "Disconnect a user, telling them and their room why",
+  async run(ctx, args) {
+    need(args, 1, kick);
+    const r = await ctx.client.call<{ nick: string; sessions: number }>("POST", "/kick", { nick: args[0], reason: args.slice(1).join(" ") });
+    show(ctx, r, () => `Kicked ${r.nick} (${plural(r.sessions, "session")} closed)`);
+  },
+};
+
+const ban: AdminCommand = {
+  name: "ban",
+  args: "<nick> [duration] [reason]",
+  help: "Refuse a user's logins for a time (30m, 12h, 7d, 2w) or until unban, kicking them if online",
+  async run(ctx, args) {
+    need(args, 1, ban);
+    const seconds = args[1] === undefined ? null : parseDuration(args[1]);
+    const reason = args.slice(seconds === null ? 1 : 2).join(" ");
+    const r = await ctx.client.call<{ ban: Ban; kicked: number }>("POST", "/ban", { nick: args[0], seconds, reason });
+    const until = r.ban.until ? `until ${when(r.ban.until)}` : "until unbanned";
+    const kicked = r.kicked ? `; ${plural(r.kicked, "session")} kicked` : "";
+    show(ctx, r, () => `Banned ${r.ban.nick} ${until}${r.ban.reason ? ` (${r.ban.reason})` : ""}${kicked}`);
+  },
+};
+
+const unban: AdminCommand = {
+  name: "unban",
+  args: "<nick>",
+  help: "Lift a ban",
+  async run(ctx, args) {
+    need(args, 1, unban);
+    const r = await ctx.client.call<{ nick: string }>("POST", "/unban", { nick: args[0] });
+    show(ctx, r, () => `Unbanned ${r.nick}`);
+  },
+};
+
+const bans: AdminCommand = {
+  name: "bans",
+  help: "Bans in force",
+  async run(ctx) {
+    const { bans } = await ctx.client.call<{ bans: Ban[] }>("GET", "/bans");
+    show(ctx, bans, () => bans.length === 0 ? "No bans" : table(ctx.out,
+      ["NICK", "UNTIL", "REASON", "BY", "SINCE"],
+      bans.map((b) => [b.nick, b.until ? when(b.until) : "unbanned", b.reason || "-", b.createdBy, when(b.createdAt)]),
+    ));
+  },
+};
+
+const announce: AdminCommand = {
+  name: "announce",
+  args: "<text>",
+  help: "A system message to everyone online",
+  async run(ctx, args) {
+    need(args, 1, announce);
+    const r = await ctx.client.call<{ reached: number }>("POST", "/announce", { text: args.join(" ") });
+    show(ctx, r, () => `Announced to ${plural(r.reached, "session")}`);
+  },
+};
+
+const motd: AdminCommand = {
+  name: "motd",
+  args: "[text | --reset]",
+  help: "Show the message of the day, or set it (kept in the store, shown at the next login); --reset goes back to the config's",
+  async run(ctx, args) {
+    const set = args.length > 0 || ctx.flags.reset;
+    const r = set
+      ? await ctx.client.call<{ motd: string[]; source: string }>("PUT", "/motd", { text: ctx.flags.reset ? null : args.join(" ").replaceAll("\\n", "\n") })
+      : await ctx.client.call<{ motd: string[]; source: string }>("GET", "/motd");
+    const from = r.source === "admin" ? "set with chat admin" : "from the config";
+    show(ctx, r, () => `${set ? "MOTD is now" : "MOTD"} (${from}):\n${r.motd.map((l) => `  ${l}`).join("\n")}`);
+  },
+};
+
+const log: AdminCommand = {
+  name: "log",
+  args: "[-n N] [-f]",
+  help: "The last N log lines (default 50), or follow new ones until Ctrl-C",
+  async run(ctx) {
+    const n = ctx.flags.lines ?? 50;
+    const print = (line: string) => ctx.out.line(ctx.out.json ? line : readable(line));
+    if (!ctx.flags.follow) {
+      const { lines } = await ctx.client.call<{ lines: string[] }>("GET", `/log?n=${n}`);
+      for (const l of lines) print(l);
+      return;
+    }
+    for await (const line of ctx.client.follow(n, ctx.signal)) print(line);
+  },
+};
+
+const reload: AdminCommand = {
+  name: "reload",
+  help: "Re-read the config and apply what can change live (MOTD, limits, server name); list what needs a restart",
+  async run(ctx) {
+    const r = await ctx.client.call<ReloadReport>("POST", "/reload");
+    show(ctx, r, () => {
+      if (r.unchanged) return "The config has not changed";
+      const lines = [];
+      if (r.applied.length) lines.push(`Applied now: ${r.applied.join(", ")}`);
+      if (r.needsRestart.length) lines.push(`Needs a restart (chat admin restart): ${r.needsRestart.join(", ")}`);
+      return lines.join("\n");
+    });
+  },
+};
+
+const restart: AdminCommand = {
+  name: "restart",
+  help: "Tell users, stop, re-read the config and start again; waits until the server is back",
+  async run(ctx) {
+    const before = await ctx.client.call<ServerStatus>("GET", "/status");
+    const asked = performance.now();
+    await ctx.client.call("POST", "/restart");
+    const back = await poll(async () => {
+      const s = await ctx.client.call<ServerStatus>("GET", "/status").catch(() => null);
+      return s && s.startedAt !== before.startedAt ? s : null;
+    });
+    if (!back) throw new AdminError(`The server at ${ctx.client.url} did not come back within ${WAIT_MS / 1000} s; see its log`);
+    const ms = Math.round(performance.now() - asked);
+    show(ctx, { restarted: true, ms }, () => `Restarted in ${ms} ms; users can log in again`);
+  },
+};
+
+const stop: AdminCommand = {
+  name: "stop",
+  help: "Tell users, store every accepted message, close the store and exit; waits until the server is gone",
+  async run(ctx) {
+    await ctx.client.call("POST", "/stop");
+    const gone = await poll(async () => (await ctx.client.call("GET", "/status").then(() => false, () => true)) || null);
+    if (!gone) throw new AdminError(`The server at ${ctx.client.url} is still answering after ${WAIT_MS / 1000} s; see its log`);
+    show(ctx, { stopped: true }, () => "Stopped");
+  },
+};
+
+/** Every subcommand, in the order help lists them. */
+export const ADMIN_COMMANDS: AdminCommand[] = [status, users, kick, ban, unban, bans, announce, motd, log, reload, restart, stop];
+
+async function poll<T>(check: () => Promise<T | null>): Promise<T | null> {
+  const deadline = performance.now() + WAIT_MS;
+  while (performance.now() < deadline) {
+    const result = await check();
+    if (result) return result;
+    await Bun.sleep(POLL_MS);
+  }
+  return null;
+}
+
+/** A JSON log line as a person reads it; anything else as it is. */
+function readable(line: string): string {
+  try {
+    return prettyLine(JSON.parse(line) as LogRecord);
+  } catch {
+    return line;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Config } from "../config/schema.ts";
+import type { Hub } from "../core/hub.ts";
+import { storedMotd } from "../core/motd.ts";
+import type { ReloadReport } from "./api.ts";
+
+// What a running hub can take from a re-read config; everything else waits for a restart.
+const LIVE = new Set<keyof Config>(["serverName", "motd", "limits"]);
+
+/**
+ * Applies the live parts of `next` that differ from `live` (the config in force), and lists
+ * what differs from `started` (the config the listeners and store were opened with) but
+ * only takes effect at a restart.
+ */
+export async function applyConfig(hub: Hub, live: Config, started: Config, next: Config): Promise<ReloadReport> {
+  const applied: string[] = [];
+  const needsRestart: string[] = [];
+  const keys = new Set([...Object.keys(started), ...Object.keys(next)] as (keyof Config)[]);
+  for (const key of keys) {
+    if (key === ("file" as keyof Config)) continue;
+    if (!LIVE.has(key)) {
+      if (!same(started[key], next[key])) needsRestart.push(key);
+      continue;
+    }
+    if (same(live[key], next[key])) continue;
+    if (key === "limits") {
+      for (const k of Object.keys(next.limits) as (keyof Config["limits"])[]) {
+        if (live.limits[k] !== next.limits[k]) applied.push(`limits.${k}`);
+      }
+      // In place: the transports hold this same object.
+      Object.assign(hub.settings.limits, next.limits);
+    } else if (key === "motd") {
+      if (await storedMotd(hub.store)) {
+        applied.push("motd (the one set with `chat admin motd` stays in force until `motd --reset`)");
+      } else {
+        hub.settings.motd = next.motd;
+        applied.push("motd");
+      }
+    } else if (key === "serverName") {
+      hub.settings.serverName = next.serverName;
+      applied.push("serverName");
+    }
+  }
+  return { applied, needsRestart, unchanged: applied.length === 0 && needsRestart.length === 0 };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,71 @@
+import { formatDate } from "./commands/format.ts";
+import { CommandError } from "./errors.ts";
+import type { Hub, Online } from "./hub.ts";
+import { cleanText } from "./text.ts";
+import type { Ban } from "./types.ts";
+
+// What an operator does to users: kick, ban, announce. Every transport gets it through the hub.
+
+/** Raised at login for a banned nick; a transport shows the message and closes the connection. */
+export class BannedError extends CommandError {
+  constructor(readonly ban: Ban) {
+    super(banMessage(ban), "banned");
+  }
+}
+
+export function banMessage(ban: Ban): string {
+  const until = ban.until ? `until ${formatDate(ban.until)}` : "until further notice";
+  return `You are banned ${until}${ban.reason ? ` (${ban.reason})` : ""}`;
+}
+
+export async function checkBan(hub: Hub, nick: string): Promise<void> {
+  const ban = await hub.store.activeBan(nick, new Date());
+  if (ban) throw new BannedError(ban);
+}
+
+/** Disconnects every session of `nick`; their rooms see "left (kicked: reason)". Returns how many were closed. */
+export function kick(hub: Hub, nick: string, reason: string): number {
+  const online = hub.onlineUser(nick);
+  if (!online) throw new CommandError(`${nick} is not online`, "not_online");
+  const why = reason ? `kicked: ${reason}` : "kicked";
+  return closeSessions(hub, online, `You were ${why}`, why);
+}
+
+/** Bans an account (kicking it when online); `until` null bans until unbanned. */
+export async function ban(hub: Hub, nick: string, until: Date | null, reason: string, by: string) {
+  const user = await hub.store.findUser(nick);
+  if (!user) throw new CommandError(`No user named "${nick}"`, "no_such_user");
+  if (until && until.getTime() <= Date.now()) throw new CommandError(`Ban end ${until.toISOString()} is not in the future`);
+  const saved = await hub.store.addBan({ nick: user.nick, until, reason: cleanText(reason).trim(), createdBy: by });
+  const online = hub.onlineUser(user.nick);
+  const kicked = online ? closeSessions(hub, online, banMessage(saved), saved.reason ? `banned: ${saved.reason}` : "banned") : 0;
+  return { ban: saved, kicked };
+}
+
+export async function unban(hub: Hub, nick: string): Promise<void> {
+  if (!(await hub.store.removeBan(nick))) throw new CommandError(`${nick} is not banned`, "not_banned");
+}
+
+/** A system message to every logged-in session; returns how many got it. */
+export function announce(hub: Hub, text: string): number {
+  const clean = cleanText(text).trim();
+  if (clean === "") throw new CommandError("Nothing to announce");
+  let reached = 0;
+  for (const s of hub.sessions) {
+    if (!s.user) continue;
+    s.send({ type: "system", text: `Announcement: ${clean}` });
+    reached++;
+  }
+  return reached;
+}
+
+function closeSessions(hub: Hub, online: Online, message: string, roomReason: string): number {
+  const sessions = [...online.sessions];
+  for (const s of sessions) {
+    // Sent before disconnect: a closed session sends nothing.
+    s.send({ type: "error", code: "removed", message });
+    hub.disconnect(s, roomReason);
+    s.sink.close();
+  }
+  return sessions.length;
+}

@@ -1,0 +1,90 @@
+import { join } from "node:path";
+import { CommandError } from "./core/errors.ts";
+import type { Log } from "./core/log.ts";
+import type { AdminControl } from "./admin/api.ts";
+import { applyConfig } from "./admin/reload.ts";
+import { ConfigError } from "./config/load.ts";
+import type { Config } from "./config/schema.ts";
+import { LogFile } from "./log-file.ts";
+import { createLogger, stdoutOutput } from "./logger.ts";
+import { startServer, type RunningServer } from "./serve.ts";
+
+// Stopping must not hang forever on a stuck client or database.
+const STOP_DEADLINE_MS = 10_000;
+
+type Next = { action: "stop" } | { action: "restart"; config: Config };
+
+/**
+ * Runs the server until SIGINT, SIGTERM or `chat admin stop`. `chat admin restart` stops it and
+ * starts it again in this process with the config re-read, on the same ports unless the config
+ * changed them. `reread` loads the config from the same sources as at the start.
+ */
+export async function runServer(first: Config, reread: () => Config): Promise<void> {
+  let started = first;
+  let effective = first;
+  // A request that comes while no server is running (mid-restart) waits for the next one.
+  let pending: Next | null = null;
+  let waiting: ((next: Next) => void) | null = null;
+  const wake = (next: Next) => {
+    if (!waiting) {
+      pending ??= next;
+      return;
+    }
+    const resolve = waiting;
+    waiting = null;
+    resolve(next);
+  };
+  let log: Log = createLogger();
+  const signal = (name: string) => {
+    log.info("signal", { signal: name });
+    wake({ action: "stop" });
+  };
+  process.on("SIGINT", () => signal("SIGINT"));
+  process.on("SIGTERM", () => signal("SIGTERM"));
+
+  for (;;) {
+    const logFile = new LogFile(join(effective.dataDir, "logs"), effective.log.maxBytes, effective.log.files);
+    log = createLogger([stdoutOutput, logFile]);
+    let live = effective;
+    const control: AdminControl = {
+      stop: () => wake({ action: "stop" }),
+      // The config is read before answering, so a bad one is refused while the server still runs.
+      restart: () => wake({ action: "restart", config: readConfig(reread) }),
+      reload: async () => {
+        const next = readConfig(reread);
+        const report = await applyConfig(server.hub, live, started, next);
+        live = next;
+        log.info("reloaded", { ...report });
+        return report;
+      },
+    };
+    const server: RunningServer = await startServer(effective, log, { logFile, control, configMotd: () => live.motd });
+    const next = pending ?? (await new Promise<Next>((resolve) => (waiting = resolve)));
+    pending = null;
+    const deadline = setTimeout(() => {
+      log.error("stop took too long; exiting");
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    const stopping = performance.now();
+    await server.stop(next.action === "restart" ? "The server is restarting; log in again in a moment" : undefined);
+    clearTimeout(deadline);
+    if (next.action === "stop") return;
+    // A port the config leaves as it was is the one the server had, even if that was a random one (port 0).
+    effective = {
+      ...next.config,
+      tcpPort: next.config.tcpPort === started.tcpPort ? server.tcpPort : next.config.tcpPort,
+      httpPort: next.config.httpPort === started.httpPort ? server.httpPort : next.config.httpPort,
+    };
+    started = next.config;
+    log.info("restarting", { stoppedInMs: Math.round(performance.now() - stopping) });
+  }
+}
+
+function readConfig(reread: () => Config): Config {
+  try {
+    return reread();
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CommandError(e.message, "bad_config");
+    throw e;
+  }
+}

@@ -1,0 +1,280 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { statSync, writeFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import pkg from "../../package.json" with { type: "json" };
+import { embeddedStore } from "../../server/store/pglite.ts";
+import { LineClient } from "./client.ts";
+import { removeDir, tempDir } from "./harness.ts";
+import { admin, freePort, MAIN, spawnServer, type ServerProcess } from "./server-process.ts";
+
+// One real server process, driven by `chat admin` as a second terminal would: it finds the
+// server through the same chat.json, with the token the server wrote at its first start.
+describe("chat admin against a running server", () => {
+  const dir = tempDir("chat-admin-");
+  const dataDir = join(dir, "data");
+  const configPath = join(dir, "chat.json");
+  const config: Record<string, unknown> = { host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, motd: "Config MOTD" };
+  let server: ServerProcess;
+  const cli = (...args: string[]) => admin(dir, args);
+  const url = () => `http://127.0.0.1:${server.httpPort}`;
+  const token = () => readFileSync(join(dataDir, "admin.token"), "utf8").trim();
+
+  beforeAll(async () => {
+    writeFileSync(configPath, JSON.stringify(config));
+    server = await spawnServer(dir, []);
+  });
+  afterAll(async () => {
+    server.proc.kill("SIGKILL");
+    await server.proc.exited;
+    removeDir(dir);
+  });
+
+  test("the token file is private, and calls without it are refused with 401 and nothing else", async () => {
+    expect(statSync(join(dataDir, "admin.token")).mode & 0o777).toBe(0o600);
+    expect(token()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const refused: Record<string, string>[] = [{}, { authorization: "Bearer wrong-token" }, { authorization: `Basic ${token()}` }];
+    for (const headers of refused) {
+      for (const path of ["/admin/status", "/admin/users", "/admin/nope"]) {
+        const res = await fetch(url() + path, { headers });
+        expect(res.status).toBe(401);
+        expect(await res.text()).toBe('{"error":"Unauthorized"}');
+      }
+    }
+    const stop = await fetch(url() + "/admin/stop", { method: "POST", headers: { authorization: "Bearer nope" } });
+    expect(stop.status).toBe(401);
+
+    const wrong = await admin(dir, ["--url", url(), "--token", "not-the-token", "status"]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toBe("");
+    expect(wrong.stderr).toBe(`The server at ${url()} refused the admin token (401); check --token, admin.token or <dataDir>/admin.token\n`);
+    const log = await cli("log", "-n", "3");
+    expect(log.stdout).toMatch(/admin refused .*path=\/admin\/status .*reason=wrong token/);
+  });
+
+  test("an unreachable server is one line naming the address, and exit 1", async () => {
+    const port = freePort();
+    const r = await admin(dir, ["--url", `http://127.0.0.1:${port}`, "--token", "x".repeat(20), "status"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`Cannot reach chat admin API at http://127.0.0.1:${port}: connection refused\n`);
+  });
+
+  test("status, users and announce over two telnet users", async () => {
+    const ana = await LineClient.login(server.tcpPort, "ana", "pw-ana");
+    const beto = await LineClient.login(server.tcpPort, "beto", "pw-beto");
+    beto.send("/join #dev");
+    await beto.waitFor(/beto joined #dev/);
+    ana.send("hola");
+    await ana.waitFor(/<ana> hola$/);
+
+    const status = await cli("--json", "status");
+    expect(status.code).toBe(0);
+    const s = JSON.parse(status.stdout);
+    expect(s).toMatchObject({
+      version: pkg.version,
+      store: { kind: "embedded", healthy: true },
+      connections: { tcp: 2, ws: 0 },
+      usersOnline: 2,
+      rooms: { total: 2, occupied: 2 },
+      messagesStored: 1,
+    });
+    expect(s.messagesPerSecond).toBe(Math.round((1 / 60) * 100) / 100);
+    const text = (await cli("status")).stdout;
+    expect(text).toContain(`server        chat ${pkg.version} at ${url()}\n`);
+    expect(text).toContain("store         embedded, healthy\n");
+    expect(text).toContain("connections   2 (tcp 2, ws 0)\n");
+    expect(text).toContain("users online  2\n");
+    expect(text).toContain("rooms         2 (2 with users)\n");
+    expect(text).toContain("messages      1 stored, 0.02/s over the last minute\n");
+
+    const users = JSON.parse((await cli("users", "--json")).stdout);
+    expect(users.map((u: Record<string, string>) => [u.nick, u.status, u.room, u.transport])).toEqual([
+      ["ana", "available", "#lobby", "tcp"],
+      ["beto", "available", "#dev", "tcp"],
+    ]);
+    expect(users[0].remote).toMatch(/^127\.0\.0\.1:\d+$/);
+    const table = (await cli("users")).stdout.split("\n");
+    expect(table[0]).toMatch(/^NICK +STATUS +ROOM +TRANSPORT +ADDRESS +CONNECTED$/);
+    expect(table[1]).toMatch(/^ana +available +#lobby +tcp +127\.0\.0\.1:\d+ +\d{4}-\d\d-\d\d \d\d:\d\d UTC \(\d+s ago\)$/);
+
+    const said = await cli("announce", "Maintenance", "at", "noon");
+    expect(said).toEqual({ code: 0, stdout: "Announced to 2 sessions\n", stderr: "" });
+    await ana.waitFor(/^\*\*\* Announcement: Maintenance at noon$/);
+    await beto.waitFor(/^\*\*\* Announcement: Maintenance at noon$/);
+    ana.close();
+    beto.close();
+  });
+
+  test("kick closes every session of the user and tells their room why", async () => {
+    const caro = await LineClient.login(server.tcpPort, "caro", "pw-caro");
+    const caro2 = await LineClient.login(server.tcpPort, "caro", "pw-caro");
+    const dani = await LineClient.login(server.tcpPort, "dani", "pw-dani");
+    const r = await cli("kick", "CARO", "flooding", "the", "room");
+    expect(r).toEqual({ code: 0, stdout: "Kicked CARO (2 sessions closed)\n", stderr: "" });
+    await caro.waitFor(/^\*\*\* Error: You were kicked: flooding the room$/);
+    await caro.waitClosed();
+    await caro2.waitClosed();
+    await dani.waitFor(/^\*\*\* caro left #lobby \(kicked: flooding the room\)$/);
+    expect(JSON.parse((await cli("users", "--json")).stdout).map((u: { nick: string }) => u.nick)).toEqual(["dani"]);
+
+    const again = await cli("kick", "caro");
+    expect(again).toEqual({ code: 1, stdout: "", stderr: "caro is not online\n" });
+    dani.close();
+  });
+
+  test("ban kicks, refuses telnet logins until unban, and bans lists it", async () => {
+    const eva = await LineClient.login(server.tcpPort, "eva", "pw-eva");
+    const r = await cli("ban", "eva", "2h", "being", "rude");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Banned eva until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(being rude\); 1 session kicked\n$/);
+    await eva.waitFor(/^\*\*\* Error: You are banned until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(being rude\)$/);
+    await eva.waitClosed();
+
+    const retry = await LineClient.open(server.tcpPort);
+    await retry.waitForText("Nickname: ");
+    retry.send("Eva");
+    await retry.waitFor(/\*\*\* Error: You are banned until .* UTC \(being rude\)$/);
+    await retry.waitClosed();
+    expect(retry.text).not.toContain("Password:");
+
+    const forever = await cli("ban", "caro");
+    expect(forever).toEqual({ code: 0, stdout: "Banned caro until unbanned\n", stderr: "" });
+    const list = (await cli("bans")).stdout.split("\n");
+    expect(list[0]).toMatch(/^NICK +UNTIL +REASON +BY +SINCE$/);
+    expect(list[1]).toMatch(/^caro +unbanned +- +admin +\d{4}-/);
+    expect(list[2]).toMatch(/^eva +\d{4}-\d\d-\d\d \d\d:\d\d UTC +being rude +admin +\d{4}-/);
+    expect(list).toHaveLength(4);
+
+    expect(await cli("ban", "nobody")).toEqual({ code: 1, stdout: "", stderr: 'No user named "nobody"\n' });
+    expect(await cli("unban", "eva")).toEqual({ code: 0, stdout: "Unbanned eva\n", stderr: "" });
+    expect(await cli("unban", "eva")).toEqual({ code: 1, stdout: "", stderr: "eva is not banned\n" });
+    const back = await LineClient.login(server.tcpPort, "eva", "pw-eva");
+    back.close();
+    expect(JSON.parse((await cli("bans", "--json")).stdout).map((b: { nick: string }) => b.nick)).toEqual(["caro"]);
+  });
+
+  test("motd shows, sets (shown at the next login) and resets the message of the day", async () => {
+    expect((await cli("motd")).stdout).toBe("MOTD (from the config):\n  Config MOTD\n");
+    expect((await cli("motd", "Be", "kind\\nNo", "spam")).stdout).toBe("MOTD is now (set with chat admin):\n  Be kind\n  No spam\n");
+    const c = await LineClient.open(server.tcpPort);
+    await c.waitForText("Nickname: ");
+    expect(c.text).toContain("Be kind\nNo spam");
+    c.close();
+    expect((await cli("motd", "--reset")).stdout).toBe("MOTD is now (from the config):\n  Config MOTD\n");
+    expect((await cli("motd", "Kept across restarts")).code).toBe(0);
+  });
+
+  test("log shows the last lines and follows new ones", async () => {
+    const last = await cli("log", "-n", "2");
+    expect(last.code).toBe(0);
+    const lines = last.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d INFO  admin method=PUT path=\/admin\/motd remote=127\.0\.0\.1 status=200$/);
+    const json = (await cli("log", "-n", "1", "--json")).stdout;
+    expect(JSON.parse(json)).toMatchObject({ level: "info", event: "admin", method: "GET", path: "/admin/log" });
+
+    const follow = Bun.spawn([process.execPath, MAIN, "admin", "--config", configPath, "log", "-f", "-n", "0"], {
+      cwd: dir, stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" },
+    });
+    const reader = follow.stdout.getReader();
+    let seen = "";
+    const until = async (re: RegExp) => {
+      while (!re.test(seen)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`log -f ended: ${seen}`);
+        seen += new TextDecoder().decode(value);
+      }
+    };
+    // Its own call is the first line it follows; anything after that must show up too.
+    await until(/admin method=GET path=\/admin\/log/);
+    const visitor = await LineClient.open(server.tcpPort);
+    await until(/INFO  connect transport=tcp remote=127\.0\.0\.1:\d+\n/);
+    visitor.close();
+    follow.kill("SIGINT");
+    expect(await follow.exited).toBe(0);
+  });
+
+  test("reload applies the name and limits live and lists what needs a restart", async () => {
+    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { historyDefault: 5 }, log: { files: 3 } }));
+    const r = await cli("reload");
+    expect(r).toEqual({
+      code: 0,
+      stdout: "Applied now: serverName, limits.historyDefault\nNeeds a restart (chat admin restart): log\n",
+      stderr: "",
+    });
+    const c = await LineClient.open(server.tcpPort);
+    await c.waitForText("Welcome to club");
+    c.close();
+    // Applied once; the log change still waits for a restart.
+    expect((await cli("reload")).stdout).toBe("Needs a restart (chat admin restart): log\n");
+    // The server refuses a broken config and keeps running on the one it has.
+    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { historyDefault: 5 }, tpyo: 1 }));
+    try {
+      const bad = await admin(dir, ["--url", url(), "--token", token(), "reload"]);
+      expect(bad).toEqual({ code: 1, stdout: "", stderr: `Config ${configPath}: unknown key "tpyo"\n` });
+    } finally {
+      writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club" }));
+    }
+  });
+
+  test("restart tells users, keeps every message and the MOTD, and takes logins again", async () => {
+    const fede = await LineClient.login(server.tcpPort, "fede", "pw-fede");
+    for (let i = 0; i < 20; i++) fede.send(`before restart ${i}`);
+    await fede.waitFor(/<fede> before restart 19$/);
+    const before = JSON.parse((await cli("status", "--json")).stdout);
+
+    const r = await cli("restart");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Restarted in \d+ ms; users can log in again\n$/);
+    await fede.waitFor(/^\*\*\* The server is restarting; log in again in a moment$/);
+    await fede.waitClosed();
+
+    const after = JSON.parse((await cli("status", "--json")).stdout);
+    expect(after.startedAt).not.toBe(before.startedAt);
+    expect(after.messagesStored).toBe(before.messagesStored);
+    const again = await LineClient.login(server.tcpPort, "fede", "pw-fede");
+    expect(again.text).toContain("Kept across restarts");
+    expect(again.text).toContain("Welcome to club");
+    again.send("/history 20");
+    await again.waitFor(/<fede> before restart 0$/);
+    await again.waitFor(/<fede> before restart 19$/);
+    again.close();
+  });
+
+  test("with no command, a console runs the same commands, with help", async () => {
+    const proc = Bun.spawn([process.execPath, MAIN, "admin", "--config", configPath], {
+      cwd: dir, stdin: "pipe", stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" },
+    });
+    proc.stdin.write('help\nhelp ban\nstatus --json\nkick "no such"\nbogus\nexit\n');
+    await proc.stdin.end();
+    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect(code).toBe(0);
+    expect(out).toStartWith(`Connected to ${url()}. Type help for the commands, exit to leave.\n`);
+    expect(out).toMatch(/ {2}status +Uptime, version, store health/);
+    expect(out).toMatch(/\n {2}exit +Leave the console/);
+    expect(out).toContain("ban <nick> [duration] [reason]\n  Refuse a user's logins");
+    expect(out).toContain('"usersOnline": 0');
+    expect(err).toBe('no such is not online\nUnknown command "bogus". Try chat admin --help\n');
+  });
+
+  test("stop stores the messages sent in the last moment and exits 0", async () => {
+    const gus = await LineClient.login(server.tcpPort, "gus", "pw-gus");
+    const before = JSON.parse((await cli("status", "--json")).stdout).messagesStored;
+    const burst = Array.from({ length: 300 }, (_, i) => `last moment ${i}`);
+    gus.write(burst.map((l) => l + "\r\n").join(""));
+    await gus.waitFor(/<gus> last moment 0$/);
+    const r = await cli("stop");
+    expect(r).toEqual({ code: 0, stdout: "Stopped\n", stderr: "" });
+    expect(await server.proc.exited).toBe(0);
+    await gus.waitFor(/^\*\*\* The server is stopping$/);
+    expect(server.output()).toContain('"event":"stopped"');
+
+    const store = await embeddedStore(dataDir);
+    try {
+      expect(await store.countMessages()).toBe(before + 300);
+    } finally {
+      await store.close();
+    }
+    gus.close();
+  });
+});

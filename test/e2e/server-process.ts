@@ -1,0 +1,61 @@
+import type { Subprocess } from "bun";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dir, "../..");
+export const MAIN = join(ROOT, "server/main.ts");
+
+/** `chat` as a real child process (bun server/main.ts), so signals and exit codes are the real ones. */
+export interface ServerProcess {
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  tcpPort: number;
+  httpPort: number;
+  /** Everything it printed to stdout so far. */
+  output(): string;
+}
+
+export async function spawnServer(cwd: string, args: string[]): Promise<ServerProcess> {
+  const proc = Bun.spawn([process.execPath, MAIN, ...args], { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  let out = "";
+  const reader = proc.stdout.getReader();
+  const decoder = new TextDecoder();
+  let started: { tcpPort: number; httpPort: number } | undefined;
+  while (!started) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`chat exited before starting:\n${out}${await new Response(proc.stderr).text()}`);
+    out += decoder.decode(value, { stream: true });
+    const line = out.split("\n").find((l) => l.includes('"event":"started"'));
+    if (line) started = JSON.parse(line);
+  }
+  // Keep reading, or a full pipe would block the server's logging.
+  void (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      out += decoder.decode(value, { stream: true });
+    }
+  })();
+  return { proc, tcpPort: started.tcpPort, httpPort: started.httpPort, output: () => out };
+}
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `chat admin <args>` to completion. */
+export async function admin(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const proc = Bun.spawn([process.execPath, MAIN, "admin", ...args], {
+    cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1", ...env },
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
+
+/** A port that was free a moment ago, for a config file that must name its ports. */
+export function freePort(): number {
+  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = listener.port;
+  listener.stop(true);
+  return port;
+}
