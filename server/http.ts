@@ -1,8 +1,14 @@
 import { Hono } from "hono";
 import type { adminApi } from "./admin/api.ts";
+import type { Config } from "./config/schema.ts";
 import type { Hub } from "./core/hub.ts";
+import { metricsText } from "./metrics.ts";
+import { ResumeTokens } from "./web/resume-tokens.ts";
+import { wsHandlers, type WsData } from "./ws.ts";
+// Bun bundles the page's script and styles, and `bun build --compile` embeds them in the binary.
+import webClient from "../web/index.html";
 
-/** The HTTP side: health now; the web client, WebSocket and admin API are mounted here too. */
+/** Health, metrics and the admin API. The web page and /ws are served beside it by Bun. */
 export function createHttpApp(hub: Hub, admin?: ReturnType<typeof adminApi>["app"]) {
   const app = new Hono();
   if (admin) app.route("/admin", admin);
@@ -15,10 +21,41 @@ export function createHttpApp(hub: Hub, admin?: ReturnType<typeof adminApi>["app
       return c.json({ status: "unavailable", uptime, store: hub.store.kind, error: String(e) }, 503);
     }
   });
+  app.get("/metrics", (c) => c.text(metricsText(hub), 200, { "content-type": "text/plain; version=0.0.4" }));
   return app;
 }
 
-export function startHttp(hub: Hub, host: string, port: number, admin?: ReturnType<typeof adminApi>["app"]) {
+export function startHttp(hub: Hub, config: Config, admin?: ReturnType<typeof adminApi>["app"]) {
   const app = createHttpApp(hub, admin);
-  return Bun.serve({ hostname: host, port, fetch: app.fetch });
+  const tokens = ResumeTokens.inDataDir(config.dataDir, config.web.resumeTokenHours);
+  return Bun.serve<WsData>({
+    hostname: config.host,
+    port: config.httpPort,
+    development: false,
+    routes: { "/": webClient },
+    fetch(req, server) {
+      const url = new URL(req.url);
+      if (url.pathname !== "/ws") return app.fetch(req, server);
+      const origin = req.headers.get("origin");
+      if (origin !== null && !originAllowed(origin, req, config.web.allowedOrigins)) {
+        hub.log.warn("websocket origin refused", { origin });
+        return new Response(`Origin ${origin} may not open /ws\n`, { status: 403 });
+      }
+      const remote = server.requestIP(req);
+      const data = { remote: remote ? `${remote.address}:${remote.port}` : "unknown", failedLogins: 0 } as WsData;
+      if (server.upgrade(req, { data })) return undefined;
+      return new Response("Expected a WebSocket upgrade\n", { status: 426 });
+    },
+    websocket: wsHandlers(hub, config.limits, tokens),
+  });
+}
+
+/**
+ * A browser always sends Origin; only the server's own pages and configured ones may open /ws,
+ * so another site cannot chat in a visitor's name. Non-browser clients send none and are allowed.
+ */
+function originAllowed(origin: string, req: Request, allowed: string[]): boolean {
+  const host = req.headers.get("host");
+  if (host && (origin === `http://${host}` || origin === `https://${host}`)) return true;
+  return allowed.includes(origin);
 }

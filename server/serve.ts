@@ -44,7 +44,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
     hub, log, token: serverToken(config), allowRemote: config.admin.allowRemote, version: pkg.version,
     configMotd: () => config.motd, ...options,
   });
-  const http = startHttp(hub, config.host, config.httpPort, admin.app);
+  const http = startHttp(hub, config, admin.app);
   log.info("started", { store: store.kind, tcpPort: tcp.port, httpPort: http.port, dataDir: config.dataDir });
   let stopping: Promise<void> | null = null;
   return {
@@ -53,10 +53,14 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
     httpPort: http.port!,
     stop(reason = "The server is stopping") {
       stopping ??= (async () => {
+        // Stop accepting first; open connections (WebSockets among them) stay to hear why.
         tcp.stop();
         admin.close();
-        await http.stop();
+        // Not awaited: Bun's graceful stop waits for every open WebSocket, which may never close.
+        void http.stop();
         await hub.shutdown(reason);
+        // Whatever is still open once every session has been told and closed is cut.
+        await http.stop(true);
         await store.close();
         log.info("stopped");
       })();

@@ -11,3 +11,7 @@ declare module "*.data" {
   const path: string;
   export default path;
 }
+declare module "*.html" {
+  const bundle: import("bun").HTMLBundle;
+  export default bundle;
+}

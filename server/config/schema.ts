@@ -41,6 +41,15 @@ export const limitsSchema = z.strictObject({
   loginTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
   maxOutboundBytes: z.number().int().min(64 * 1024).max(1 << 30).default(4 * 1024 * 1024)
     .describe("A client that falls this far behind is disconnected"),
+  maxFrameBytes: z.number().int().min(1024).max(1 << 24).default(16384)
+    .describe("Largest WebSocket frame a client may send; bigger ones close the connection with 1009"),
+}).prefault({});
+
+export const webSchema = z.strictObject({
+  allowedOrigins: z.array(z.string().url()).default([])
+    .describe("Origins besides the server's own whose pages may open /ws"),
+  resumeTokenHours: z.number().int().min(1).max(24 * 365).default(24 * 7)
+    .describe("How long a web client's resume token stays valid"),
 }).prefault({});
 
 export const adminSchema = z.strictObject({
@@ -68,6 +77,7 @@ export const configSchema = z.strictObject({
   database: databaseSchema.optional()
     .describe("A real PostgreSQL server, normalized to a URL; absent means the embedded store (localhost:5432 when fields are left out)"),
   limits: limitsSchema,
+  web: webSchema,
   admin: adminSchema,
   log: logSchema,
 });

@@ -8,15 +8,18 @@ export type ChatEvent =
   | { type: "message"; message: ChatMessage }
   | PresenceEvent
   | { type: "system"; text: string }
-  | { type: "history"; title: string; messages: ChatMessage[] }
+  | HistoryEvent
   | { type: "error"; code: string; message: string }
   /** Asks the user for one line; `secret` means a terminal should not echo it. */
   | { type: "prompt"; text: string; secret: boolean }
+  /** This session is now in `room`. */
+  | { type: "room"; room: string }
   | WelcomeEvent;
 
 export interface PresenceEvent {
   type: "presence";
-  change: "joined" | "left" | "status";
+  /** online/offline go only to sessions that follow everyone's presence (the web's user list). */
+  change: "online" | "offline" | "joined" | "left" | "status";
   nick: string;
   online: boolean;
   status: Status;
@@ -26,10 +29,28 @@ export interface PresenceEvent {
   reason?: string;
 }
 
+export interface HistoryEvent {
+  type: "history";
+  title: string;
+  messages: ChatMessage[];
+  /** What the messages belong to: a room, or the private conversation with a nick. */
+  room?: string;
+  with?: string;
+}
+
+export interface OnlineUser {
+  nick: string;
+  status: Status;
+  note: string;
+  rooms: string[];
+}
+
 export interface WelcomeEvent {
   type: "welcome";
   nick: string;
   serverName: string;
   motd: string[];
   room: string;
+  rooms: { name: string; users: number }[];
+  users: OnlineUser[];
 }

@@ -89,7 +89,9 @@ describe("login", () => {
     expect(c.notes.slice(0, 2)).toEqual([`Welcome to chat\n${motd.join("\n")}`, "Nuevo is a new nick; choose a password to create the account"]);
     expect(c.errors).toEqual(["The passwords do not match; try again"]);
     expect(c.prompts.map((p) => p.secret)).toEqual([false, true, true, true, true]);
-    expect(c.of("welcome")).toEqual([{ type: "welcome", nick: "Nuevo", serverName: "chat", motd, room: "#lobby" }]);
+    expect(c.of("welcome")).toEqual([expect.objectContaining({ type: "welcome", nick: "Nuevo", serverName: "chat", motd, room: "#lobby" })]);
+    expect(c.of("welcome")[0]!.users).toContainEqual({ nick: "Nuevo", status: "available", note: "", rooms: [] });
+    expect(c.of("welcome")[0]!.rooms).toContainEqual({ name: "#lobby", users: expect.any(Number) });
     expect(c.session.room?.name).toBe("#lobby");
     expect((await store.findUser("nuevo"))?.passwordHash).toBe("h:secret1");
   });
@@ -202,7 +204,7 @@ describe("rooms and users", () => {
     await until("two messages", () => a.texts.length === 2);
     for (const s of [a, b, c]) s.events = [];
     await b.type("/unirse sala-join");
-    expect(b.events.map((e) => e.type)).toEqual(["history", "presence"]);
+    expect(b.events.map((e) => e.type)).toEqual(["room", "history", "presence"]);
     expect(b.of("history").map((h) => [h.title, h.messages.map((m) => m.text)])).toEqual([["Recent messages in #sala-join", ["uno", "dos"]]]);
     expect(a.events).toEqual([presence("joined", "joinB", "#sala-join")]);
     expect(c.events).toEqual([presence("left", "joinB", "#lobby")]);
@@ -222,7 +224,8 @@ describe("rooms and users", () => {
   test('/status "ocupado" sets busy with a note and announces it; an unknown word is a usage error', async () => {
     const [a, b] = await everyone("estA", "estB");
     await a.type("/estado ocupado en una reunión");
-    expect(b.events).toEqual([presence("status", "estA", "#lobby", { status: "busy", note: "en una reunión" })]);
+    const { room: _, ...status } = presence("status", "estA", "#lobby", { status: "busy", note: "en una reunión" });
+    expect(b.events).toEqual([status]);
     expect(await store.findUser("estA")).toMatchObject({ status: "busy", statusNote: "en una reunión" });
     await a.type("/status dormido");
     expect(a.of("error")).toEqual([{ type: "error", code: "usage", message: "Usage: /status <available|busy|away> [note]" }]);

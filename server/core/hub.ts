@@ -1,14 +1,17 @@
 import type { Limits } from "../config/schema.ts";
+import { enter, type Resume } from "./entry.ts";
 import { CommandError } from "./errors.ts";
-import type { ChatEvent, PresenceEvent } from "./events.ts";
+import type { ChatEvent, OnlineUser, PresenceEvent } from "./events.ts";
 import type { Log } from "./log.ts";
 import { silentLog } from "./log.ts";
 import { validateNick, validateRoomName } from "./names.ts";
 import type { Registry } from "./registry.ts";
+import { RoomTable, type RoomState } from "./rooms.ts";
 import { Session, type SessionSink } from "./session.ts";
+import { Stats } from "./stats.ts";
 import { foldKey, type Store } from "./store.ts";
 import { cleanText, exceedsBytes } from "./text.ts";
-import type { ChatMessage, MessageKind, Room, Status, User } from "./types.ts";
+import type { ChatMessage, MessageKind, Status, User } from "./types.ts";
 import { MessageWriter } from "./writer.ts";
 import { checkBan } from "./moderation.ts";
 import { RateCounter } from "./rate.ts";
@@ -33,11 +36,6 @@ export interface Online {
   lastPrivateFrom: string | null;
 }
 
-interface RoomState {
-  room: Room;
-  members: Set<Session>;
-}
-
 export const LOBBY = "#lobby";
 const NOTE_MAX_BYTES = 200;
 const PASSWORD_MIN = 4;
@@ -50,13 +48,16 @@ const PASSWORD_MAX_BYTES = 256;
 export class Hub {
   readonly sessions = new Set<Session>();
   readonly online = new Map<string, Online>();
-  private readonly rooms = new Map<string, RoomState>();
-  private readonly writer: MessageWriter;
-  /** Store writes nobody awaits (logouts); shutdown waits for them before the store closes. */
-  private readonly background = new Set<Promise<unknown>>();
-  readonly startedAt = new Date();
+  readonly rooms = new RoomTable();
+  readonly stats = new Stats();
   /** Messages stored per second over the last minute, for `chat admin status`. */
   readonly messageRate = new RateCounter(60);
+  readonly startedAt = new Date();
+  private readonly writer: MessageWriter;
+  /** Sessions that keep a live list of everyone online (the web client). */
+  private readonly watchers = new Set<Session>();
+  /** Store writes nobody awaits (logouts); shutdown waits for them before the store closes. */
+  private readonly background = new Set<Promise<unknown>>();
 
   constructor(
     readonly store: Store,
@@ -66,15 +67,16 @@ export class Hub {
     readonly log: Log = silentLog,
   ) {
     this.writer = new MessageWriter(
-      (batch) => store.insertMessages(batch),
+      (batch) => this.timedInsert(batch),
       (m) => this.deliver(m),
       (e) => log.error("delivery failed", { error: String(e) }),
     );
   }
 
-  connect(sink: SessionSink): Session {
+  connect(sink: SessionSink, { watchesPresence = false } = {}): Session {
     const session = new Session(sink);
     this.sessions.add(session);
+    if (watchesPresence) this.watchers.add(session);
     return session;
   }
 
@@ -82,14 +84,26 @@ export class Hub {
   input(session: Session, line: string): Promise<void> {
     if (session.closed || session.answer(line)) return Promise.resolve();
     if (!session.user || line.trim() === "") return Promise.resolve();
-    return session.serially(() => this.run(session, line));
+    return session.serially(() => this.execute(session, line));
   }
 
-  private async run(session: Session, line: string) {
-    // A line queued behind a slow command must not act for a session that has since gone.
+  /** Runs a line now; for callers that already keep the session's actions in order. */
+  execute(session: Session, line: string): Promise<void> {
+    if (!session.user || line.trim() === "") return Promise.resolve();
+    return this.attempt(session, () => this.commands.run({ hub: this, session, user: session.user! }, line));
+  }
+
+  /** Runs a user's action after their earlier ones, showing them any error it raises. */
+  act(session: Session, action: () => unknown): Promise<void> {
+    return session.serially(() => this.attempt(session, action));
+  }
+
+  /** Runs an action now, showing the user any error it raises. */
+  async attempt(session: Session, action: () => unknown): Promise<void> {
+    // An action queued behind a slow one must not run for a session that has since gone.
     if (session.closed) return;
     try {
-      await this.commands.run({ hub: this, session, user: session.user! }, line);
+      await action();
     } catch (e) {
       this.report(session, e);
     }
@@ -116,60 +130,53 @@ export class Hub {
     return this.store.createUser(validateNick(nick), await this.passwords.hash(checkPassword(password)));
   }
 
+  /** Puts an authenticated session into the chat; see entry.ts. Throws BannedError for a banned account. */
+  async enter(session: Session, user: User, resume?: Resume) {
+    await this.checkBan(user.nick);
+    return enter(this, session, user, resume);
+  }
+
   /** Throws BannedError (a CommandError, code "banned") when `nick` is banned now. */
   checkBan(nick: string): Promise<void> {
     return checkBan(this, nick);
   }
 
-  /** Puts an authenticated session into the chat: welcome, missed private messages, the lobby. Throws BannedError for a banned account. */
-  async enter(session: Session, user: User) {
-    await this.checkBan(user.nick);
-    const key = foldKey(user.nick);
-    let online = this.online.get(key);
-    const first = !online;
-    if (!online) {
-      online = { user, sessions: new Set(), pmSeen: user.pmReadId, lastPrivateFrom: null };
-      this.online.set(key, online);
-    }
-    online.sessions.add(session);
-    session.user = online.user;
-    this.log.info("login", { nick: user.nick, transport: session.sink.transport, remote: session.sink.remote });
-    session.send({ type: "welcome", nick: user.nick, serverName: this.settings.serverName, motd: this.settings.motd, room: LOBBY });
-
-    const missed = await this.store.privateSince(user.id, online.pmSeen, this.settings.limits.historyMax);
-    if (missed.total > 0) {
-      const shown = missed.messages.length < missed.total ? ` (the last ${missed.messages.length} below)` : "";
-      const n = missed.total === 1 ? "1 private message" : `${missed.total} private messages`;
-      session.send({ type: "system", text: `While you were away, ${n} arrived${shown}` });
-      session.send({ type: "history", title: "Missed private messages", messages: missed.messages });
-      online.pmSeen = Math.max(online.pmSeen, missed.messages.at(-1)!.id);
-      online.lastPrivateFrom = missed.messages.at(-1)!.from;
-      await this.store.markSeen(user.id, online.pmSeen);
-    } else if (first) {
-      await this.store.markSeen(user.id, online.pmSeen);
-    }
-    await this.join(session, LOBBY);
-  }
-
-  async join(session: Session, name: string) {
+  /** Moves the session to a room, replaying its recent messages, or on a resume all it missed. */
+  async join(session: Session, name: string, resumeSince?: number) {
     const user = session.user!;
     const roomName = validateRoomName(name);
-    const state = await this.roomState(roomName, user.id);
-    if (session.room?.id === state.room.id) throw new CommandError(`You are already in ${state.room.name}`);
+    const state = await this.rooms.open(this.store, roomName, user.id);
+    if (session.room?.id === state.room.id && resumeSince === undefined) {
+      throw new CommandError(`You are already in ${state.room.name}`);
+    }
     this.leaveRoom(session);
+    // Live messages wait until the replay has been sent, so nothing shows twice or out of order.
     session.hold();
-    const announce = !this.userInRoom(user, state);
-    state.members.add(session);
-    session.room = state.room;
+    if (this.rooms.add(session, state)) this.announce(this.presence(user, "joined", state.room.name), state);
     try {
-      if (announce) this.toRoom(state, this.presence(user, "joined", state.room.name));
-      const history = await this.store.roomHistory(state.room.id, this.settings.limits.historyDefault);
-      const replay = history.length ? { type: "history" as const, title: `Recent messages in ${state.room.name}`, messages: history } : null;
-      session.release(replay, history.at(-1)?.id ?? 0);
+      const replay = await this.replay(session, state, resumeSince);
+      const lastId = Math.max(0, ...replay.flatMap((e) => (e.type === "history" ? e.messages : e.type === "message" ? [e.message] : [])).map((m) => m.id));
+      // A plain join replays only the room, so private messages held meanwhile are all new.
+      session.release([{ type: "room", room: state.room.name }, ...replay], (m) =>
+        m.id <= lastId && (resumeSince !== undefined || m.room !== undefined));
     } catch (e) {
-      session.release(null, 0);
+      session.release([], () => false);
       throw e;
     }
+  }
+
+  /** A room's recent history on a plain join; on a resume, every message the session missed. */
+  private async replay(session: Session, state: RoomState, resumeSince?: number): Promise<ChatEvent[]> {
+    const { historyDefault, historyMax } = this.settings.limits;
+    if (resumeSince === undefined) {
+      const messages = await this.store.roomHistory(state.room.id, historyDefault);
+      return messages.length ? [{ type: "history", title: `Recent messages in ${state.room.name}`, messages, room: state.room.name }] : [];
+    }
+    const user = session.user!;
+    const missed = await this.store.messagesSince(user.id, state.room.id, resumeSince, historyMax * 5);
+    const online = this.online.get(foldKey(user.nick));
+    for (const m of missed) if (m.to === user.nick && online) online.pmSeen = Math.max(online.pmSeen, m.id);
+    return missed.map((message) => ({ type: "message", message }));
   }
 
   /** Back to the lobby. */
@@ -184,6 +191,17 @@ export class Hub {
     if (!room) throw new CommandError("You are not in a room; /join one first");
     const user = session.user!;
     return this.writer.submit({ kind, senderId: user.id, from: user.nick, roomId: room.id, room: room.name, text: this.messageText(text) });
+  }
+
+  /**
+   * Like say(), without waiting for the store: a fast typist is not held to one commit per line.
+   * Bad text still throws here; a store failure is reported to the sender.
+   */
+  post(session: Session, text: string, kind: MessageKind = "public") {
+    this.say(session, text, kind).catch((e) => {
+      this.log.error("message not stored", { nick: session.user?.nick, error: String(e) });
+      this.report(session, new CommandError("Message not sent: it could not be stored; try again", "not_stored"));
+    });
   }
 
   /** Stores and delivers a private message; an offline recipient gets it at next login. */
@@ -209,18 +227,19 @@ export class Hub {
     await this.store.setStatus(user.id, status, clean);
     user.status = status;
     user.statusNote = clean;
-    const rooms = new Set<Room>();
-    for (const s of this.online.get(foldKey(user.nick))!.sessions) if (s.room) rooms.add(s.room);
-    for (const room of rooms) {
-      const state = this.rooms.get(foldKey(room.name));
-      if (state) this.toRoom(state, this.presence(user, "status", room.name));
+    const rooms = new Set<RoomState>();
+    for (const s of this.online.get(foldKey(user.nick))!.sessions) {
+      const state = s.room && this.rooms.get(s.room.name);
+      if (state) rooms.add(state);
     }
+    this.announce(this.presence(user, "status"), ...rooms);
   }
 
   /** Ends a session: leaves its room, and when it was the account's last, records the logout. */
   disconnect(session: Session, reason?: string) {
     if (!session.end()) return;
     this.sessions.delete(session);
+    this.watchers.delete(session);
     const user = session.user;
     const key = user ? foldKey(user.nick) : "";
     const online = this.online.get(key);
@@ -231,6 +250,7 @@ export class Hub {
     if (!user || !online) return;
     this.log.info("logout", { nick: user.nick, transport: session.sink.transport, remote: session.sink.remote });
     if (online.sessions.size > 0) return;
+    this.announce(this.presence(user, "offline"));
     const write = this.store.markSeen(user.id, online.pmSeen)
       .catch((e) => this.log.error("markSeen failed", { nick: user.nick, error: String(e) }))
       .finally(() => this.background.delete(write));
@@ -248,14 +268,35 @@ export class Hub {
     await Promise.all(this.background);
   }
 
+  /** Registers an authenticated session as online; returns its account's shared state. */
+  addOnline(session: Session, user: User): { online: Online; first: boolean } {
+    const key = foldKey(user.nick);
+    let online = this.online.get(key);
+    const first = !online;
+    if (!online) {
+      online = { user, sessions: new Set(), pmSeen: user.pmReadId, lastPrivateFrom: null };
+      this.online.set(key, online);
+    }
+    online.sessions.add(session);
+    session.user = online.user;
+    if (first) this.announce(this.presence(online.user, "online"));
+    return { online, first };
+  }
+
   /** Rooms with how many distinct users are in each right now. */
-  async roomList(): Promise<{ room: Room; users: number }[]> {
-    const rooms = await this.store.listRooms();
-    return rooms.map((room) => {
-      const state = this.rooms.get(foldKey(room.name));
-      const users = state ? new Set([...state.members].map((s) => s.user!.id)).size : 0;
-      return { room, users };
-    });
+  async roomList(): Promise<{ name: string; users: number }[]> {
+    return (await this.store.listRooms()).map((room) => ({ name: room.name, users: this.rooms.userCount(room.name) }));
+  }
+
+  onlineUsers(): OnlineUser[] {
+    return [...this.online.values()]
+      .sort((a, b) => a.user.nick.localeCompare(b.user.nick))
+      .map((o) => ({
+        nick: o.user.nick,
+        status: o.user.status,
+        note: o.user.statusNote,
+        rooms: [...new Set([...o.sessions].flatMap((s) => (s.room ? [s.room.name] : [])))],
+      }));
   }
 
   onlineUser(nick: string): Online | undefined {
@@ -271,64 +312,69 @@ export class Hub {
     return body;
   }
 
+  private async timedInsert(batch: Parameters<Store["insertMessages"]>[0]) {
+    const started = performance.now();
+    try {
+      const stored = await this.store.insertMessages(batch);
+      this.stats.messagesStored += stored.length;
+      this.messageRate.add(stored.length);
+      return stored;
+    } catch (e) {
+      this.stats.storeErrors++;
+      throw e;
+    } finally {
+      this.stats.storeBatches++;
+      this.stats.storeSeconds += (performance.now() - started) / 1000;
+    }
+  }
+
   private deliver(message: ChatMessage) {
-    this.messageRate.add();
     const event: ChatEvent = { type: "message", message };
     if (message.room) {
-      const state = this.rooms.get(foldKey(message.room));
-      if (state) for (const s of state.members) s.send(event);
+      const state = this.rooms.get(message.room);
+      if (state) this.sendAll(state.members, event);
       return;
     }
     const recipient = this.online.get(foldKey(message.to!));
     if (recipient) {
       recipient.pmSeen = Math.max(recipient.pmSeen, message.id);
       recipient.lastPrivateFrom = message.from;
-      for (const s of recipient.sessions) s.send(event);
+      this.sendAll(recipient.sessions, event);
     }
     const sender = this.online.get(foldKey(message.from));
-    if (sender) for (const s of sender.sessions) s.send(event);
+    if (sender) this.sendAll(sender.sessions, event);
   }
 
-  private async roomState(name: string, userId: number): Promise<RoomState> {
-    const key = foldKey(name);
-    let state = this.rooms.get(key);
-    if (!state) {
-      const room = await this.store.ensureRoom(name, userId);
-      // Another session may have created the state while we waited.
-      state = this.rooms.get(key) ?? { room, members: new Set() };
-      this.rooms.set(key, state);
+  private sendAll(sessions: Iterable<Session>, event: ChatEvent) {
+    let n = 0;
+    for (const s of sessions) {
+      s.send(event);
+      n++;
     }
-    return state;
+    this.stats.deliveries += n;
   }
 
   private leaveRoom(session: Session, reason?: string) {
     const room = session.room;
-    if (!room) return;
-    session.room = null;
-    const state = this.rooms.get(foldKey(room.name));
-    if (!state) return;
-    state.members.delete(session);
-    const user = session.user!;
-    if (!this.userInRoom(user, state)) {
-      const event = this.presence(user, "left", room.name);
-      if (reason) event.reason = reason;
-      this.toRoom(state, event);
-    }
-    if (state.members.size === 0) this.rooms.delete(foldKey(room.name));
+    const emptied = this.rooms.remove(session);
+    if (!room || !emptied) return;
+    const event = this.presence(session.user!, "left", room.name);
+    if (reason) event.reason = reason;
+    this.announce(event, emptied);
   }
 
-  private userInRoom(user: User, state: RoomState) {
-    for (const s of state.members) if (s.user!.id === user.id) return true;
-    return false;
-  }
-
-  private presence(user: User, change: PresenceEvent["change"], room: string): PresenceEvent {
+  private presence(user: User, change: PresenceEvent["change"], room?: string): PresenceEvent {
     const online = this.online.has(foldKey(user.nick));
-    return { type: "presence", change, nick: user.nick, online, status: user.status, note: user.statusNote, room };
+    const event: PresenceEvent = { type: "presence", change, nick: user.nick, online, status: user.status, note: user.statusNote };
+    if (room) event.room = room;
+    return event;
   }
 
-  private toRoom(state: RoomState, event: ChatEvent) {
-    for (const s of state.members) s.send(event);
+  /** To the members of the given rooms (joins, leaves, statuses) and to every presence watcher, once each. */
+  private announce(event: PresenceEvent, ...rooms: RoomState[]) {
+    const to = new Set(this.watchers);
+    for (const state of rooms) for (const s of state.members) to.add(s);
+    for (const s of to) s.send(event);
   }
 }
 

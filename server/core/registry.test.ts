@@ -52,6 +52,7 @@ function fakeContext(registry: Registry) {
   const hub = {
     commands: registry,
     online: new Map(),
+    onlineUsers: () => [],
     disconnect: (_s: Session, reason?: string) => calls.push(`disconnect:${reason}`),
     store: { profile: async (nick: string) => (calls.push(`profile:${nick}`), null) },
     onlineUser: () => undefined,

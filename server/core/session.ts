@@ -1,6 +1,6 @@
 import { SessionClosedError } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
-import type { Room, User } from "./types.ts";
+import type { ChatMessage, Room, User } from "./types.ts";
 
 /** What a transport gives the hub for one connection. */
 export interface SessionSink {
@@ -43,13 +43,13 @@ export class Session {
     this.held ??= [];
   }
 
-  /** Sends `first`, then what was held, skipping room messages the replay already showed. */
-  release(first: ChatEvent | null, replayedUpTo: number) {
+  /** Sends `first`, then what was held, leaving out the messages the replay already showed. */
+  release(first: ChatEvent[], alreadyShown: (m: ChatMessage) => boolean) {
     const held = this.held ?? [];
     this.held = null;
-    if (first) this.send(first);
+    for (const e of first) this.send(e);
     for (const e of held) {
-      if (e.type === "message" && e.message.room && e.message.id <= replayedUpTo) continue;
+      if (e.type === "message" && alreadyShown(e.message)) continue;
       this.send(e);
     }
   }

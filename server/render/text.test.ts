@@ -61,7 +61,7 @@ describe("renderText", () => {
   });
 
   test("welcome: greets the nick and names the room", () => {
-    const e: ChatEvent = { type: "welcome", nick: "ana", serverName: "chat", motd: ["x"], room: "#lobby" };
+    const e: ChatEvent = { type: "welcome", nick: "ana", serverName: "chat", motd: ["x"], room: "#lobby", rooms: [], users: [] };
     expect(renderText(e, now)).toBe("*** Hello ana! You are in #lobby. /help lists the commands.\r\n");
   });
 
@@ -77,7 +77,7 @@ describe("renderText", () => {
       { type: "error", code: "x", message: evil },
       { type: "presence", change: "left", nick: evil, online: false, status: "away", note: evil, room: evil, reason: evil },
       { type: "history", title: evil, messages: [{ id: 1, kind: "public", from: evil, text: evil, at }] },
-      { type: "welcome", nick: evil, serverName: evil, motd: [evil], room: evil },
+      { type: "welcome", nick: evil, serverName: evil, motd: [evil], room: evil, rooms: [], users: [] },
       { type: "prompt", text: `${evil}\n`, secret: false },
     ];
     for (const e of events) {

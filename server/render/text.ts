@@ -16,6 +16,7 @@ export function renderText(event: ChatEvent, now = new Date()): string {
   return text;
 }
 
+/** Lines for a terminal; events a terminal has no use for (the web's bookkeeping) give none. */
 function toLines(e: ChatEvent, now: Date): string[] {
   switch (e.type) {
     case "message":
@@ -27,6 +28,7 @@ function toLines(e: ChatEvent, now: Date): string[] {
     case "presence": {
       const note = e.note ? ` (${e.note})` : "";
       if (e.change === "status") return notice(`${e.nick} is now ${e.status}${note}`);
+      if (e.change === "online" || e.change === "offline") return [];
       const reason = e.reason ? ` (${e.reason})` : "";
       return notice(`${e.nick} ${e.change === "joined" ? "joined" : "left"} ${e.room}${reason}`);
     }
@@ -40,6 +42,8 @@ function toLines(e: ChatEvent, now: Date): string[] {
       return notice(`Hello ${e.nick}! You are in ${e.room}. /help lists the commands.`);
     case "prompt":
       return [e.text];
+    case "room":
+      return [];
   }
 }
 

@@ -148,6 +148,16 @@ export class SqlStore implements Store {
     return { messages: rows.reverse().map(toMessage), total: Number(count?.n ?? 0) };
   }
 
+  async messagesSince(userId: number, roomId: number, afterId: number, limit: number) {
+    const rows = await this.db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS}
+       WHERE m.id > $3 AND (m.room_id = $2 OR m.recipient_id = $1 OR (m.sender_id = $1 AND m.recipient_id IS NOT NULL))
+       ORDER BY m.id LIMIT $4`,
+      [userId, roomId, afterId, limit],
+    );
+    return rows.map(toMessage);
+  }
+
   async countMessages() {
     const [row] = await this.db.query<{ n: number | string }>("SELECT count(*) AS n FROM messages");
     return Number(row?.n ?? 0);

@@ -117,6 +117,22 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(limited.messages.map((m) => m.text)).toEqual(["3"]);
     });
 
+    it("messagesSince() returns the room's and the user's private messages after an id", async () => {
+      const a = await store.createUser("Hana", "h");
+      const b = await store.createUser("Ivo", "h");
+      const c = await store.createUser("Jade", "h");
+      const room = await store.ensureRoom("#since", a.id);
+      const other = await store.ensureRoom("#elsewhere", a.id);
+      const say = (r: typeof room, text: string) => ({ kind: "public" as const, senderId: c.id, from: c.nick, roomId: r.id, room: r.name, text });
+      const pm = (from: typeof a, to: typeof a, text: string) =>
+        ({ kind: "private" as const, senderId: from.id, from: from.nick, recipientId: to.id, to: to.nick, text });
+      const [first] = await store.insertMessages([say(room, "old")]);
+      await store.insertMessages([say(room, "r1"), say(other, "no"), pm(b, a, "to me"), pm(a, c, "from me"), pm(b, c, "not mine"), say(room, "r2")]);
+      const since = await store.messagesSince(a.id, room.id, first!.id, 100);
+      expect(since.map((m) => m.text)).toEqual(["r1", "to me", "from me", "r2"]);
+      expect((await store.messagesSince(a.id, room.id, first!.id, 2)).map((m) => m.text)).toEqual(["r1", "to me"]);
+    });
+
     it("profile() counts messages sent", async () => {
       const p = await store.profile("eva");
       expect(p?.user.nick).toBe("Eva");

@@ -14,13 +14,7 @@ export const list: Command = {
   aliases: ["who", "listar"],
   help: "Show who is online, with their status and room",
   run({ hub, session }) {
-    const rows = [...hub.online.values()]
-      .sort((a, b) => a.user.nick.localeCompare(b.user.nick))
-      .map((o) => {
-        const rooms = [...new Set([...o.sessions].map((s) => s.room?.name ?? "-"))].join(",");
-        const note = o.user.statusNote ? ` (${o.user.statusNote})` : "";
-        return [o.user.nick, o.user.status + note, rooms];
-      });
+    const rows = hub.onlineUsers().map((u) => [u.nick, u.status + (u.note ? ` (${u.note})` : ""), u.rooms.join(",") || "-"]);
     session.send({ type: "system", text: `Online (${rows.length}):\n${table(rows)}` });
   },
 };

@@ -1,0 +1,26 @@
+import type { Hub } from "./hub.ts";
+import { checkBan } from "./moderation.ts";
+import { validateNick } from "./names.ts";
+import { NickTakenError } from "./store.ts";
+import type { User } from "./types.ts";
+
+/**
+ * Login in one step, for clients that send nick and password together (the web): a known nick
+ * must match its password (null when it does not), a new one creates the account, exactly as the
+ * terminal login does. A banned nick throws BannedError.
+ */
+export async function passwordLogin(hub: Hub, nick: string, password: string): Promise<User | null> {
+  const valid = validateNick(nick.trim());
+  await checkBan(hub, valid);
+  const existing = await hub.store.findUser(valid);
+  if (existing) return (await hub.passwords.verify(password, existing.passwordHash)) ? existing : null;
+  try {
+    const user = await hub.createAccount(valid, password);
+    hub.log.info("account created", { nick: user.nick });
+    return user;
+  } catch (e) {
+    // Someone took the nick between the lookup and the insert: it is now an existing account.
+    if (e instanceof NickTakenError) return hub.authenticate(valid, password);
+    throw e;
+  }
+}

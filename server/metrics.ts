@@ -1,0 +1,33 @@
+import type { Hub } from "./core/hub.ts";
+
+/** The hub's counters in Prometheus text format. */
+export function metricsText(hub: Hub): string {
+  const connections: Record<string, number> = { tcp: 0, ws: 0 };
+  for (const s of hub.sessions) connections[s.sink.transport] = (connections[s.sink.transport] ?? 0) + 1;
+  const s = hub.stats;
+  const lines = [
+    "# HELP chat_connections Open connections by transport.",
+    "# TYPE chat_connections gauge",
+    ...Object.entries(connections).map(([t, n]) => `chat_connections{transport="${t}"} ${n}`),
+    "# HELP chat_users_online Accounts with at least one session.",
+    "# TYPE chat_users_online gauge",
+    `chat_users_online ${hub.online.size}`,
+    "# HELP chat_messages_total Messages stored since the server started.",
+    "# TYPE chat_messages_total counter",
+    `chat_messages_total ${s.messagesStored}`,
+    "# HELP chat_deliveries_total Messages handed to sessions since the server started.",
+    "# TYPE chat_deliveries_total counter",
+    `chat_deliveries_total ${s.deliveries}`,
+    "# HELP chat_store_insert_seconds Time spent storing message batches.",
+    "# TYPE chat_store_insert_seconds summary",
+    `chat_store_insert_seconds_sum ${s.storeSeconds.toFixed(6)}`,
+    `chat_store_insert_seconds_count ${s.storeBatches}`,
+    "# HELP chat_store_errors_total Message batches the store refused.",
+    "# TYPE chat_store_errors_total counter",
+    `chat_store_errors_total ${s.storeErrors}`,
+    "# HELP chat_uptime_seconds Seconds since the server started.",
+    "# TYPE chat_uptime_seconds gauge",
+    `chat_uptime_seconds ${Math.floor((Date.now() - hub.startedAt.getTime()) / 1000)}`,
+  ];
+  return lines.join("\n") + "\n";
+}

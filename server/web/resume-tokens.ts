@@ -1,0 +1,42 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * Resume tokens let a web client that lost its connection come back without its password.
+ * A token names the account and an expiry, signed with a secret kept in the data folder so
+ * tokens outlive a restart.
+ */
+export class ResumeTokens {
+  constructor(private readonly secret: Buffer, private readonly ttlMs: number) {}
+
+  static inDataDir(dataDir: string, ttlHours: number): ResumeTokens {
+    const file = join(dataDir, "resume.secret");
+    if (!existsSync(file)) {
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+    }
+    return new ResumeTokens(Buffer.from(readFileSync(file, "utf8").trim(), "hex"), ttlHours * 3600_000);
+  }
+
+  issue(user: { id: number; nick: string }, now = Date.now()): string {
+    const body = Buffer.from(JSON.stringify({ id: user.id, nick: user.nick, exp: now + this.ttlMs })).toString("base64url");
+    return `${body}.${this.sign(body)}`;
+  }
+
+  /** The account a valid, unexpired token names; null for anything else. */
+  verify(token: string, now = Date.now()): { id: number; nick: string } | null {
+    const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(token);
+    if (!m) return null;
+    const expected = Buffer.from(this.sign(m[1]!));
+    const given = Buffer.from(m[2]!);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    const claims = JSON.parse(Buffer.from(m[1]!, "base64url").toString("utf8"));
+    if (typeof claims.exp !== "number" || claims.exp < now) return null;
+    return { id: claims.id, nick: claims.nick };
+  }
+
+  private sign(body: string) {
+    return createHmac("sha256", this.secret).update(body).digest("base64url");
+  }
+}

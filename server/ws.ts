@@ -1,0 +1,133 @@
+import type { ServerWebSocket, WebSocketHandler } from "bun";
+import type { Limits } from "./config/schema.ts";
+import type { ChatEvent } from "./core/events.ts";
+import { historyOf } from "./core/history.ts";
+import type { Hub } from "./core/hub.ts";
+import { BannedError, checkBan } from "./core/moderation.ts";
+import { passwordLogin } from "./core/password-login.ts";
+import { exceedsBytes } from "./core/text.ts";
+import type { Session } from "./core/session.ts";
+import { renderJson, toFrame } from "./render/json.ts";
+import { parseFrame, type ClientFrame } from "./web/protocol.ts";
+import type { ResumeTokens } from "./web/resume-tokens.ts";
+
+export interface WsData {
+  remote: string;
+  session: Session;
+  failedLogins: number;
+}
+
+// 1008 (policy violation): the client should not reconnect by itself.
+const CLOSE_POLICY = 1008;
+const CLOSE_TOO_BIG = 1009;
+const HARD_FRAME_CAP = 1 << 24;
+
+/** WebSocket chat: JSON frames in, validated; hub events out as JSON. */
+export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebSocketHandler<WsData> {
+  const send = (ws: ServerWebSocket<WsData>, json: string) => {
+    ws.send(json);
+    // Bun buffers what the client has not read; one that stops reading must not grow our memory.
+    if (ws.getBufferedAmount() > limits.maxOutboundBytes) {
+      hub.log.warn("slow consumer disconnected", { transport: "ws", remote: ws.data.remote });
+      ws.close(CLOSE_POLICY, "Too far behind");
+    }
+  };
+  const error = (ws: ServerWebSocket<WsData>, code: string, message: string) =>
+    send(ws, JSON.stringify({ type: "error", code, message }));
+
+  return {
+    // Bun drops oversized frames without a close code; we check the configured limit ourselves
+    // and answer 1009, leaving Bun's own cap only for what no client should ever send.
+    maxPayloadLength: HARD_FRAME_CAP,
+    open(ws) {
+      ws.data.session = hub.connect({
+        transport: "ws",
+        remote: ws.data.remote,
+        send: (event: ChatEvent) => {
+          // The welcome is the one frame that differs per session: it carries the resume token.
+          if (event.type === "welcome") send(ws, JSON.stringify({ ...toFrame(event), token: tokens.issue(ws.data.session.user!) }));
+          else send(ws, renderJson(event));
+        },
+        close: () => ws.close(1000, "Bye"),
+      }, { watchesPresence: true });
+      hub.log.info("connect", { transport: "ws", remote: ws.data.remote });
+    },
+    message(ws, data) {
+      if (exceedsBytes(typeof data === "string" ? data : "", limits.maxFrameBytes) || data.length > limits.maxFrameBytes) {
+        return ws.close(CLOSE_TOO_BIG, `Frames are limited to ${limits.maxFrameBytes} bytes`);
+      }
+      if (typeof data !== "string") return error(ws, "bad_frame", "Binary frames are not supported; send JSON text");
+      const parsed = parseFrame(data);
+      if ("error" in parsed) return error(ws, "bad_frame", parsed.error);
+      const { frame } = parsed;
+      // An answer to a prompt must not wait behind the command that is waiting for it.
+      if (frame.type === "line" && ws.data.session.answer(frame.text)) return;
+      // Frames take effect in the order sent: a "say" right after "login" waits for the login.
+      return ws.data.session.serially(() => handle(hub, ws, frame, tokens, error));
+    },
+    close(ws) {
+      if (!ws.data.session.closed) hub.log.info("disconnect", { transport: "ws", remote: ws.data.remote });
+      hub.disconnect(ws.data.session);
+    },
+  };
+}
+
+type ErrorSender = (ws: ServerWebSocket<WsData>, code: string, message: string) => void;
+
+async function handle(hub: Hub, ws: ServerWebSocket<WsData>, frame: ClientFrame, tokens: ResumeTokens, error: ErrorSender) {
+  const { session } = ws.data;
+  if (session.closed) return;
+  if (frame.type === "login" || frame.type === "resume") {
+    if (session.user) return error(ws, "already_logged_in", "This connection is already logged in");
+    return login(hub, ws, frame, tokens, error);
+  }
+  if (!session.user) return error(ws, "not_logged_in", "Send a login frame first");
+  const user = session.user;
+  switch (frame.type) {
+    case "line":
+      return hub.execute(session, frame.text);
+    case "say":
+      return hub.attempt(session, () => hub.post(session, frame.text));
+    case "msg":
+      return hub.attempt(session, () => hub.whisper(session, frame.to, frame.text));
+    case "join":
+      return hub.attempt(session, () => hub.join(session, frame.room));
+    case "leave":
+      return hub.attempt(session, () => hub.leave(session));
+    case "status":
+      return hub.attempt(session, () => hub.setStatus(session, frame.status, frame.note ?? ""));
+    case "history": {
+      const target = frame.room !== undefined ? { room: frame.room } : { with: frame.with! };
+      const limit = frame.limit ?? hub.settings.limits.historyDefault;
+      return hub.attempt(session, async () => session.send(await historyOf(hub, user, target, limit, frame.before)));
+    }
+  }
+}
+
+async function login(hub: Hub, ws: ServerWebSocket<WsData>, frame: ClientFrame & { type: "login" | "resume" }, tokens: ResumeTokens, error: ErrorSender) {
+  const { session } = ws.data;
+  try {
+    let user;
+    if (frame.type === "login") {
+      user = await passwordLogin(hub, frame.nick, frame.password);
+      if (!user) {
+        hub.log.warn("login failed", { nick: frame.nick, remote: ws.data.remote });
+        if (++ws.data.failedLogins >= hub.settings.limits.maxLoginAttempts) {
+          error(ws, "login_failed", "Wrong password too many times");
+          return ws.close(CLOSE_POLICY, "Wrong password too many times");
+        }
+        return error(ws, "bad_password", "Wrong password");
+      }
+    } else {
+      const claims = tokens.verify(frame.token);
+      user = claims && (await hub.store.findUser(claims.nick));
+      if (!claims || user?.id !== claims.id) return error(ws, "bad_token", "The resume token is invalid or expired; log in again");
+      await checkBan(hub, user.nick);
+    }
+    if (session.closed) return;
+    await hub.enter(session, user, frame.type === "resume" ? { since: frame.since, room: frame.room } : undefined);
+  } catch (e) {
+    hub.report(session, e);
+    if (e instanceof BannedError) ws.close(CLOSE_POLICY, "Banned");
+  }
+}
