@@ -49,6 +49,13 @@ describe("dist/chat alone", () => {
     expect(existsSync(join(dir, "chat-data", "pgdata"))).toBe(true);
     const health = await fetch(`http://127.0.0.1:${started.httpPort}/healthz`).then((r) => r.json());
     expect(health).toMatchObject({ status: "ok", store: "embedded" });
+    // The web client and its bundled script come from inside the binary.
+    const page = await fetch(`http://127.0.0.1:${started.httpPort}/`).then((r) => r.text());
+    const script = /<script[^>]+src="([^"]+)"/.exec(page)?.[1];
+    expect(script).toBeDefined();
+    const js = await fetch(new URL(script!, `http://127.0.0.1:${started.httpPort}/`));
+    expect(js.status).toBe(200);
+    expect(await js.text()).toContain("WebSocket");
 
     const a = await LineClient.login(started.tcpPort, "vera", "pw-vera");
     const b = await LineClient.login(started.tcpPort, "walt", "pw-walt");

@@ -1,4 +1,5 @@
 import { connect, type Socket } from "node:net";
+import { Signal } from "./signal.ts";
 
 const IAC = 255;
 
@@ -11,7 +12,7 @@ export class LineClient {
   lines: string[] = [];
   private partial = "";
   private closedFlag = false;
-  private waiters: (() => void)[] = [];
+  private readonly signal = new Signal();
   private readonly decoder = new TextDecoder();
 
   private constructor(private readonly socket: Socket) {
@@ -116,19 +117,11 @@ export class LineClient {
   }
 
   private next(deadline: number) {
-    return new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-      this.waiters.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
+    return this.signal.wait(deadline);
   }
 
   private wake() {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
+    this.signal.wake();
   }
 }
 

@@ -1,9 +1,11 @@
+import { Signal } from "./signal.ts";
+
 /** A WebSocket test client that keeps every JSON frame it receives and can wait for one. */
 export class WsClient {
   frames: any[] = [];
   closeCode: number | null = null;
   closeReason = "";
-  private waiters: (() => void)[] = [];
+  private readonly signal = new Signal();
 
   private constructor(private readonly ws: WebSocket) {
     ws.onmessage = (e) => {
@@ -71,18 +73,10 @@ export class WsClient {
   }
 
   private next(deadline: number) {
-    return new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-      this.waiters.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
+    return this.signal.wait(deadline);
   }
 
   private wake() {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
+    this.signal.wake();
   }
 }
