@@ -1,5 +1,5 @@
 import type { Hub } from "./hub.ts";
-import { LOBBY } from "./hub.ts";
+import { LOBBY } from "./rooms.ts";
 import type { Session } from "./session.ts";
 import type { User } from "./types.ts";
 

@@ -1,6 +1,7 @@
 import { formatDate } from "./commands/format.ts";
 import { CommandError } from "./errors.ts";
-import type { Hub, Online } from "./hub.ts";
+import type { Hub } from "./hub.ts";
+import type { Online } from "./presence.ts";
 import { cleanText } from "./text.ts";
 import type { Ban } from "./types.ts";
 

@@ -2,6 +2,9 @@ import type { Session } from "./session.ts";
 import { foldKey, type Store } from "./store.ts";
 import type { Room, User } from "./types.ts";
 
+/** The room every session starts in. */
+export const LOBBY = "#lobby";
+
 export interface RoomState {
   room: Room;
   members: Set<Session>;
