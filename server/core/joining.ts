@@ -33,13 +33,14 @@ export async function join(hub: Hub, session: Session, name: string, resumeSince
 
 /** A room's recent history on a plain join; on a resume, every message the session missed. */
 async function replay(hub: Hub, session: Session, state: RoomState, resumeSince?: number): Promise<ChatEvent[]> {
-  const { historyDefault, historyMax } = hub.settings.limits;
+  const { historyDefault, resumeMax } = hub.settings.limits;
   if (resumeSince === undefined) {
+    // Sent even when empty, so a client can tell "nothing here yet" from "not loaded yet".
     const messages = await hub.store.roomHistory(state.room.id, historyDefault);
-    return messages.length ? [{ type: "history", title: `Recent messages in ${state.room.name}`, messages, room: state.room.name }] : [];
+    return [{ type: "history", title: `Recent messages in ${state.room.name}`, messages, room: state.room.name }];
   }
   const user = session.user!;
-  const missed = await hub.store.messagesSince(user.id, state.room.id, resumeSince, historyMax * 5);
+  const missed = await hub.store.messagesSince(user.id, state.room.id, resumeSince, resumeMax);
   const online = hub.onlineUser(user.nick);
   for (const m of missed) if (m.to === user.nick && online) online.pmSeen = Math.max(online.pmSeen, m.id);
   return missed.map((message) => ({ type: "message", message }));

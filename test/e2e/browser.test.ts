@@ -83,8 +83,6 @@ describe("web client in a browser", () => {
     for (const c of telnet) c.close();
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
-    // Let the server see the sockets close first: stop() racing a closing WebSocket can hang.
-    await Bun.sleep(300);
     await server?.stop();
     for (const d of all) await d.cleanup();
     removeDir(dataDir);

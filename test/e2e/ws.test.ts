@@ -66,6 +66,7 @@ for (const driver of await drivers()) {
       await a.waitFor((f) => f.type === "room" && f.room === "#web");
       a.send({ type: "say", text: "in web room" });
       await a.waitFor((f) => f.text === "in web room");
+      a.clear();
       a.send({ type: "history", room: "#lobby", limit: 1 });
       const h = await a.waitFor((f) => f.type === "history" && f.room === "#lobby");
       expect(h.messages.map((x: any) => x.text)).toEqual(["hola web"]);
