@@ -3,8 +3,8 @@ import type { Limits } from "./config/schema.ts";
 import type { ChatEvent } from "./core/events.ts";
 import { historyOf } from "./core/history.ts";
 import type { Hub } from "./core/hub.ts";
-import { BannedError, checkBan } from "./core/moderation.ts";
-import { passwordLogin } from "./core/password-login.ts";
+import { BannedError } from "./core/moderation.ts";
+import { passwordLogin, resumeLogin } from "./core/password-login.ts";
 import { exceedsBytes } from "./core/text.ts";
 import type { Session } from "./core/session.ts";
 import { renderJson, toFrame } from "./render/json.ts";
@@ -15,6 +15,7 @@ export interface WsData {
   remote: string;
   session: Session;
   failedLogins: number;
+  loginTimer?: ReturnType<typeof setTimeout>;
 }
 
 // 1008 (policy violation): the client should not reconnect by itself.
@@ -48,9 +49,14 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
           if (event.type === "welcome") send(ws, JSON.stringify({ ...toFrame(event), token: tokens.issue(ws.data.session.user!) }));
           else send(ws, renderJson(event));
         },
-        close: () => ws.close(1000, "Bye"),
+        close: (policy) => (policy ? ws.close(CLOSE_POLICY, "Removed by the server") : ws.close(1000, "Bye")),
       }, { watchesPresence: true });
       hub.log.info("connect", { transport: "ws", remote: ws.data.remote });
+      ws.data.loginTimer = setTimeout(() => {
+        if (ws.data.session.user) return;
+        error(ws, "login_timeout", "Login timed out");
+        ws.close(CLOSE_POLICY, "Login timed out");
+      }, limits.loginTimeoutSeconds * 1000);
     },
     message(ws, data) {
       if (exceedsBytes(typeof data === "string" ? data : "", limits.maxFrameBytes) || data.length > limits.maxFrameBytes) {
@@ -60,12 +66,12 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
       const parsed = parseFrame(data);
       if ("error" in parsed) return error(ws, "bad_frame", parsed.error);
       const { frame } = parsed;
-      // An answer to a prompt must not wait behind the command that is waiting for it.
-      if (frame.type === "line" && ws.data.session.answer(frame.text)) return;
       // Frames take effect in the order sent: a "say" right after "login" waits for the login.
+      if (frame.type === "line") return hub.input(ws.data.session, frame.text);
       return ws.data.session.serially(() => handle(hub, ws, frame, tokens, error));
     },
     close(ws) {
+      clearTimeout(ws.data.loginTimer);
       if (!ws.data.session.closed) hub.log.info("disconnect", { transport: "ws", remote: ws.data.remote });
       hub.disconnect(ws.data.session);
     },
@@ -74,7 +80,7 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
 
 type ErrorSender = (ws: ServerWebSocket<WsData>, code: string, message: string) => void;
 
-async function handle(hub: Hub, ws: ServerWebSocket<WsData>, frame: ClientFrame, tokens: ResumeTokens, error: ErrorSender) {
+async function handle(hub: Hub, ws: ServerWebSocket<WsData>, frame: Exclude<ClientFrame, { type: "line" }>, tokens: ResumeTokens, error: ErrorSender) {
   const { session } = ws.data;
   if (session.closed) return;
   if (frame.type === "login" || frame.type === "resume") {
@@ -84,8 +90,6 @@ async function handle(hub: Hub, ws: ServerWebSocket<WsData>, frame: ClientFrame,
   if (!session.user) return error(ws, "not_logged_in", "Send a login frame first");
   const user = session.user;
   switch (frame.type) {
-    case "line":
-      return hub.execute(session, frame.text);
     case "say":
       return hub.attempt(session, () => hub.post(session, frame.text));
     case "msg":
@@ -98,7 +102,8 @@ async function handle(hub: Hub, ws: ServerWebSocket<WsData>, frame: ClientFrame,
       return hub.attempt(session, () => hub.setStatus(session, frame.status, frame.note ?? ""));
     case "history": {
       const target = frame.room !== undefined ? { room: frame.room } : { with: frame.with! };
-      const limit = frame.limit ?? hub.settings.limits.historyDefault;
+      // A client's page size is a wish; the server's maximum decides.
+      const limit = Math.min(frame.limit ?? hub.settings.limits.historyDefault, hub.settings.limits.historyMax);
       return hub.attempt(session, async () => session.send(await historyOf(hub, user, target, limit, frame.before)));
     }
   }
@@ -120,9 +125,8 @@ async function login(hub: Hub, ws: ServerWebSocket<WsData>, frame: ClientFrame &
       }
     } else {
       const claims = tokens.verify(frame.token);
-      user = claims && (await hub.store.findUser(claims.nick));
-      if (!claims || user?.id !== claims.id) return error(ws, "bad_token", "The resume token is invalid or expired; log in again");
-      await checkBan(hub, user.nick);
+      user = claims && (await resumeLogin(hub, claims));
+      if (!user) return error(ws, "bad_token", "The resume token is invalid or expired; log in again");
     }
     if (session.closed) return;
     await hub.enter(session, user, frame.type === "resume" ? { since: frame.since, room: frame.room } : undefined);

@@ -16,6 +16,8 @@ export interface Resume {
  * gets the welcome and every message it missed, in its old room.
  */
 export async function enter(hub: Hub, session: Session, user: User, resume?: Resume) {
+  // The connection may have gone while the password was checked; a closed session must not go online.
+  if (session.closed) return;
   const { online, first } = hub.addOnline(session, user);
   hub.log.info("login", { nick: user.nick, transport: session.sink.transport, remote: session.sink.remote, resume: resume !== undefined });
   const room = resume?.room ?? LOBBY;
@@ -45,4 +47,5 @@ export async function enter(hub: Hub, session: Session, user: User, resume?: Res
     await hub.join(session, room).catch(() => hub.join(session, LOBBY));
   }
   if (first || resume) await hub.store.markSeen(user.id, online.pmSeen);
+  session.startCommands((line) => hub.execute(session, line));
 }

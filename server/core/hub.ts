@@ -13,7 +13,7 @@ import { RoomTable, type RoomState } from "./rooms.ts";
 import { Session, type SessionSink } from "./session.ts";
 import { Stats } from "./stats.ts";
 import type { Store } from "./store.ts";
-import { cleanText, exceedsBytes } from "./text.ts";
+import { cleanText, exceedsBytes, truncateBytes } from "./text.ts";
 import type { ChatMessage, MessageKind, Status, User } from "./types.ts";
 import { MessageWriter } from "./writer.ts";
 import { checkBan } from "./moderation.ts";
@@ -66,21 +66,19 @@ export class Hub {
     );
   }
 
+  /** `watchesPresence`: once logged in, the session hears everyone's presence (the web's user list). */
   connect(sink: SessionSink, { watchesPresence = false } = {}): Session {
-    const session = new Session(sink);
+    const session = new Session(sink, watchesPresence);
     this.sessions.add(session);
-    if (watchesPresence) this.presence.watch(session);
     return session;
   }
 
-  /** A line typed by the user: the answer to a prompt, or a command or text to run. */
+  /** A line typed by the user: the answer to a prompt, or a command or text to run in its turn. */
   input(session: Session, line: string): Promise<void> {
-    if (session.closed || session.answer(line)) return Promise.resolve();
-    if (!session.user || line.trim() === "") return Promise.resolve();
-    return session.serially(() => this.execute(session, line));
+    return session.typed(line);
   }
 
-  /** Runs a line now; for callers that already keep the session's actions in order. */
+  /** Runs a line as a command now; the session's inbox calls it in turn. */
   execute(session: Session, line: string): Promise<void> {
     if (!session.user || line.trim() === "") return Promise.resolve();
     return this.attempt(session, () => this.commands.run({ hub: this, session, user: session.user! }, line));
@@ -187,7 +185,8 @@ export class Hub {
     user.status = status;
     user.statusNote = clean;
     const rooms = new Set<RoomState>();
-    for (const s of this.onlineUser(user.nick)!.sessions) {
+    // The account may have logged out while the status was stored.
+    for (const s of this.onlineUser(user.nick)?.sessions ?? []) {
       const state = s.room && this.rooms.get(s.room.name);
       if (state) rooms.add(state);
     }
@@ -197,6 +196,8 @@ export class Hub {
   /** Ends a session: leaves its room, and when it was the account's last, records the logout. */
   disconnect(session: Session, reason?: string) {
     if (!session.end()) return;
+    // A quit or kick reason reaches other people's screens: one clean line, of bounded size.
+    reason = reason === undefined ? undefined : truncateBytes(cleanText(reason).trim(), NOTE_MAX_BYTES) || undefined;
     this.sessions.delete(session);
     const user = session.user;
     // Leave the online set first, so the "left" announcement says whether the user is still here.

@@ -12,6 +12,8 @@ export async function join(hub: Hub, session: Session, name: string, resumeSince
   const user = session.user!;
   const roomName = validateRoomName(name);
   const state = await hub.rooms.open(hub.store, roomName, user.id);
+  // Gone while the room was looked up: it must not be left behind as a member.
+  if (session.closed) return;
   if (session.room?.id === state.room.id && resumeSince === undefined) {
     throw new CommandError(`You are already in ${state.room.name}`);
   }
@@ -43,7 +45,12 @@ async function replay(hub: Hub, session: Session, state: RoomState, resumeSince?
   const missed = await hub.store.messagesSince(user.id, state.room.id, resumeSince, resumeMax);
   const online = hub.onlineUser(user.nick);
   for (const m of missed) if (m.to === user.nick && online) online.pmSeen = Math.max(online.pmSeen, m.id);
-  return missed.map((message) => ({ type: "message", message }));
+  const replayed: ChatEvent[] = missed.map((message) => ({ type: "message", message }));
+  if (missed.length === resumeMax) {
+    // Said, not silent: the older ones can be fetched with history frames.
+    replayed.unshift({ type: "system", text: `Only the last ${resumeMax} missed messages are replayed; older ones are in the history` });
+  }
+  return replayed;
 }
 
 /** Back to the lobby. */

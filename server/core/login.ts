@@ -30,7 +30,10 @@ export async function promptLogin(hub: Hub, session: Session): Promise<void> {
       hub.log.warn("login refused", { nick: e.ban.nick, remote: session.sink.remote, reason: "banned" });
       close(hub, session, e.message);
     } else if (!(e instanceof SessionClosedError)) {
+      // Not logged in and no prompt left: an open connection would only hang.
       hub.report(session, e);
+      hub.disconnect(session);
+      session.sink.close();
     }
   } finally {
     clearTimeout(timer);

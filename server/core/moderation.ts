@@ -28,7 +28,8 @@ export async function checkBan(hub: Hub, nick: string): Promise<void> {
 export function kick(hub: Hub, nick: string, reason: string): number {
   const online = hub.onlineUser(nick);
   if (!online) throw new CommandError(`${nick} is not online`, "not_online");
-  const why = reason ? `kicked: ${reason}` : "kicked";
+  const clean = cleanText(reason).trim();
+  const why = clean ? `kicked: ${clean}` : "kicked";
   return closeSessions(hub, online, `You were ${why}`, why);
 }
 
@@ -66,7 +67,7 @@ function closeSessions(hub: Hub, online: Online, message: string, roomReason: st
     // Sent before disconnect: a closed session sends nothing.
     s.send({ type: "error", code: "removed", message });
     hub.disconnect(s, roomReason);
-    s.sink.close();
+    s.sink.close(true);
   }
   return sessions.length;
 }

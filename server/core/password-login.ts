@@ -24,3 +24,11 @@ export async function passwordLogin(hub: Hub, nick: string, password: string): P
     throw e;
   }
 }
+
+/** The account a verified resume token names, if it still exists under that id; banned ones throw. */
+export async function resumeLogin(hub: Hub, claims: { id: number; nick: string }): Promise<User | null> {
+  const user = await hub.store.findUser(claims.nick);
+  if (user?.id !== claims.id) return null;
+  await checkBan(hub, user.nick);
+  return user;
+}

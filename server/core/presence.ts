@@ -19,10 +19,6 @@ export class Presence {
   /** Sessions that keep a live list of everyone online (the web client). */
   private readonly watchers = new Set<Session>();
 
-  watch(session: Session) {
-    this.watchers.add(session);
-  }
-
   get(nick: string): Online | undefined {
     return this.online.get(foldKey(nick));
   }
@@ -38,6 +34,7 @@ export class Presence {
     }
     online.sessions.add(session);
     session.user = online.user;
+    if (session.watchesPresence) this.watchers.add(session);
     if (first) this.announce(this.event(online.user, "online"));
     return { online, first };
   }

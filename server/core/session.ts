@@ -1,5 +1,6 @@
 import { SessionClosedError } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
+import { SessionInbox } from "./inbox.ts";
 import type { ChatMessage, Room, User } from "./types.ts";
 
 /** What a transport gives the hub for one connection. */
@@ -7,24 +8,26 @@ export interface SessionSink {
   readonly transport: "tcp" | "ws";
   readonly remote: string;
   send(event: ChatEvent): void;
-  /** Ends the connection after what was already sent has been written. */
-  close(): void;
+  /**
+   * Ends the connection after what was already sent has been written. `policy` means the server
+   * put the user out (kick, ban, failed logins): a client should not reconnect by itself.
+   */
+  close(policy?: boolean): void;
 }
 
 let nextId = 1;
 
-/** One connection: who is on it, where they are, and the question it is waiting to have answered. */
+/** One connection: who is on it, where they are, and what it has typed that has not run yet. */
 export class Session {
   readonly id = nextId++;
   readonly connectedAt = new Date();
   user: User | null = null;
   room: Room | null = null;
   closed = false;
-  private pending: { resolve(line: string): void; reject(e: Error): void } | null = null;
   private held: ChatEvent[] | null = null;
-  private tail: Promise<void> = Promise.resolve();
+  private readonly inbox = new SessionInbox();
 
-  constructor(readonly sink: SessionSink) {}
+  constructor(readonly sink: SessionSink, readonly watchesPresence = false) {}
 
   send(event: ChatEvent) {
     if (this.closed) return;
@@ -32,10 +35,25 @@ export class Session {
     else this.sink.send(event);
   }
 
-  /** Runs tasks one after another, so a user's lines take effect in the order typed. */
+  /** A line the user typed: it answers a prompt, or runs as a command in its turn. Resolves when done. */
+  typed(line: string): Promise<void> {
+    return this.closed ? Promise.resolve() : this.inbox.line(line);
+  }
+
+  /** Runs a task in turn with what the user typed, so everything takes effect in the order sent. */
   serially(task: () => Promise<void>): Promise<void> {
-    this.tail = this.tail.then(task);
-    return this.tail;
+    return this.closed ? Promise.resolve() : this.inbox.task(task);
+  }
+
+  /** From now on, typed lines that no prompt takes run as commands. */
+  startCommands(run: (line: string) => Promise<void>) {
+    this.inbox.startCommands(run);
+  }
+
+  /** Shows a prompt and resolves with the next line the user types, even one typed ahead. */
+  ask(text: string, secret = false): Promise<string> {
+    this.send({ type: "prompt", text, secret });
+    return this.inbox.ask();
   }
 
   /** Holds live events back while a replay is fetched, so the replay shows first. */
@@ -54,34 +72,11 @@ export class Session {
     }
   }
 
-  /** Shows a prompt and resolves with the next line the user sends. */
-  ask(text: string, secret = false): Promise<string> {
-    this.pending?.reject(new SessionClosedError());
-    this.send({ type: "prompt", text, secret });
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-    });
-  }
-
-  /** Hands a line to a waiting prompt; returns false when nothing was waiting. */
-  answer(line: string): boolean {
-    const pending = this.pending;
-    if (!pending) return false;
-    this.pending = null;
-    pending.resolve(line);
-    return true;
-  }
-
-  get awaitingAnswer() {
-    return this.pending !== null;
-  }
-
   /** Marks the session gone and wakes any prompt waiting on it. Idempotent. */
   end() {
     if (this.closed) return false;
     this.closed = true;
-    this.pending?.reject(new SessionClosedError());
-    this.pending = null;
+    this.inbox.close(new SessionClosedError());
     return true;
   }
 }

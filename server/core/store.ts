@@ -31,7 +31,7 @@ export interface Store {
   conversation(userA: number, userB: number, limit: number, beforeId?: number): Promise<ChatMessage[]>;
   /** Private messages to a user with ids above `afterId`, oldest first. */
   privateSince(userId: number, afterId: number, limit: number): Promise<{ messages: ChatMessage[]; total: number }>;
-  /** What a reconnecting session missed: the room's messages and the user's private ones (both ways) after `afterId`, oldest first. */
+  /** What a reconnecting session missed: the room's messages and the user's private ones (both ways) after `afterId`; the last `limit` of them, oldest first. */
   messagesSince(userId: number, roomId: number, afterId: number, limit: number): Promise<ChatMessage[]>;
   /** Total messages stored. */
   countMessages(): Promise<number>;

@@ -17,3 +17,16 @@ export function exceedsBytes(text: string, max: number): boolean {
   if (text.length * 3 <= max) return false;
   return encoder.encode(text).length > max;
 }
+
+/** The longest prefix of `text` within `max` UTF-8 bytes, cut between code points. */
+export function truncateBytes(text: string, max: number): string {
+  if (!exceedsBytes(text, max)) return text;
+  let out = "";
+  let bytes = 0;
+  for (const c of text) {
+    bytes += encoder.encode(c).length;
+    if (bytes > max) break;
+    out += c;
+  }
+  return out;
+}

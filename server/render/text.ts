@@ -24,13 +24,13 @@ function toLines(e: ChatEvent, now: Date): string[] {
     case "system":
       return notice(e.text);
     case "error":
-      return notice(`Error: ${e.message}`);
+      return [`*** Error: ${e.message}`];
     case "presence": {
       const note = e.note ? ` (${e.note})` : "";
-      if (e.change === "status") return notice(`${e.nick} is now ${e.status}${note}`);
+      if (e.change === "status") return [`*** ${e.nick} is now ${e.status}${note}`];
       if (e.change === "online" || e.change === "offline") return [];
       const reason = e.reason ? ` (${e.reason})` : "";
-      return notice(`${e.nick} ${e.change === "joined" ? "joined" : "left"} ${e.room}${reason}`);
+      return [`*** ${e.nick} ${e.change === "joined" ? "joined" : "left"} ${e.room}${reason}`];
     }
     case "history":
       return [
@@ -39,7 +39,7 @@ function toLines(e: ChatEvent, now: Date): string[] {
         "--- end ---",
       ];
     case "welcome":
-      return notice(`Hello ${e.nick}! You are in ${e.room}. /help lists the commands.`);
+      return [`*** Hello ${e.nick}! You are in ${e.room}. /help lists the commands.`];
     case "prompt":
       return [e.text];
     case "room":
@@ -47,6 +47,7 @@ function toLines(e: ChatEvent, now: Date): string[] {
   }
 }
 
+/** Only system text is several lines; everything else is one line, whatever its fields hold. */
 function notice(text: string): string[] {
   const [first, ...rest] = text.split("\n");
   return [`*** ${first}`, ...rest];

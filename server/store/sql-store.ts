@@ -92,28 +92,9 @@ export class SqlStore implements Store {
     return rows.map(toRoom);
   }
 
-  async insertMessages(batch: NewMessage[]) {
-    const stored: ChatMessage[] = [];
-    for (let start = 0; start < batch.length; start += ROWS_PER_INSERT) {
-      const chunk = batch.slice(start, start + ROWS_PER_INSERT);
-      const params: unknown[] = [];
-      const values = chunk.map((m) => {
-        const n = params.push(m.senderId, m.roomId ?? null, m.recipientId ?? null, m.kind, m.text);
-        return `($${n - 4}, $${n - 3}::bigint, $${n - 2}::bigint, $${n - 1}, $${n})`;
-      });
-      const rows = await this.db.query<{ id: number | string; created_at: Date }>(
-        `INSERT INTO messages (sender_id, room_id, recipient_id, kind, body) VALUES ${values.join(", ")}
-         RETURNING id, created_at`,
-        params,
-      );
-      // Ids come from one sequence in VALUES order, so sorted ids line up with the batch.
-      const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-      const at = rows[0]!.created_at;
-      chunk.forEach((m, i) => stored.push({
-        id: ids[i]!, kind: m.kind, from: m.from, room: m.room, to: m.to, text: m.text, at,
-      }));
-    }
-    return stored;
+  insertMessages(batch: NewMessage[]) {
+    // Several statements for a big batch: one transaction, so the batch is stored whole or not at all.
+    return batch.length <= ROWS_PER_INSERT ? insertRows(this.db, batch) : this.db.transaction((tx) => insertRows(tx, batch));
   }
 
   async roomHistory(roomId: number, limit: number, beforeId = NO_UPPER_BOUND) {
@@ -152,10 +133,10 @@ export class SqlStore implements Store {
     const rows = await this.db.query<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS}
        WHERE m.id > $3 AND (m.room_id = $2 OR m.recipient_id = $1 OR (m.sender_id = $1 AND m.recipient_id IS NOT NULL))
-       ORDER BY m.id LIMIT $4`,
+       ORDER BY m.id DESC LIMIT $4`,
       [userId, roomId, afterId, limit],
     );
-    return rows.map(toMessage);
+    return rows.reverse().map(toMessage);
   }
 
   async countMessages() {
@@ -254,4 +235,26 @@ function toMessage(r: MessageRow): ChatMessage {
   if (r.room_name !== null) m.room = r.room_name;
   if (r.to_nick !== null) m.to = r.to_nick;
   return m;
+}
+
+async function insertRows(db: SqlClient, batch: NewMessage[]): Promise<ChatMessage[]> {
+  const stored: ChatMessage[] = [];
+  for (let start = 0; start < batch.length; start += ROWS_PER_INSERT) {
+    const chunk = batch.slice(start, start + ROWS_PER_INSERT);
+    const params: unknown[] = [];
+    const values = chunk.map((m) => {
+      const n = params.push(m.senderId, m.roomId ?? null, m.recipientId ?? null, m.kind, m.text);
+      return `($${n - 4}, $${n - 3}::bigint, $${n - 2}::bigint, $${n - 1}, $${n})`;
+    });
+    const rows = await db.query<{ id: number | string; created_at: Date }>(
+      `INSERT INTO messages (sender_id, room_id, recipient_id, kind, body) VALUES ${values.join(", ")}
+       RETURNING id, created_at`,
+      params,
+    );
+    // Ids come from one sequence in VALUES order, so sorted ids line up with the batch.
+    const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const at = rows[0]!.created_at;
+    chunk.forEach((m, i) => stored.push({ id: ids[i]!, kind: m.kind, from: m.from, room: m.room, to: m.to, text: m.text, at }));
+  }
+  return stored;
 }

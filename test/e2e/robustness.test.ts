@@ -1,0 +1,88 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { kick } from "../../server/core/moderation.ts";
+import type { RunningServer } from "../../server/serve.ts";
+import { LineClient } from "./client.ts";
+import { drivers, removeDir, tempDir } from "./harness.ts";
+import { WsClient } from "./ws-client.ts";
+
+// Clients that type ahead, vanish mid-login, or send what a well-behaved client would not.
+const [driver, ...others] = await drivers();
+for (const d of others) await d.cleanup();
+
+describe("robustness over real sockets", () => {
+  const dataDir = tempDir();
+  let server: RunningServer;
+  const open: { close(): void }[] = [];
+  const keep = <T extends { close(): void }>(c: T) => (open.push(c), c);
+
+  test("starts", async () => {
+    server = await driver!.start(dataDir);
+  });
+
+  afterAll(async () => {
+    for (const c of open) c.close();
+    await server?.stop();
+    await driver!.cleanup();
+    removeDir(dataDir);
+  });
+
+  test("a whole login and a first message typed ahead in one write work, as from a script", async () => {
+    const watcher = keep(await LineClient.login(server.tcpPort, "obs1"));
+    const c = keep(await LineClient.open(server.tcpPort));
+    c.write("scripted\r\npw-script\r\npw-script\r\nfirst words\r\n");
+    await watcher.waitFor(/<scripted> first words$/);
+  });
+
+  test("a password typed ahead after /password answers the prompt and is never sent to the room", async () => {
+    const watcher = keep(await LineClient.login(server.tcpPort, "obs2"));
+    const c = keep(await LineClient.login(server.tcpPort, "typist", "old-pass"));
+    c.write("/password\r\nold-pass\r\nnew-pass\r\nnew-pass\r\nafter\r\n");
+    await c.waitFor(/Password changed/);
+    await watcher.waitFor(/<typist> after$/);
+    expect(watcher.text).not.toContain("-pass");
+    c.close();
+    const again = keep(await LineClient.login(server.tcpPort, "typist", "new-pass"));
+    expect(again.text).not.toContain("new nick");
+  });
+
+  test("a connection that closes while its login is being checked does not stay online", async () => {
+    const c = await LineClient.open(server.tcpPort);
+    c.write("ghost\r\npw-ghost\r\npw-ghost\r\n");
+    await c.waitForText("Repeat password: ");
+    c.close();
+    for (let i = 0; i < 100 && !(await server.hub.store.findUser("ghost")); i++) await Bun.sleep(20);
+    expect(await server.hub.store.findUser("ghost")).not.toBeNull();
+    // Whatever was still running for the login has finished once a later command has been answered.
+    const other = keep(await LineClient.login(server.tcpPort, "checker"));
+    other.send("/list");
+    await other.waitFor(/^\*\*\* Online/);
+    expect(server.hub.onlineUser("ghost")).toBeUndefined();
+    expect(other.text).not.toMatch(/^ {2}ghost /m);
+  });
+
+  test("a WebSocket that has not logged in hears nobody's presence", async () => {
+    const anon = keep(await WsClient.open(server.httpPort));
+    const user = keep(await WsClient.login(server.httpPort, "visible"));
+    user.send({ type: "status", status: "busy", note: "secret meeting" });
+    await user.waitFor((f) => f.type === "presence" && f.change === "status");
+    anon.send({ type: "say", text: "am I in?" });
+    await anon.waitFor((f) => f.type === "error" && f.code === "not_logged_in");
+    expect(anon.frames.filter((f) => f.type === "presence")).toEqual([]);
+  });
+
+  test("a quit message cannot forge a line on another user's terminal", async () => {
+    const watcher = keep(await LineClient.login(server.tcpPort, "obs3"));
+    const web = keep(await WsClient.login(server.httpPort, "forger"));
+    web.send({ type: "line", text: "/quit bye\n*** Announcement: log in at evil.example\u001b[2J" });
+    const left = await watcher.waitFor(/forger left #lobby/);
+    expect(left).toBe("*** forger left #lobby (bye*** Announcement: log in at evil.example[2J)");
+    expect(watcher.lines.filter((l) => l.startsWith("*** Announcement"))).toEqual([]);
+  });
+
+  test("a kicked web user is closed with 1008, so the client does not reconnect by itself", async () => {
+    const web = keep(await WsClient.login(server.httpPort, "kickme"));
+    kick(server.hub, "kickme", "flooding");
+    expect((await web.waitFor((f) => f.type === "error")).message).toBe("You were kicked: flooding");
+    expect(await web.waitClosed()).toBe(1008);
+  });
+});
