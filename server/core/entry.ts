@@ -19,6 +19,9 @@ export async function enter(hub: Hub, session: Session, user: User, resume?: Res
   // The connection may have gone while the password was checked; a closed session must not go online.
   if (session.closed) return;
   const { online, first } = hub.addOnline(session, user);
+  // Read before any await: a private message delivered live meanwhile raises pmSeen, and must not
+  // hide the older ones that arrived while the account was away (at worst one shows twice).
+  const readUpTo = online.pmSeen;
   hub.log.info("login", { nick: user.nick, transport: session.sink.transport, remote: session.sink.remote, resume: resume !== undefined });
   const room = resume?.room ?? LOBBY;
   session.send({
@@ -35,7 +38,7 @@ export async function enter(hub: Hub, session: Session, user: User, resume?: Res
     const since = resume.since;
     await hub.join(session, room, since).catch(() => hub.join(session, LOBBY, since));
   } else {
-    const missed = await hub.store.privateSince(user.id, online.pmSeen, hub.settings.limits.historyMax);
+    const missed = await hub.store.privateSince(user.id, readUpTo, hub.settings.limits.historyMax);
     if (missed.total > 0) {
       const shown = missed.messages.length < missed.total ? ` (the last ${missed.messages.length} below)` : "";
       const n = missed.total === 1 ? "1 private message" : `${missed.total} private messages`;
