@@ -1,5 +1,6 @@
-// The JSON frames spoken over ws://<host>/ws, as the web client sees them.
+import type { PresenceEvent } from "../server/core/events.ts";
 
+// The JSON frames spoken over ws://<host>/ws, as the web client sees them.
 export type Status = "available" | "busy" | "away";
 export const STATUSES: readonly Status[] = ["available", "busy", "away"];
 
@@ -49,16 +50,8 @@ export interface WelcomeFrame {
   token: string;
 }
 
-export interface PresenceFrame {
-  type: "presence";
-  change: "online" | "offline" | "joined" | "left" | "status";
-  nick: string;
-  online: boolean;
-  status: Status;
-  note: string;
-  room?: string;
-  reason?: string;
-}
+/** The server's presence event goes out as it is (server/render/json.ts). */
+export type PresenceFrame = PresenceEvent;
 
 export interface HistoryFrame {
   type: "history";
