@@ -18,7 +18,9 @@ export function createHttpApp(hub: Hub, admin?: ReturnType<typeof adminApi>["app
       await hub.store.ping();
       return c.json({ status: "ok", uptime, store: hub.store.kind });
     } catch (e) {
-      return c.json({ status: "unavailable", uptime, store: hub.store.kind, error: String(e) }, 503);
+      // The error may name the database's host and user; it goes to the log, not to whoever asked.
+      hub.log.error("health check failed", { store: hub.store.kind, error: String(e) });
+      return c.json({ status: "unavailable", uptime, store: hub.store.kind }, 503);
     }
   });
   app.get("/metrics", (c) => c.text(metricsText(hub), 200, { "content-type": "text/plain; version=0.0.4" }));

@@ -34,7 +34,16 @@ export function createLogger(outputs: LogOutput[] = [stdoutOutput]): Log {
   };
 }
 
+/** A log record as a person reads it; a value from a client cannot drive the terminal that shows it. */
 export function prettyLine({ time, level, event, ...fields }: LogRecord): string {
   const rest = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ");
-  return `${time.slice(11, 19)} ${level.toUpperCase().padEnd(5)} ${event}${rest ? " " + rest : ""}`;
+  return printable(`${time.slice(11, 19)} ${level.toUpperCase().padEnd(5)} ${event}${rest ? " " + rest : ""}`);
+}
+
+// C0 controls (newlines and tabs too), DEL, C1 controls and the bidi embeddings, overrides and isolates.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every control character written as a JSON-style `\uXXXX` escape. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

@@ -9,9 +9,6 @@ import { LogFile } from "./log-file.ts";
 import { createLogger, stdoutOutput } from "./logger.ts";
 import { startServer, type RunningServer } from "./serve.ts";
 
-// Stopping must not hang forever on a stuck client or database.
-const STOP_DEADLINE_MS = 10_000;
-
 type Next = { action: "stop" } | { action: "restart"; config: Config };
 
 /**
@@ -48,8 +45,8 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
     let live = effective;
     const control: AdminControl = {
       stop: () => wake({ action: "stop" }),
-      // The config is read before answering, so a bad one is refused while the server still runs.
-      restart: () => wake({ action: "restart", config: readConfig(reread) }),
+      prepareRestart: () => readConfig(reread),
+      restart: (config) => wake({ action: "restart", config }),
       reload: async () => {
         const next = readConfig(reread);
         const report = await applyConfig(server.hub, live, started, next);
@@ -61,10 +58,11 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
     const server: RunningServer = await startServer(effective, log, { logFile, control, configMotd: () => live.motd });
     const next = pending ?? (await new Promise<Next>((resolve) => (waiting = resolve)));
     pending = null;
+    // Stopping must not hang forever on a stuck client or database.
     const deadline = setTimeout(() => {
       log.error("stop took too long; exiting");
       process.exit(1);
-    }, STOP_DEADLINE_MS);
+    }, live.limits.stopDeadlineSeconds * 1000);
     const stopping = performance.now();
     await server.stop(next.action === "restart" ? "The server is restarting; log in again in a moment" : undefined);
     clearTimeout(deadline);

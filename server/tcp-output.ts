@@ -1,11 +1,18 @@
 import type { Socket } from "bun";
+import { limitsSchema } from "./config/schema.ts";
 
 const encoder = new TextEncoder();
+// The schema's default, for a caller that passes no grace period of its own.
+const DEFAULT_CLOSE_GRACE_MS = limitsSchema.parse({}).closeGraceMs;
+
+/** What TcpOutput needs of a socket; Bun's TCP socket is one. */
+export type OutputSocket = Pick<Socket<unknown>, "write" | "end" | "terminate">;
 
 /**
  * Everything written to one socket in a tick goes out in one write. Bun may take only part
  * of a write; the rest waits for drain, so no line is ever cut short. A client that falls too
- * far behind is dropped rather than allowed to grow the server's memory.
+ * far behind is dropped rather than allowed to grow the server's memory, and one that does not
+ * take what is left within `graceMs` of end() is cut rather than kept open forever.
  */
 export class TcpOutput {
   private queue: (string | Uint8Array)[] = [];
@@ -14,8 +21,14 @@ export class TcpOutput {
   private scheduled = false;
   private ending = false;
   private done = false;
+  private grace: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly socket: Socket<unknown>, private readonly maxBytes: number, private readonly onOverflow: () => void) {}
+  constructor(
+    private readonly socket: OutputSocket,
+    private readonly maxBytes: number,
+    private readonly onOverflow: () => void,
+    private readonly graceMs: number = DEFAULT_CLOSE_GRACE_MS,
+  ) {}
 
   write(data: string | Uint8Array) {
     if (this.done || this.ending) return;
@@ -33,11 +46,18 @@ export class TcpOutput {
     }
   }
 
-  /** Closes once everything queued has been written. */
+  /** Closes once everything queued has been written, or cuts the connection after the grace period. */
   end() {
     if (this.done || this.ending) return;
     this.ending = true;
     if (!this.scheduled) this.flush();
+    if (this.done) return;
+    this.grace = setTimeout(() => {
+      this.grace = null;
+      if (this.done) return;
+      this.done = true;
+      this.socket.terminate();
+    }, this.graceMs);
   }
 
   drain() {
@@ -50,6 +70,7 @@ export class TcpOutput {
 
   closed() {
     this.done = true;
+    this.stopGrace();
     this.queue = [];
     this.backlog = null;
   }
@@ -69,8 +90,14 @@ export class TcpOutput {
     }
     if (this.ending) {
       this.done = true;
+      this.stopGrace();
       this.socket.end();
     }
+  }
+
+  private stopGrace() {
+    if (this.grace) clearTimeout(this.grace);
+    this.grace = null;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
+import type { Config } from "../config/schema.ts";
 import { CommandError } from "../core/errors.ts";
 import type { Hub } from "../core/hub.ts";
 import type { Log } from "../core/log.ts";
@@ -11,7 +12,9 @@ import { tokensMatch } from "./token.ts";
 
 /** What only the process that runs the server can do; absent when the server runs embedded in tests. */
 export interface AdminControl {
-  restart(): void;
+  /** Reads and checks the config a restart would start with; a bad one is a CommandError. */
+  prepareRestart(): Config;
+  restart(config: Config): void;
   stop(): void;
   /** Re-reads the config and applies what can change live. */
   reload(): Promise<ReloadReport>;
@@ -158,13 +161,14 @@ export function adminApi(deps: AdminDeps) {
   app.post("/reload", async (c) => c.json(await control(deps).reload()));
   app.post("/restart", (c) => {
     const ctl = control(deps);
-    // After this response is on its way: stopping waits for it, then the listeners close.
-    setTimeout(() => ctl.restart(), 0);
+    // Read now, so a bad config is refused in this answer while the server keeps running.
+    const config = ctl.prepareRestart();
+    afterAnswer(log, "restart", () => ctl.restart(config));
     return c.json({ restarting: true });
   });
   app.post("/stop", (c) => {
     const ctl = control(deps);
-    setTimeout(() => ctl.stop(), 0);
+    afterAnswer(log, "stop", () => ctl.stop());
     return c.json({ stopping: true });
   });
 
@@ -175,6 +179,17 @@ export function adminApi(deps: AdminDeps) {
       for (const end of [...streams]) end();
     },
   };
+}
+
+/** Runs `action` once this answer is on its way: stopping waits for it, then the listeners close. */
+function afterAnswer(log: Log, name: string, action: () => void) {
+  setTimeout(() => {
+    try {
+      action();
+    } catch (e) {
+      log.error("admin failed", { action: name, error: String(e) });
+    }
+  }, 0);
 }
 
 function control(deps: AdminDeps): AdminControl {

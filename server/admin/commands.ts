@@ -1,6 +1,6 @@
 import type { Ban } from "../core/types.ts";
 import type { ServerStatus, SessionInfo } from "../core/server-status.ts";
-import { prettyLine, type LogRecord } from "../logger.ts";
+import { prettyLine, printable, type LogRecord } from "../logger.ts";
 import type { ReloadReport } from "./api.ts";
 import { AdminError, type AdminClient } from "./client.ts";
 import { formatDuration, parseDuration } from "./duration.ts";
@@ -211,11 +211,11 @@ async function poll<T>(check: () => Promise<T | null>): Promise<T | null> {
   return null;
 }
 
-/** A JSON log line as a person reads it; anything else as it is. */
+/** A JSON log line as a person reads it; anything else as it is, but with its control characters escaped. */
 function readable(line: string): string {
   try {
     return prettyLine(JSON.parse(line) as LogRecord);
   } catch {
-    return line;
+    return printable(line);
   }
 }

@@ -45,6 +45,10 @@ export const limitsSchema = z.strictObject({
     .describe("A client that falls this far behind is disconnected"),
   maxFrameBytes: z.number().int().min(1024).max(1 << 24).default(16384)
     .describe("Largest WebSocket frame a client may send; bigger ones close the connection with 1009"),
+  closeGraceMs: z.number().int().min(0).max(60_000).default(5000)
+    .describe("How long a closing telnet connection may take to send what is queued before it is cut"),
+  stopDeadlineSeconds: z.number().int().min(1).max(3600).default(10)
+    .describe("A stop or restart that takes longer exits the process with status 1"),
 }).prefault({});
 
 export const webSchema = z.strictObject({

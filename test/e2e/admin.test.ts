@@ -51,6 +51,18 @@ describe("chat admin against a running server", () => {
     expect(log.stdout).toMatch(/admin refused .*path=\/admin\/status .*reason=wrong token/);
   });
 
+  test("a refused path with terminal escapes in it is logged, and log prints them escaped", async () => {
+    const res = await fetch(url() + "/admin/%1b%5b2J%c2%9b%e2%80%ae");
+    expect(res.status).toBe(401);
+    const log = await cli("log", "-n", "3");
+    expect(log.code).toBe(0);
+    expect(log.stdout).toContain("admin refused method=GET path=/admin/\\u001b[2J\\u009b\\u202e remote=127.0.0.1 reason=no token\n");
+    expect(log.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    // --json is the record as it is, for scripts.
+    const json = (await cli("log", "-n", "3", "--json")).stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(json.map((r) => r.path)).toContain("/admin/\x1b[2J\x9b\u202e");
+  });
+
   test("an unreachable server is one line naming the address, and exit 1", async () => {
     const port = freePort();
     const r = await admin(dir, ["--url", `http://127.0.0.1:${port}`, "--token", "x".repeat(20), "status"]);
@@ -215,6 +227,22 @@ describe("chat admin against a running server", () => {
     } finally {
       writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club" }));
     }
+  });
+
+  test("restart with a broken config is refused with its error, and the server keeps serving", async () => {
+    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", tpyo: 1 }));
+    try {
+      const bad = await admin(dir, ["--url", url(), "--token", token(), "restart"]);
+      expect(bad).toEqual({ code: 1, stdout: "", stderr: `Config ${configPath}: unknown key "tpyo"\n` });
+    } finally {
+      writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club" }));
+    }
+    const hugo = await LineClient.login(server.tcpPort, "hugo", "pw-hugo");
+    const status = await cli("status", "--json");
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ usersOnline: 1, store: { healthy: true } });
+    hugo.close();
+    expect(server.proc.exitCode).toBeNull();
   });
 
   test("restart tells users, keeps every message and the MOTD, and takes logins again", async () => {
