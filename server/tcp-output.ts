@@ -1,9 +1,6 @@
 import type { Socket } from "bun";
-import { limitsSchema } from "./config/schema.ts";
 
 const encoder = new TextEncoder();
-// The schema's default, for a caller that passes no grace period of its own.
-const DEFAULT_CLOSE_GRACE_MS = limitsSchema.parse({}).closeGraceMs;
 
 /** What TcpOutput needs of a socket; Bun's TCP socket is one. */
 export type OutputSocket = Pick<Socket<unknown>, "write" | "end" | "terminate">;
@@ -27,7 +24,7 @@ export class TcpOutput {
     private readonly socket: OutputSocket,
     private readonly maxBytes: number,
     private readonly onOverflow: () => void,
-    private readonly graceMs: number = DEFAULT_CLOSE_GRACE_MS,
+    private readonly graceMs: number,
   ) {}
 
   write(data: string | Uint8Array) {

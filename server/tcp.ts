@@ -29,7 +29,7 @@ export function startTcp(hub: Hub, host: string, port: number, limits: Limits): 
         const out = new TcpOutput(socket, limits.maxOutboundBytes, () => {
           hub.log.warn("slow consumer disconnected", { remote: socket.remoteAddress });
           hub.disconnect(conn.session);
-        });
+        }, limits.closeGraceMs);
         const conn: Conn = {
           out,
           decoder: new TelnetDecoder(limits, (bytes) => out.write(bytes)),
