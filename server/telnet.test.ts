@@ -165,6 +165,13 @@ describe("TelnetDecoder limits", () => {
       { kind: "line", text: "ok" },
     ]);
   });
+  test("limits changed after construction (a config reload) apply to the open connection", () => {
+    const live = { maxLineBytes: 5, maxUnterminatedBytes: 100 };
+    const d = new TelnetDecoder(live, () => {});
+    expect(d.push(bytes("123456\n"))).toEqual([{ kind: "too-long", bytes: 6 }]);
+    live.maxLineBytes = 10;
+    expect(d.push(bytes("123456\n"))).toEqual(lines("123456"));
+  });
   test("line length is measured after backspace processing", () => {
     expect(decode([bytes("1234567", 8, 8, "\n")], limits).inputs).toEqual(lines("12345"));
   });

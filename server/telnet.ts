@@ -41,8 +41,8 @@ const KEEP_BUFFER_MAX = 16 * 1024;
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 
 export class TelnetDecoder {
-  private readonly maxLineBytes: number;
-  private readonly maxUnterminatedBytes: number;
+  // Kept by reference: `chat admin reload` changes the limits of connections already open.
+  private readonly limits: TelnetLimits;
   private readonly reply: (bytes: Uint8Array) => void;
 
   private buf = new Uint8Array(INITIAL_BUFFER);
@@ -57,8 +57,7 @@ export class TelnetDecoder {
   private readonly refused = new Set<number>();
 
   constructor(limits: TelnetLimits, reply: (bytes: Uint8Array) => void) {
-    this.maxLineBytes = limits.maxLineBytes;
-    this.maxUnterminatedBytes = limits.maxUnterminatedBytes;
+    this.limits = limits;
     this.reply = reply;
   }
 
@@ -163,7 +162,7 @@ export class TelnetDecoder {
 
   private append(src: Uint8Array, from: number, to: number, out: TelnetInput[]): void {
     const need = this.len + (to - from);
-    if (need > this.maxUnterminatedBytes) {
+    if (need > this.limits.maxUnterminatedBytes) {
       out.push({ kind: "flood" });
       this.state = ST_DEAD;
       this.len = 0;
@@ -171,7 +170,7 @@ export class TelnetDecoder {
       return;
     }
     if (need > this.buf.length) {
-      const grown = new Uint8Array(Math.min(Math.max(need, this.buf.length * 2), this.maxUnterminatedBytes));
+      const grown = new Uint8Array(Math.min(Math.max(need, this.buf.length * 2), this.limits.maxUnterminatedBytes));
       grown.set(this.buf.subarray(0, this.len));
       this.buf = grown;
     }
@@ -182,7 +181,7 @@ export class TelnetDecoder {
   private endLine(out: TelnetInput[]): void {
     const len = this.len;
     this.len = 0;
-    if (len > this.maxLineBytes) out.push({ kind: "too-long", bytes: len });
+    if (len > this.limits.maxLineBytes) out.push({ kind: "too-long", bytes: len });
     else out.push({ kind: "line", text: len === 0 ? "" : utf8.decode(this.buf.subarray(0, len)) });
     if (this.buf.length > KEEP_BUFFER_MAX) this.buf = new Uint8Array(INITIAL_BUFFER);
   }
