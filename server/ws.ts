@@ -125,7 +125,7 @@ async function login(hub: Hub, ws: ServerWebSocket<WsData>, frame: ClientFrame &
       }
     } else {
       const claims = tokens.verify(frame.token);
-      user = claims && (await resumeLogin(hub, claims));
+      user = claims && (await resumeLogin(hub, claims.nick, (u) => tokens.stillValid(claims, u)));
       if (!user) return error(ws, "bad_token", "The resume token is invalid or expired; log in again");
     }
     if (session.closed) return;

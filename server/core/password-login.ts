@@ -25,10 +25,10 @@ export async function passwordLogin(hub: Hub, nick: string, password: string): P
   }
 }
 
-/** The account a verified resume token names, if it still exists under that id; banned ones throw. */
-export async function resumeLogin(hub: Hub, claims: { id: number; nick: string }): Promise<User | null> {
-  const user = await hub.store.findUser(claims.nick);
-  if (user?.id !== claims.id) return null;
+/** The account a verified resume token names, if `stillValid` agrees; banned ones throw. */
+export async function resumeLogin(hub: Hub, nick: string, stillValid: (user: User) => boolean): Promise<User | null> {
+  const user = await hub.store.findUser(nick);
+  if (!user || !stillValid(user)) return null;
   await checkBan(hub, user.nick);
   return user;
 }

@@ -2,6 +2,9 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+type TokenUser = { id: number; nick: string; passwordHash: string };
+export interface Claims { id: number; nick: string; pw: string; exp: number }
+
 /**
  * Resume tokens let a web client that lost its connection come back without its password.
  * A token names the account and an expiry, signed with a secret kept in the data folder so
@@ -19,13 +22,19 @@ export class ResumeTokens {
     return new ResumeTokens(Buffer.from(readFileSync(file, "utf8").trim(), "hex"), ttlHours * 3600_000);
   }
 
-  issue(user: { id: number; nick: string }, now = Date.now()): string {
-    const body = Buffer.from(JSON.stringify({ id: user.id, nick: user.nick, exp: now + this.ttlMs })).toString("base64url");
+  issue(user: TokenUser, now = Date.now()): string {
+    const claims: Claims = { id: user.id, nick: user.nick, pw: this.fingerprint(user.passwordHash), exp: now + this.ttlMs };
+    const body = Buffer.from(JSON.stringify(claims)).toString("base64url");
     return `${body}.${this.sign(body)}`;
   }
 
-  /** The account a valid, unexpired token names; null for anything else. */
-  verify(token: string, now = Date.now()): { id: number; nick: string } | null {
+  /** A token stops working when its account's password changes, so a changed password logs out every device. */
+  stillValid(claims: Claims, user: TokenUser): boolean {
+    return user.id === claims.id && this.fingerprint(user.passwordHash) === claims.pw;
+  }
+
+  /** The claims of a valid, unexpired token; null for anything else. */
+  verify(token: string, now = Date.now()): Claims | null {
     const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(token);
     if (!m) return null;
     const expected = Buffer.from(this.sign(m[1]!));
@@ -33,7 +42,11 @@ export class ResumeTokens {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     const claims = JSON.parse(Buffer.from(m[1]!, "base64url").toString("utf8"));
     if (typeof claims.exp !== "number" || claims.exp < now) return null;
-    return { id: claims.id, nick: claims.nick };
+    return claims;
+  }
+
+  private fingerprint(passwordHash: string) {
+    return createHmac("sha256", this.secret).update(passwordHash).digest("base64url").slice(0, 16);
   }
 
   private sign(body: string) {

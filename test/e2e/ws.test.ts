@@ -171,6 +171,23 @@ for (const driver of await drivers()) {
       expect((await forged.waitFor((f) => f.type === "error")).code).toBe("bad_token");
     });
 
+    test("a changed password invalidates the account's resume tokens", async () => {
+      const c = await web("gala", "old-secret");
+      const token = (await c.waitFor((f) => f.type === "welcome")).token;
+      c.send({ type: "line", text: "/password old-secret new-secret" });
+      await c.waitFor((f) => f.type === "system" && f.text === "Password changed");
+      const stale = await WsClient.open(server.httpPort);
+      open.push(stale);
+      stale.send({ type: "resume", token, since: 0 });
+      expect((await stale.waitFor((f) => f.type === "error")).code).toBe("bad_token");
+      const fresh = await web("gala", "new-secret");
+      const newToken = (await fresh.waitFor((f) => f.type === "welcome")).token;
+      const resumed = await WsClient.open(server.httpPort);
+      open.push(resumed);
+      resumed.send({ type: "resume", token: newToken });
+      expect((await resumed.waitFor((f) => f.type === "welcome")).nick).toBe("gala");
+    });
+
     test("a banned user cannot log in over the web", async () => {
       await web("fito");
       await ban(server.hub, "fito", null, "spam", "test");
