@@ -11,7 +11,7 @@ interface Conn {
   decoder: TelnetDecoder;
   out: TcpOutput;
   session: Session;
-  /** Echo is off for a password; the next line turns it back on. */
+  /** Echo is off while a password prompt waits for its answer. */
   hidden: boolean;
 }
 
@@ -47,6 +47,13 @@ export function startTcp(hub: Hub, host: string, port: number, limits: Limits): 
             out.write(renderText(event));
           },
           close: () => out.end(),
+          secretAnswered: () => {
+            if (!conn.hidden) return;
+            conn.hidden = false;
+            // The client echoed nothing, not even the line end.
+            out.write(conn.decoder.showInput());
+            out.write("\r\n");
+          },
         });
         socket.data = conn;
         hub.log.info("connect", { transport: "tcp", remote: conn.session.sink.remote });
@@ -61,12 +68,6 @@ export function startTcp(hub: Hub, host: string, port: number, limits: Limits): 
             hub.disconnect(conn.session);
             conn.out.end();
             return;
-          }
-          if (conn.hidden) {
-            conn.hidden = false;
-            // The client echoed nothing, not even the line end.
-            conn.out.write(conn.decoder.showInput());
-            conn.out.write("\r\n");
           }
           if (input.kind === "too-long") {
             conn.session.send({ type: "error", code: "too_long", message: `Line too long (${input.bytes} bytes; ${limits.maxLineBytes} at most); not sent` });

@@ -47,6 +47,8 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
         send: (event: ChatEvent) => {
           // The welcome is the one frame that differs per session: it carries the resume token.
           if (event.type === "welcome") send(ws, JSON.stringify({ ...toFrame(event), token: tokens.issue(ws.data.session.user!) }));
+          // The password changed, which voids the old token: this session gets a new one.
+          else if (event.type === "credentials") send(ws, JSON.stringify({ type: "token", token: tokens.issue(ws.data.session.user!) }));
           else send(ws, renderJson(event));
         },
         close: (policy) => (policy ? ws.close(CLOSE_POLICY, "Removed by the server") : ws.close(1000, "Bye")),
@@ -67,7 +69,11 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
       if ("error" in parsed) return error(ws, "bad_frame", parsed.error);
       const { frame } = parsed;
       // Frames take effect in the order sent: a "say" right after "login" waits for the login.
-      if (frame.type === "line") return hub.input(ws.data.session, frame.text);
+      if (frame.type === "line") {
+        // Before login there is no prompt to answer and nothing a line could do.
+        if (!ws.data.session.user) return error(ws, "not_logged_in", "Send a login frame first");
+        return hub.input(ws.data.session, frame.text);
+      }
       return ws.data.session.serially(() => handle(hub, ws, frame, tokens, error));
     },
     close(ws) {

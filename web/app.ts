@@ -63,6 +63,11 @@ function send(frame: ClientFrame): boolean {
 
 function onFrame(f: ServerFrame) {
   switch (f.type) {
+    case "token":
+      // The password changed: the old resume token no longer works.
+      token = f.token;
+      persist();
+      break;
     case "welcome": {
       phase = "chat";
       token = f.token;

@@ -69,7 +69,8 @@ export type ServerFrame =
   | HistoryFrame
   | { type: "system"; text: string }
   | { type: "error"; code: string; message: string }
-  | { type: "prompt"; text: string; secret: boolean };
+  | { type: "prompt"; text: string; secret: boolean }
+  | { type: "token"; token: string };
 
 /** Close code for policy closes (kicked, banned, too many wrong passwords): never reconnect. */
 export const CLOSE_POLICY = 1008;

@@ -37,6 +37,8 @@ export const limitsSchema = z.strictObject({
   historyDefault: z.number().int().min(1).max(1000).default(20)
     .describe("Messages shown by /history and replayed on /join"),
   historyMax: z.number().int().min(1).max(10000).default(200),
+  maxQueuedLines: z.number().int().min(1).max(100000).default(1000)
+    .describe("Lines and frames a session may have waiting while an earlier one runs; more closes it as a flood"),
   resumeMax: z.number().int().min(1).max(100000).default(1000)
     .describe("Most missed messages a reconnecting web client is sent"),
   maxLoginAttempts: z.number().int().min(1).max(100).default(3),

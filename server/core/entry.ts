@@ -1,4 +1,5 @@
 import type { Hub } from "./hub.ts";
+import type { Online } from "./presence.ts";
 import { LOBBY } from "./rooms.ts";
 import type { Session } from "./session.ts";
 import type { User } from "./types.ts";
@@ -19,6 +20,19 @@ export async function enter(hub: Hub, session: Session, user: User, resume?: Res
   // The connection may have gone while the password was checked; a closed session must not go online.
   if (session.closed) return;
   const { online, first } = hub.addOnline(session, user);
+  try {
+    await arrive(hub, session, online, first, resume);
+  } catch (e) {
+    // Half logged in is worse than not at all: online, yet never running what the user types.
+    hub.disconnect(session);
+    session.sink.close();
+    throw e;
+  }
+  session.startCommands((line) => hub.execute(session, line));
+}
+
+async function arrive(hub: Hub, session: Session, online: Online, first: boolean, resume?: Resume) {
+  const user = online.user;
   // Read before any await: a private message delivered live meanwhile raises pmSeen, and must not
   // hide the older ones that arrived while the account was away (at worst one shows twice).
   const readUpTo = online.pmSeen;
@@ -50,5 +64,4 @@ export async function enter(hub: Hub, session: Session, user: User, resume?: Res
     await hub.join(session, room).catch(() => hub.join(session, LOBBY));
   }
   if (first || resume) await hub.store.markSeen(user.id, online.pmSeen);
-  session.startCommands((line) => hub.execute(session, line));
 }

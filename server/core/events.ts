@@ -14,6 +14,8 @@ export type ChatEvent =
   | { type: "prompt"; text: string; secret: boolean }
   /** This session is now in `room`. */
   | { type: "room"; room: string }
+  /** The account's password changed; a session holding a resume token needs a new one. */
+  | { type: "credentials" }
   | WelcomeEvent;
 
 export interface PresenceEvent {

@@ -68,7 +68,16 @@ export class Hub {
 
   /** `watchesPresence`: once logged in, the session hears everyone's presence (the web's user list). */
   connect(sink: SessionSink, { watchesPresence = false } = {}): Session {
-    const session = new Session(sink, watchesPresence);
+    const session: Session = new Session(sink, {
+      watchesPresence,
+      maxQueued: this.settings.limits.maxQueuedLines,
+      onFlood: () => {
+        this.log.warn("flood", { transport: sink.transport, remote: sink.remote });
+        session.send({ type: "error", code: "flood", message: "Too many lines waiting to run; closing" });
+        this.disconnect(session);
+        sink.close(true);
+      },
+    });
     this.sessions.add(session);
     return session;
   }
@@ -216,11 +225,15 @@ export class Hub {
   /** Tells everyone, stores every accepted message, and closes every session. */
   async shutdown(text: string) {
     for (const s of this.sessions) s.send({ type: "system", text });
+    // What a user already started (a password being changed, say) finishes before the store closes.
+    const running = [...this.sessions].map((s) => s.idle());
     await this.writer.drain();
     for (const s of [...this.sessions]) {
       this.disconnect(s);
       s.sink.close();
     }
+    await Promise.all(running);
+    await this.writer.drain();
     await Promise.all(this.background);
   }
 

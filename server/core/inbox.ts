@@ -4,16 +4,21 @@ type Work = { line: string; done(): void } | { task: () => Promise<void>; done()
  * One queue for everything a session sends, in arrival order. A prompt takes the first line
  * waiting, even one typed before the prompt appeared, so a pasted "/password" followed by the
  * password answers the prompt instead of being sent to the room. Otherwise lines and tasks run
- * one at a time; lines only once the session is logged in.
+ * one at a time; lines only once the session is logged in, while tasks (a login) may pass them.
  */
 export class SessionInbox {
   private readonly queue: Work[] = [];
   private prompt: { resolve(line: string): void; reject(e: Error): void } | null = null;
-  private busy = false;
+  private running: Promise<void> | null = null;
   private run: ((line: string) => Promise<void>) | null = null;
   private closed: Error | null = null;
 
+  /** `max` items may wait; one more calls `onOverflow` (a client flooding faster than it is served). */
+  constructor(private readonly max: number, private readonly onOverflow: () => void) {}
+
   line(line: string): Promise<void> {
+    // A blank line nobody asked for would only take a place in the queue.
+    if (line.trim() === "" && !this.prompt) return Promise.resolve();
     return new Promise((done) => this.push({ line, done }));
   }
 
@@ -28,11 +33,16 @@ export class SessionInbox {
 
   ask(): Promise<string> {
     if (this.closed) return Promise.reject(this.closed);
-    this.prompt?.reject(this.closed ?? new Error("Prompt replaced"));
+    this.prompt?.reject(new Error("Prompt replaced"));
     return new Promise((resolve, reject) => {
       this.prompt = { resolve, reject };
       this.pump();
     });
+  }
+
+  /** Resolves when the item being worked on, if any, has finished. */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
   }
 
   close(reason: Error) {
@@ -44,6 +54,10 @@ export class SessionInbox {
 
   private push(work: Work) {
     if (this.closed) return work.done();
+    if (this.queue.length >= this.max) {
+      work.done();
+      return this.onOverflow();
+    }
     this.queue.push(work);
     this.pump();
   }
@@ -60,16 +74,20 @@ export class SessionInbox {
       work.done();
       return;
     }
-    const next = this.queue[0];
-    if (this.busy || !next || ("line" in next && !this.run)) return;
-    this.queue.shift();
-    this.busy = true;
-    const running = "line" in next ? this.run!(next.line) : next.task();
-    // A failure belongs to whoever queued the work; it must not stop the queue.
-    running.catch(() => {}).finally(() => {
-      this.busy = false;
-      next.done();
-      this.pump();
-    });
+    if (this.running) return;
+    const i = this.run ? 0 : this.queue.findIndex((w) => "task" in w);
+    if (i < 0 || i >= this.queue.length) return;
+    const [next] = this.queue.splice(i, 1) as [Work];
+    const run = this.run;
+    // Started in a then(): even a task that throws synchronously must not jam the queue.
+    this.running = Promise.resolve()
+      .then(() => ("line" in next ? run!(next.line) : next.task()))
+      // A failure belongs to whoever queued the work; it must not stop the queue.
+      .catch(() => {})
+      .finally(() => {
+        this.running = null;
+        next.done();
+        this.pump();
+      });
   }
 }

@@ -42,11 +42,14 @@ async function replay(hub: Hub, session: Session, state: RoomState, resumeSince?
     return [{ type: "history", title: `Recent messages in ${state.room.name}`, messages, room: state.room.name }];
   }
   const user = session.user!;
-  const missed = await hub.store.messagesSince(user.id, state.room.id, resumeSince, resumeMax);
+  // One more than shown tells whether anything was left out.
+  const missed = await hub.store.messagesSince(user.id, state.room.id, resumeSince, resumeMax + 1);
+  const truncated = missed.length > resumeMax;
+  if (truncated) missed.shift();
   const online = hub.onlineUser(user.nick);
   for (const m of missed) if (m.to === user.nick && online) online.pmSeen = Math.max(online.pmSeen, m.id);
   const replayed: ChatEvent[] = missed.map((message) => ({ type: "message", message }));
-  if (missed.length === resumeMax) {
+  if (truncated) {
     // Said, not silent: the older ones can be fetched with history frames.
     replayed.unshift({ type: "system", text: `Only the last ${resumeMax} missed messages are replayed; older ones are in the history` });
   }

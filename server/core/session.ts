@@ -13,6 +13,8 @@ export interface SessionSink {
    * put the user out (kick, ban, failed logins): a client should not reconnect by itself.
    */
   close(policy?: boolean): void;
+  /** The answer to a secret prompt has been taken (a terminal turns its echo back on). */
+  secretAnswered?(): void;
 }
 
 let nextId = 1;
@@ -25,9 +27,16 @@ export class Session {
   room: Room | null = null;
   closed = false;
   private held: ChatEvent[] | null = null;
-  private readonly inbox = new SessionInbox();
+  private readonly inbox: SessionInbox;
+  readonly watchesPresence: boolean;
 
-  constructor(readonly sink: SessionSink, readonly watchesPresence = false) {}
+  constructor(
+    readonly sink: SessionSink,
+    { watchesPresence = false, maxQueued = Infinity, onFlood = () => {} } = {},
+  ) {
+    this.watchesPresence = watchesPresence;
+    this.inbox = new SessionInbox(maxQueued, onFlood);
+  }
 
   send(event: ChatEvent) {
     if (this.closed) return;
@@ -51,9 +60,19 @@ export class Session {
   }
 
   /** Shows a prompt and resolves with the next line the user types, even one typed ahead. */
-  ask(text: string, secret = false): Promise<string> {
+  async ask(text: string, secret = false): Promise<string> {
     this.send({ type: "prompt", text, secret });
-    return this.inbox.ask();
+    try {
+      return await this.inbox.ask();
+    } finally {
+      // Answered, or the session went: a terminal that stopped echoing may echo again.
+      if (secret) this.sink.secretAnswered?.();
+    }
+  }
+
+  /** Resolves when what the session is running now has finished. */
+  idle(): Promise<void> {
+    return this.inbox.idle();
   }
 
   /** Holds live events back while a replay is fetched, so the replay shows first. */

@@ -43,6 +43,7 @@ function toLines(e: ChatEvent, now: Date): string[] {
     case "prompt":
       return [e.text];
     case "room":
+    case "credentials":
       return [];
   }
 }

@@ -40,13 +40,21 @@ export class ResumeTokens {
     const expected = Buffer.from(this.sign(m[1]!));
     const given = Buffer.from(m[2]!);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-    const claims = JSON.parse(Buffer.from(m[1]!, "base64url").toString("utf8"));
-    if (typeof claims.exp !== "number" || claims.exp < now) return null;
-    return claims;
+    let claims: Partial<Claims>;
+    try {
+      claims = JSON.parse(Buffer.from(m[1]!, "base64url").toString("utf8"));
+    } catch {
+      return null;
+    }
+    const { id, nick, pw, exp } = claims ?? {};
+    if (typeof id !== "number" || typeof nick !== "string" || typeof pw !== "string" || typeof exp !== "number") return null;
+    if (exp < now) return null;
+    return { id, nick, pw, exp };
   }
 
   private fingerprint(passwordHash: string) {
-    return createHmac("sha256", this.secret).update(passwordHash).digest("base64url").slice(0, 16);
+    // Labelled, so a fingerprint can never double as a signature.
+    return createHmac("sha256", this.secret).update(`password:${passwordHash}`).digest("base64url").slice(0, 16);
   }
 
   private sign(body: string) {

@@ -16,7 +16,7 @@ describe("robustness over real sockets", () => {
   const keep = <T extends { close(): void }>(c: T) => (open.push(c), c);
 
   test("starts", async () => {
-    server = await driver!.start(dataDir);
+    server = await driver!.start(dataDir, { limits: { maxQueuedLines: 50 } });
   });
 
   afterAll(async () => {
@@ -43,6 +43,41 @@ describe("robustness over real sockets", () => {
     c.close();
     const again = keep(await LineClient.login(server.tcpPort, "typist", "new-pass"));
     expect(again.text).not.toContain("new nick");
+  });
+
+  test("a telnet client gets its echo back after a password typed ahead", async () => {
+    const c = keep(await LineClient.open(server.tcpPort));
+    c.write(Uint8Array.of(255, 251, 24)); // WILL TERMINAL-TYPE: this client speaks telnet
+    c.write("echoer\r\npw-echo\r\npw-echo\r\n/password\r\npw-echo\r\npw-two\r\npw-two\r\n");
+    await c.waitFor(/Password changed/);
+    const echo = [];
+    for (let i = 0; i + 2 < c.raw.length; i++) if (c.raw[i] === 255 && c.raw[i + 2] === 1 && (c.raw[i + 1] === 251 || c.raw[i + 1] === 252)) echo.push(c.raw[i + 1]);
+    // WILL ECHO before each of the five secret prompts, WONT ECHO after each answer: it ends echoing.
+    expect(echo).toEqual([251, 252, 251, 252, 251, 252, 251, 252, 251, 252]);
+  });
+
+  test("a client that queues more lines than allowed behind a slow command is closed as a flood", async () => {
+    const c = keep(await LineClient.login(server.tcpPort, "flooder"));
+    c.write("/password wrong-one other-one\r\n" + "spam\r\n".repeat(60));
+    await c.waitFor(/Error: Too many lines waiting to run; closing/);
+    await c.waitClosed();
+  });
+
+  test("a WebSocket line sent before login is refused and does not block the login after it", async () => {
+    const c = keep(await WsClient.open(server.httpPort));
+    c.send({ type: "line", text: "hi" });
+    c.send({ type: "login", nick: "early", password: "secret" });
+    expect((await c.waitFor((f) => f.type === "error")).code).toBe("not_logged_in");
+    await c.waitFor((f) => f.type === "welcome");
+  });
+
+  test("changing the password over the web sends the session a fresh resume token that works", async () => {
+    const c = keep(await WsClient.login(server.httpPort, "rotator", "pw-rot-1"));
+    c.send({ type: "line", text: "/password pw-rot-1 pw-rot-2" });
+    const { token } = await c.waitFor((f) => f.type === "token");
+    const back = keep(await WsClient.open(server.httpPort));
+    back.send({ type: "resume", token });
+    expect((await back.waitFor((f) => f.type === "welcome")).nick).toBe("rotator");
   });
 
   test("a connection that closes while its login is being checked does not stay online", async () => {

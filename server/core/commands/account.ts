@@ -52,6 +52,7 @@ export const password: Command = {
     const hash = await hub.passwords.hash(checkPassword(next));
     await hub.store.setPassword(user.id, hash);
     user.passwordHash = hash;
+    for (const s of hub.onlineUser(user.nick)?.sessions ?? []) s.send({ type: "credentials" });
     session.send({ type: "system", text: "Password changed" });
   },
 };
