@@ -23,6 +23,8 @@ export function createHttpApp(hub: Hub, admin?: ReturnType<typeof adminApi>["app
       return c.json({ status: "unavailable", uptime, store: hub.store.kind }, 503);
     }
   });
+  // What the login form shows before anyone has logged in, as the telnet banner does.
+  app.get("/info", (c) => c.json({ serverName: hub.settings.serverName, motd: hub.settings.motd }));
   app.get("/metrics", (c) => c.text(metricsText(hub), 200, { "content-type": "text/plain; version=0.0.4" }));
   return app;
 }

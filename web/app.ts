@@ -279,3 +279,16 @@ if (restore) {
 } else {
   loginNick.focus();
 }
+
+// The server's name and message of the day, as a terminal sees them before logging in.
+fetch("/info")
+  .then((r) => (r.ok ? r.json() : null))
+  .then((info: { serverName?: unknown; motd?: unknown } | null) => {
+    if (typeof info?.serverName === "string") byId("login-server").textContent = info.serverName;
+    if (Array.isArray(info?.motd) && info.motd.length) {
+      const motd = byId("login-motd");
+      motd.textContent = info.motd.join("\n");
+      motd.hidden = false;
+    }
+  })
+  .catch(() => {});

@@ -93,6 +93,8 @@ describe("web client in a browser", () => {
     await ana.getByTestId("login-form").waitFor(WAIT);
     expect(await ana.getByLabel("Nickname").count()).toBe(1);
     expect(await ana.getByLabel("Password").count()).toBe(1);
+    // The server's own MOTD, as a terminal shows it before the nickname prompt.
+    await ana.getByTestId("login-motd").filter({ hasText: "Welcome! Type /help for commands." }).waitFor(WAIT);
   });
 
   test("a wrong password shows on the login form", async () => {
