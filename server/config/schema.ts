@@ -43,6 +43,8 @@ export const limitsSchema = z.strictObject({
     .describe("Most missed messages a reconnecting web client is sent"),
   maxLoginAttempts: z.number().int().min(1).max(100).default(3),
   loginTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
+  promptTimeoutSeconds: z.number().int().min(1).max(3600).default(120)
+    .describe("Time to answer a prompt, such as /password's, before the command gives up"),
   maxOutboundBytes: z.number().int().min(64 * 1024).max(1 << 30).default(4 * 1024 * 1024)
     .describe("A client that falls this far behind is disconnected"),
   maxFrameBytes: z.number().int().min(1024).max(1 << 24).default(16384)

@@ -71,6 +71,7 @@ export class Hub {
     const session: Session = new Session(sink, {
       watchesPresence,
       maxQueued: this.settings.limits.maxQueuedLines,
+      promptTimeoutMs: this.settings.limits.promptTimeoutSeconds * 1000,
       onFlood: () => {
         this.log.warn("flood", { transport: sink.transport, remote: sink.remote });
         session.send({ type: "error", code: "flood", message: "Too many lines waiting to run; closing" });

@@ -31,11 +31,29 @@ export class SessionInbox {
     this.pump();
   }
 
-  ask(): Promise<string> {
+  /** The next line, even one already waiting; rejects with `onTimeout()` when none comes in time. */
+  ask(timeoutMs: number, onTimeout: () => Error): Promise<string> {
     if (this.closed) return Promise.reject(this.closed);
     this.prompt?.reject(new Error("Prompt replaced"));
-    return new Promise((resolve, reject) => {
-      this.prompt = { resolve, reject };
+    return new Promise<string>((resolve, reject) => {
+      // An unanswered prompt would hold up everything queued behind its command.
+      const timer = setTimeout(() => {
+        if (this.prompt?.resolve !== answer) return;
+        this.prompt = null;
+        reject(onTimeout());
+        this.pump();
+      }, timeoutMs);
+      const answer = (line: string) => {
+        clearTimeout(timer);
+        resolve(line);
+      };
+      this.prompt = {
+        resolve: answer,
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
       this.pump();
     });
   }

@@ -42,9 +42,10 @@ export async function promptLogin(hub: Hub, session: Session): Promise<void> {
 
 async function askAccount(hub: Hub, session: Session): Promise<User | null> {
   for (let tries = 0; tries < MAX_NICK_TRIES; tries++) {
+    const answer = await session.ask("Nickname: ");
     let nick: string;
     try {
-      nick = validateNick((await session.ask("Nickname: ")).trim());
+      nick = validateNick(answer.trim());
     } catch (e) {
       if (!(e instanceof CommandError)) throw e;
       session.send({ type: "error", code: "bad_nick", message: e.message });

@@ -1,4 +1,4 @@
-import { SessionClosedError } from "./errors.ts";
+import { CommandError, SessionClosedError } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
 import { SessionInbox } from "./inbox.ts";
 import type { ChatMessage, Room, User } from "./types.ts";
@@ -28,12 +28,14 @@ export class Session {
   closed = false;
   private held: ChatEvent[] | null = null;
   private readonly inbox: SessionInbox;
+  private readonly promptTimeoutMs: number;
   readonly watchesPresence: boolean;
 
   constructor(
     readonly sink: SessionSink,
-    { watchesPresence = false, maxQueued = Infinity, onFlood = () => {} } = {},
+    { watchesPresence = false, maxQueued = Infinity, onFlood = () => {}, promptTimeoutMs = 2 ** 31 - 1 } = {},
   ) {
+    this.promptTimeoutMs = promptTimeoutMs;
     this.watchesPresence = watchesPresence;
     this.inbox = new SessionInbox(maxQueued, onFlood);
   }
@@ -63,7 +65,7 @@ export class Session {
   async ask(text: string, secret = false): Promise<string> {
     this.send({ type: "prompt", text, secret });
     try {
-      return await this.inbox.ask();
+      return await this.inbox.ask(this.promptTimeoutMs, () => new CommandError("No answer in time; nothing changed", "prompt_timeout"));
     } finally {
       // Answered, or the session went: a terminal that stopped echoing may echo again.
       if (secret) this.sink.secretAnswered?.();
