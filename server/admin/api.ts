@@ -4,7 +4,7 @@ import type { Config } from "../config/schema.ts";
 import { CommandError } from "../core/errors.ts";
 import type { Hub } from "../core/hub.ts";
 import type { Log } from "../core/log.ts";
-import { announce, ban, kick, unban } from "../core/moderation.ts";
+import { activeBans, announce, ban, kick, unban } from "../core/moderation.ts";
 import { setMotd, storedMotd } from "../core/motd.ts";
 import { onlineSessions, serverStatus } from "../core/server-status.ts";
 import type { LogFile } from "../log-file.ts";
@@ -111,7 +111,7 @@ export function adminApi(deps: AdminDeps) {
     return c.json({ nick });
   });
 
-  app.get("/bans", async (c) => c.json({ bans: await hub.store.listBans(new Date()) }));
+  app.get("/bans", async (c) => c.json({ bans: await activeBans(hub) }));
 
   app.post("/announce", async (c) => {
     const { text } = textBody.parse(await body(c));

@@ -44,6 +44,11 @@ export async function ban(hub: Hub, nick: string, until: Date | null, reason: st
   return { ban: saved, kicked };
 }
 
+/** Bans in force now. */
+export function activeBans(hub: Hub) {
+  return hub.store.listBans(new Date());
+}
+
 export async function unban(hub: Hub, nick: string): Promise<void> {
   if (!(await hub.store.removeBan(nick))) throw new CommandError(`${nick} is not banned`, "not_banned");
 }

@@ -24,6 +24,16 @@ export interface SessionInfo {
   connectedAt: string;
 }
 
+/** Whether the store answers; the reason when it does not is for the log, not for the caller. */
+export async function storeHealth(hub: Hub): Promise<{ kind: string; healthy: boolean; error?: string }> {
+  try {
+    await hub.store.ping();
+    return { kind: hub.store.kind, healthy: true };
+  } catch (e) {
+    return { kind: hub.store.kind, healthy: false, error: String(e) };
+  }
+}
+
 export async function serverStatus(hub: Hub): Promise<ServerStatus> {
   const connections: Record<string, number> = { tcp: 0, ws: 0 };
   for (const s of hub.sessions) connections[s.sink.transport] = (connections[s.sink.transport] ?? 0) + 1;
