@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { adminApi } from "./admin/api.ts";
 import type { Config } from "./config/schema.ts";
 import type { Hub } from "./core/hub.ts";
-import { storeHealth } from "./core/server-status.ts";
+import { storeHealth, uptimeSeconds } from "./core/server-status.ts";
 import { metricsText } from "./metrics.ts";
 import { ResumeTokens } from "./web/resume-tokens.ts";
 import { wsHandlers, type WsData } from "./ws.ts";
@@ -14,7 +14,7 @@ export function createHttpApp(hub: Hub, admin?: ReturnType<typeof adminApi>["app
   const app = new Hono();
   if (admin) app.route("/admin", admin);
   app.get("/healthz", async (c) => {
-    const uptime = Math.round((Date.now() - hub.startedAt.getTime()) / 1000);
+    const uptime = uptimeSeconds(hub);
     const store = await storeHealth(hub);
     if (store.healthy) return c.json({ status: "ok", uptime, store: store.kind });
     // The store's error can name hosts and users: the log gets it, the public endpoint does not.

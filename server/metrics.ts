@@ -1,9 +1,9 @@
 import type { Hub } from "./core/hub.ts";
+import { connectionsByTransport, uptimeSeconds } from "./core/server-status.ts";
 
 /** The hub's counters in Prometheus text format. */
 export function metricsText(hub: Hub): string {
-  const connections: Record<string, number> = { tcp: 0, ws: 0 };
-  for (const s of hub.sessions) connections[s.sink.transport] = (connections[s.sink.transport] ?? 0) + 1;
+  const connections = connectionsByTransport(hub);
   const s = hub.stats;
   const lines = [
     "# HELP chat_connections Open connections by transport.",
@@ -27,7 +27,7 @@ export function metricsText(hub: Hub): string {
     `chat_store_errors_total ${s.storeErrors}`,
     "# HELP chat_uptime_seconds Seconds since the server started.",
     "# TYPE chat_uptime_seconds gauge",
-    `chat_uptime_seconds ${Math.floor((Date.now() - hub.startedAt.getTime()) / 1000)}`,
+    `chat_uptime_seconds ${uptimeSeconds(hub)}`,
   ];
   return lines.join("\n") + "\n";
 }

@@ -61,7 +61,8 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
       }, limits.loginTimeoutSeconds * 1000);
     },
     message(ws, data) {
-      if (exceedsBytes(typeof data === "string" ? data : "", limits.maxFrameBytes) || data.length > limits.maxFrameBytes) {
+      const tooBig = typeof data === "string" ? exceedsBytes(data, limits.maxFrameBytes) : data.length > limits.maxFrameBytes;
+      if (tooBig) {
         return ws.close(CLOSE_TOO_BIG, `Frames are limited to ${limits.maxFrameBytes} bytes`);
       }
       if (typeof data !== "string") return error(ws, "bad_frame", "Binary frames are not supported; send JSON text");

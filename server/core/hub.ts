@@ -94,11 +94,6 @@ export class Hub {
     return this.attempt(session, () => this.commands.run({ hub: this, session, user: session.user! }, line));
   }
 
-  /** Runs a user's action after their earlier ones, showing them any error it raises. */
-  act(session: Session, action: () => unknown): Promise<void> {
-    return session.serially(() => this.attempt(session, action));
-  }
-
   /** Runs an action now, showing the user any error it raises. */
   async attempt(session: Session, action: () => unknown): Promise<void> {
     // An action queued behind a slow one must not run for a session that has since gone.

@@ -34,9 +34,19 @@ export async function storeHealth(hub: Hub): Promise<{ kind: string; healthy: bo
   }
 }
 
-export async function serverStatus(hub: Hub): Promise<ServerStatus> {
+export function uptimeSeconds(hub: Hub): number {
+  return Math.floor((Date.now() - hub.startedAt.getTime()) / 1000);
+}
+
+/** Open connections by transport, logged in or not; both transports listed even at zero. */
+export function connectionsByTransport(hub: Hub): Record<string, number> {
   const connections: Record<string, number> = { tcp: 0, ws: 0 };
   for (const s of hub.sessions) connections[s.sink.transport] = (connections[s.sink.transport] ?? 0) + 1;
+  return connections;
+}
+
+export async function serverStatus(hub: Hub): Promise<ServerStatus> {
+  const connections = connectionsByTransport(hub);
   let store: ServerStatus["store"] = { kind: hub.store.kind, healthy: true };
   let messagesStored: number | null = null;
   let rooms = { total: 0, occupied: 0 };
@@ -50,7 +60,7 @@ export async function serverStatus(hub: Hub): Promise<ServerStatus> {
     store = { kind: hub.store.kind, healthy: false, error: String(e) };
   }
   return {
-    uptimeSeconds: Math.floor((Date.now() - hub.startedAt.getTime()) / 1000),
+    uptimeSeconds: uptimeSeconds(hub),
     startedAt: hub.startedAt.toISOString(),
     store,
     connections,
