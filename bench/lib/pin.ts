@@ -1,0 +1,17 @@
+import { spawnSync } from "node:child_process";
+
+// Two cores: the server under test gets one, the load generator the other, so neither steals
+// the other's time. Pinning after start covers servers that fork (PostgreSQL, ngircd's daemon).
+export const SERVER_CORE = 0;
+export const GENERATOR_CORE = 1;
+
+/** Pins a process and all its threads; children forked later inherit the mask. */
+export function pin(pid: number, core: number) {
+  const r = spawnSync("taskset", ["-a", "-cp", String(core), String(pid)], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`taskset failed for pid ${pid}: ${r.stderr.trim()}`);
+}
+
+/** argv prefixed so the process starts on `core`. */
+export function pinned(core: number, argv: string[]): string[] {
+  return ["taskset", "-c", String(core), ...argv];
+}
