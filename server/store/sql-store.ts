@@ -11,8 +11,21 @@ const MESSAGE_COLUMNS = `m.id, m.kind, m.body, m.created_at, s.nick AS from_nick
   LEFT JOIN rooms r ON r.id = m.room_id
   LEFT JOIN users t ON t.id = m.recipient_id`;
 
-// Keeps one INSERT well under PostgreSQL's 65,535 bind parameters.
-const ROWS_PER_INSERT = 1000;
+// One statement per batch, whatever its size: the batch travels as five array parameters, so
+// parsing and binding cost the same for 10 rows or 10,000 (a VALUES list needs 5 parameters a row,
+// capped at 65,535), and a single statement is stored whole or not at all. Ids are drawn as rows
+// enter, in ordinality (batch) order; the ORDER BY says so and costs nothing, since PostgreSQL knows
+// the scan already yields that order. So the ids, sorted, line up with the batch. They come back
+// as one array in one row, which both drivers decode faster than a row per message.
+const INSERT_MESSAGES = `WITH stored AS (
+    INSERT INTO messages (sender_id, room_id, recipient_id, kind, body)
+    SELECT sender_id, room_id, recipient_id, kind, body
+      FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
+           WITH ORDINALITY AS batch (sender_id, room_id, recipient_id, kind, body, n)
+     ORDER BY n
+    RETURNING id, created_at
+  )
+  SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored`;
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 
 interface MessageRow {
@@ -92,9 +105,17 @@ export class SqlStore implements Store {
     return rows.map(toRoom);
   }
 
-  insertMessages(batch: NewMessage[]) {
-    // Several statements for a big batch: one transaction, so the batch is stored whole or not at all.
-    return batch.length <= ROWS_PER_INSERT ? insertRows(this.db, batch) : this.db.transaction((tx) => insertRows(tx, batch));
+  async insertMessages(batch: NewMessage[]): Promise<ChatMessage[]> {
+    if (batch.length === 0) return [];
+    const [row] = await this.db.query<{ ids: (number | string)[]; created_at: Date }>(INSERT_MESSAGES, [
+      batch.map((m) => m.senderId),
+      batch.map((m) => m.roomId ?? null),
+      batch.map((m) => m.recipientId ?? null),
+      batch.map((m) => m.kind),
+      batch.map((m) => m.text),
+    ]);
+    const { ids, created_at: at } = row!;
+    return batch.map((m, i) => ({ id: Number(ids[i]), kind: m.kind, from: m.from, room: m.room, to: m.to, text: m.text, at }));
   }
 
   async roomHistory(roomId: number, limit: number, beforeId = NO_UPPER_BOUND) {
@@ -235,26 +256,4 @@ function toMessage(r: MessageRow): ChatMessage {
   if (r.room_name !== null) m.room = r.room_name;
   if (r.to_nick !== null) m.to = r.to_nick;
   return m;
-}
-
-async function insertRows(db: SqlClient, batch: NewMessage[]): Promise<ChatMessage[]> {
-  const stored: ChatMessage[] = [];
-  for (let start = 0; start < batch.length; start += ROWS_PER_INSERT) {
-    const chunk = batch.slice(start, start + ROWS_PER_INSERT);
-    const params: unknown[] = [];
-    const values = chunk.map((m) => {
-      const n = params.push(m.senderId, m.roomId ?? null, m.recipientId ?? null, m.kind, m.text);
-      return `($${n - 4}, $${n - 3}::bigint, $${n - 2}::bigint, $${n - 1}, $${n})`;
-    });
-    const rows = await db.query<{ id: number | string; created_at: Date }>(
-      `INSERT INTO messages (sender_id, room_id, recipient_id, kind, body) VALUES ${values.join(", ")}
-       RETURNING id, created_at`,
-      params,
-    );
-    // Ids come from one sequence in VALUES order, so sorted ids line up with the batch.
-    const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-    const at = rows[0]!.created_at;
-    chunk.forEach((m, i) => stored.push({ id: ids[i]!, kind: m.kind, from: m.from, room: m.room, to: m.to, text: m.text, at }));
-  }
-  return stored;
 }
