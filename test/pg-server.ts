@@ -73,7 +73,7 @@ function killAllSync() {
 }
 
 /** Starts initdb + pg_ctl on a fresh temp folder and a free port on 127.0.0.1. Returns null when no PostgreSQL binaries are found and REQUIRE_POSTGRES is not "1"; throws a clear Error when REQUIRE_POSTGRES=1 and they are missing or fail to start. */
-export async function startPgServer(): Promise<PgServer | null> {
+export async function startPgServer(options: { durable?: boolean } = {}): Promise<PgServer | null> {
   const binDir = findBinDir();
   if (!binDir) {
     if (process.env.REQUIRE_POSTGRES === "1")
@@ -102,7 +102,9 @@ export async function startPgServer(): Promise<PgServer | null> {
 
   const port = await freePort();
   // Unix socket goes in the data dir so parallel servers never collide on /var/run/postgresql.
-  const opts = `-p ${port} -k "${dataDir}" -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  // Tests trade durability for speed; a benchmark of persistence must not.
+  const durability = options.durable ? "-c fsync=on -c synchronous_commit=on" : "-c fsync=off";
+  const opts = `-p ${port} -k "${dataDir}" -c listen_addresses=127.0.0.1 ${durability} -c max_connections=200`;
   live.set(dataDir, pgCtl);
   if (!hooked) { hooked = true; process.on("exit", killAllSync); }
   const start = await run([pgCtl, "start", "-D", dataDir, "-w", "-t", "30", "-l", logFile, "-o", opts]);

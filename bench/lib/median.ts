@@ -24,6 +24,9 @@ export function medianRun(runs: RunResult[]): RunResult {
     serverCpu: medianOrNull(pick("serverCpu")),
     generatorCpu: medianOrNull(pick("generatorCpu")),
     serverRssMiB: medianOrNull(pick("serverRssMiB")),
+    ...(runs.some((r) => r.bytesPerConnection !== undefined)
+      ? { bytesPerConnection: medianOrNull(runs.map((r) => r.bytesPerConnection ?? null)) ?? undefined }
+      : {}),
     flagged: runs.some((r) => r.flagged),
     notes: [...new Set(runs.flatMap((r) => r.notes ?? []))],
   };

@@ -18,6 +18,8 @@ export interface RunResult {
   serverRssMiB: number | null;
   /** The generator was saturated while the server was not: the run measured the generator. */
   flagged: boolean;
+  /** Idle runs: server RSS per connection, fitted over the steps after a forced GC. */
+  bytesPerConnection?: number;
   /** Anything a reader should know about this run (errors, disconnects, notes). */
   notes?: string[];
 }

@@ -1,0 +1,102 @@
+import type { Subprocess } from "bun";
+import { mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { pin, SERVER_CORE } from "./pin.ts";
+import { freePort, waitForPort } from "./ports.ts";
+
+const ENTRY = join(import.meta.dir, "../servers/chat.ts");
+const MAIN = join(import.meta.dir, "../../server/main.ts");
+export const BENCH_PASSWORD = "bench-password";
+
+export interface ChatServer {
+  pid: number;
+  tcpPort: number;
+  httpPort: number;
+  /** Forces a full garbage collection in the server. */
+  gc(): void;
+  stop(): Promise<void>;
+}
+
+let databases = 0;
+
+/**
+ * Our server on a fresh database of the benchmark's PostgreSQL server, pinned to the server core,
+ * with `users` accounts b0…b<users-1> ready to log in.
+ */
+export async function startChat(pgUrl: string, users: number): Promise<ChatServer> {
+  const dir = mkdtempSync(join(tmpdir(), "chat-bench-"));
+  const database = `bench_${process.pid}_${++databases}`;
+  const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const url = new URL(pgUrl);
+  url.pathname = `/${database}`;
+  const [tcpPort, httpPort] = [await freePort(), await freePort()];
+  const config = join(dir, "chat.json");
+  writeFileSync(config, JSON.stringify({
+    // Every 127.0.0.x address reaches the server, so clients can spread over many source ports.
+    host: "0.0.0.0",
+    tcpPort,
+    httpPort,
+    serverName: "bench",
+    dataDir: join(dir, "data"),
+    database: { url: url.toString() },
+    limits: { loginTimeoutSeconds: 3600 },
+  }));
+  const migrate = Bun.spawnSync([process.execPath, MAIN, "migrate", "--config", config]);
+  if (migrate.exitCode !== 0) throw new Error(`chat migrate failed: ${migrate.stderr.toString()}`);
+  await seedUsers(url.toString(), users);
+
+  const log = openSync(join(dir, "server.log"), "w");
+  const proc: Subprocess = Bun.spawn([process.execPath, ...profileFlags(), ENTRY, "serve", "--config", config], { stdout: log, stderr: log });
+  pin(proc.pid, SERVER_CORE);
+  try {
+    await waitForPort(tcpPort, 60);
+    await waitForPort(httpPort, 10);
+  } catch (e) {
+    proc.kill(9);
+    throw new Error(`${e}; server log in ${dir}/server.log`);
+  }
+  return {
+    pid: proc.pid,
+    tcpPort,
+    httpPort,
+    gc: () => proc.kill("SIGUSR2"),
+    async stop() {
+      proc.kill("SIGTERM");
+      const code = await Promise.race([proc.exited, Bun.sleep(15_000).then(() => "timeout")]);
+      if (code === "timeout") proc.kill(9);
+      await proc.exited;
+      const drop = postgres(pgUrl, { max: 1, onnotice: () => {} });
+      await drop.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+      await drop.end();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Accounts made straight in the database with a deliberately cheap argon2id hash: logging in
+ * thousands of clients at the real cost (~100 ms each) would take minutes and measure nothing
+ * the benchmark is about. Real accounts keep the real cost.
+ */
+async function seedUsers(url: string, users: number) {
+  if (users === 0) return;
+  const hash = await Bun.password.hash(BENCH_PASSWORD, { algorithm: "argon2id", memoryCost: 8, timeCost: 1 });
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  await sql.unsafe(
+    `INSERT INTO users (nick, nick_key, password_hash) SELECT 'b' || i, 'b' || i, $1 FROM generate_series(0, $2::int - 1) AS i`,
+    [hash, users],
+  );
+  await sql.end();
+}
+
+export const benchNicks = (n: number) => Array.from({ length: n }, (_, i) => `b${i}`);
+
+/** BENCH_PROFILE_SERVER=<dir> writes a CPU profile of each server run there (`bun --cpu-prof`). */
+function profileFlags() {
+  const dir = process.env.BENCH_PROFILE_SERVER;
+  return dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];
+}

@@ -1,0 +1,111 @@
+import { Generators } from "../lib/load.ts";
+import { medianRun } from "../lib/median.ts";
+import { rssBytes } from "../lib/proc.ts";
+import type { Row, RunResult } from "../lib/types.ts";
+import { BENCH_PASSWORD, benchNicks, type Target } from "./targets.ts";
+
+// Memory per idle connection: open connections in steps, half telnet and half WebSocket, force a
+// GC in the server at each step, and fit RSS against the number of connections.
+
+export interface IdlePlan {
+  /** Connection counts to measure at, ascending; 0 is measured first in every case. */
+  steps: number[];
+  runs: number;
+  tcp: Target;
+  ws: Target;
+  /** Connections one generator process holds (each has its own file-descriptor limit). */
+  perGenerator: number;
+  log?(line: string): void;
+}
+
+// Each 127.0.0.x is another destination, so another ~28k ephemeral ports.
+const HOSTS = ["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"];
+
+export async function idle(plan: IdlePlan): Promise<Row[]> {
+  const results: RunResult[][] = plan.steps.map(() => []);
+  for (let run = 0; run < plan.runs; run++) {
+    const points = await once(plan);
+    const fit = slope(points);
+    plan.log?.(`idle run ${run + 1}: ${points.map(([n, rss]) => `${n} → ${(rss / 2 ** 20).toFixed(1)} MiB`).join(", ")}; fitted ${fit.toFixed(0)} B/connection`);
+    plan.steps.forEach((n, i) => {
+      const upTo = points.filter(([c]) => c <= n);
+      results[i]!.push({
+        deliveriesPerSec: 0, messagesPerSec: 0, p50Ms: null, p99Ms: null, p999Ms: null, cpuSecPerMillion: null,
+        serverCpu: null, generatorCpu: null, flagged: false,
+        serverRssMiB: points.find(([c]) => c === n)![1] / 2 ** 20,
+        bytesPerConnection: upTo.length > 1 ? slope(upTo) : undefined,
+        notes: [],
+      });
+    });
+  }
+  return plan.steps.filter((n) => n > 0).map((n) => {
+    const i = plan.steps.indexOf(n);
+    return { scenario: "idle connections", variant: `${n} connections`, server: "chat", clients: n, runs: results[i]!, median: medianRun(results[i]!) };
+  });
+}
+
+async function once(plan: IdlePlan): Promise<[number, number][]> {
+  // One server; the WebSocket clients use its HTTP port.
+  const tcp = await plan.tcp.start(0);
+  const points: [number, number][] = [];
+  const generators: Generators[] = [];
+  try {
+    let open = 0;
+    for (const n of plan.steps) {
+      while (open < n) {
+        const batch = Math.min(plan.perGenerator, n - open);
+        const half = Math.floor(batch / 2);
+        generators.push(await idleGenerators(plan.tcp, tcp.port, half, open));
+        generators.push(await idleGenerators(plan.ws, tcp.httpPort!, batch - half, open + half));
+        open += batch;
+      }
+      points.push([n, await settledRss(tcp.pid, tcp.gc!)]);
+      plan.log?.(`  ${n} idle connections: ${(points.at(-1)![1] / 2 ** 20).toFixed(1)} MiB`);
+    }
+    return points;
+  } finally {
+    for (const g of generators) await g.exit();
+    await tcp.stop();
+  }
+}
+
+function idleGenerators(target: Target, port: number, count: number, first: number) {
+  return Generators.start({
+    protocol: target.protocol,
+    hosts: HOSTS,
+    port,
+    nicks: benchNicks(first + count).slice(first),
+    password: BENCH_PASSWORD,
+    mode: "idle",
+    expectedPerRound: 0,
+    payloadBytes: 64,
+    connectConcurrency: 100,
+    procs: 1,
+    warmupSeconds: 0,
+    measureSeconds: 0,
+    readySeconds: 180,
+  });
+}
+
+/** RSS after forced collections, once it stops moving. */
+async function settledRss(pid: number, gc: () => void): Promise<number> {
+  let last = 0;
+  for (let i = 0; i < 5; i++) {
+    gc();
+    await Bun.sleep(500);
+    const rss = rssBytes(pid);
+    if (last && Math.abs(rss - last) < 256 * 1024) return rss;
+    last = rss;
+  }
+  return last;
+}
+
+/** Least-squares slope of RSS against connections: bytes each connection adds. */
+export function slope(points: [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return sxx ? sxy / sxx : 0;
+}

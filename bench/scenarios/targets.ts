@@ -1,0 +1,90 @@
+import { BENCH_PASSWORD, benchNicks, startChat } from "../lib/chat-server.ts";
+import { pin, SERVER_CORE } from "../lib/pin.ts";
+import { freePort } from "../lib/ports.ts";
+import { echoes, type Protocol } from "../gen/protocols.ts";
+import { ensureInspircd, ensureNgircd, startInspircd, startNgircd } from "../peers/ircd.ts";
+import { startBunPublish, startNodeWs } from "../peers/peer.ts";
+
+// Every server a scenario can drive, started fresh for each run, pinned to the server core.
+
+export interface Running {
+  pid: number;
+  port: number;
+  /** Ours: the HTTP/WebSocket port beside the telnet one. */
+  httpPort?: number;
+  /** PostgreSQL's postmaster, whose CPU is reported beside the server's. */
+  helperPid?: number;
+  afterWelcome?: (nick: string) => string[];
+  /** Forces a full GC, where the server can (ours, for idle-connection memory). */
+  gc?(): void;
+  stop(): Promise<void>;
+}
+
+export interface Target {
+  /** As it appears in the results: "chat" for us, else the peer's name. */
+  name: string;
+  protocol: Protocol;
+  /** Installs what the target needs; throws when it cannot. */
+  prepare?(): void;
+  start(clients: number): Promise<Running>;
+}
+
+export interface BenchEnv {
+  pgUrl: string;
+  pgPid: number;
+}
+
+export const chatTcp = (env: BenchEnv): Target => ({
+  name: "chat",
+  protocol: "chat-tcp",
+  start: async (clients) => {
+    const chat = await startChat(env.pgUrl, clients);
+    return { pid: chat.pid, port: chat.tcpPort, httpPort: chat.httpPort, helperPid: env.pgPid, gc: chat.gc, stop: chat.stop };
+  },
+});
+
+export const chatWs = (env: BenchEnv): Target => ({
+  name: "chat",
+  protocol: "chat-ws",
+  start: async (clients) => {
+    const chat = await startChat(env.pgUrl, clients);
+    return { pid: chat.pid, port: chat.httpPort, helperPid: env.pgPid, gc: chat.gc, stop: chat.stop };
+  },
+});
+
+export const ngircd: Target = {
+  name: "ngircd",
+  protocol: "irc",
+  prepare: ensureNgircd,
+  start: async (clients) => pinnedPeer(startNgircd({ port: await freePort(), maxClients: clients })),
+};
+
+export const inspircd: Target = {
+  name: "inspircd",
+  protocol: "irc",
+  prepare: ensureInspircd,
+  start: async (clients) => pinnedPeer(startInspircd({ port: await freePort(), maxClients: clients })),
+};
+
+export const bunPublish: Target = {
+  name: "bun-publish",
+  protocol: "ws-raw",
+  start: async () => pinnedPeer(startBunPublish(await freePort())),
+};
+
+export const nodeWs: Target = {
+  name: "node-ws",
+  protocol: "ws-json",
+  start: async () => pinnedPeer(startNodeWs(await freePort())),
+};
+
+async function pinnedPeer(starting: ReturnType<typeof startBunPublish>): Promise<Running> {
+  const peer = await starting;
+  pin(peer.pid, SERVER_CORE);
+  return peer;
+}
+
+/** Deliveries each client gets per round when every client in the room sends one message. */
+export const perRound = (target: Target, clients: number) => (echoes[target.protocol] ? clients : clients - 1);
+
+export { BENCH_PASSWORD, benchNicks };
