@@ -54,7 +54,8 @@ async function once(plan: LoadPlan, target: Target, clients: number): Promise<Ru
       payloadBytes: plan.payloadBytes ?? 64,
       // The same lines for every client, each with its own nick put in by the generator.
       afterWelcome: server.afterWelcome?.("{nick}"),
-      connectConcurrency: 50,
+      // ngIRCd's listen backlog is 10: more connections at once wait a second for a SYN retry.
+      connectConcurrency: target.protocol === "irc" ? 10 : 50,
       procs: 1,
       warmupSeconds: plan.warmupSeconds,
       measureSeconds: plan.measureSeconds,

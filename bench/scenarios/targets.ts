@@ -21,7 +21,7 @@ export interface Running {
 }
 
 export interface Target {
-  /** As it appears in the results: "chat" for us, else the peer's name. */
+  /** As it appears in the results: "chat (…)" for us, else the peer's name. */
   name: string;
   protocol: Protocol;
   /** Installs what the target needs; throws when it cannot. */
@@ -35,7 +35,7 @@ export interface BenchEnv {
 }
 
 export const chatTcp = (env: BenchEnv): Target => ({
-  name: "chat",
+  name: "chat (TCP)",
   protocol: "chat-tcp",
   start: async (clients) => {
     const chat = await startChat(env.pgUrl, clients);
@@ -44,7 +44,7 @@ export const chatTcp = (env: BenchEnv): Target => ({
 });
 
 export const chatWs = (env: BenchEnv): Target => ({
-  name: "chat",
+  name: "chat (WebSocket)",
   protocol: "chat-ws",
   start: async (clients) => {
     const chat = await startChat(env.pgUrl, clients);

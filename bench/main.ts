@@ -1,0 +1,137 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startPgServer, type PgServer } from "../test/pg-server.ts";
+import { pin, SERVER_CORE } from "./lib/pin.ts";
+import type { Row } from "./lib/types.ts";
+import { chart } from "./report/chart.ts";
+import { writeReport, type Machine } from "./report/markdown.ts";
+import { runPlan } from "./scenarios/fanout.ts";
+import { idle } from "./scenarios/idle.ts";
+import { persistence } from "./scenarios/persistence.ts";
+import * as t from "./scenarios/targets.ts";
+
+// `npm run bench`: every scenario side by side with its peers, on one machine, in one run.
+
+export interface BenchOptions {
+  only: string[];
+  runs: number;
+  /** Tiny sizes and short windows: the test suite's check that nothing has rotted. */
+  quick: boolean;
+  /** Where the report and chart go; null writes nothing. */
+  docsDir: string | null;
+  log(line: string): void;
+}
+
+export const SCENARIOS = ["tcp", "ws", "latency", "idle", "persistence"] as const;
+
+export async function runBench(o: BenchOptions): Promise<Row[]> {
+  const pg = await postgres();
+  const env = { pgUrl: pg.url, pgPid: postmasterPid(pg) };
+  pin(env.pgPid, SERVER_CORE);
+  const q = o.quick;
+  const window = { runs: o.runs, warmupSeconds: q ? 0.3 : 2, measureSeconds: q ? 0.5 : 5, log: o.log };
+  const rows: Row[] = [];
+  const want = (s: string) => o.only.includes(s);
+  try {
+    if (want("tcp")) {
+      const targets = [t.chatTcp(env), t.ngircd, t.inspircd];
+      for (const target of targets) target.prepare?.();
+      rows.push(...(await runPlan({ scenario: "TCP fan-out", sizes: q ? [5] : [100, 1000], targets, ...window })));
+    }
+    if (want("ws")) {
+      const targets = [t.chatWs(env), t.bunPublish, t.nodeWs];
+      rows.push(...(await runPlan({ scenario: "WebSocket fan-out", sizes: q ? [5] : [100, 1000], targets, ...window })));
+    }
+    if (want("latency")) {
+      const targets = [t.chatTcp(env), t.chatWs(env), t.ngircd, t.bunPublish];
+      for (const target of targets) target.prepare?.();
+      rows.push(...(await runPlan({
+        scenario: "latency", sizes: q ? [5] : [1000], targets, deliveriesPerSec: q ? 500 : 100_000,
+        ...window, warmupSeconds: q ? 0.3 : 3, measureSeconds: q ? 0.5 : 10,
+      })));
+    }
+    if (want("idle")) {
+      const max = maxConnections();
+      const steps = q ? [0, 20, 40] : [0, 2500, 5000, 7500, 10_000, ...[15_000, 20_000, 30_000, 40_000, 50_000].filter((n) => n < max), ...(max < 50_000 ? [max] : [])];
+      if (max < 50_000) o.log(`idle: this machine allows ${max} connections per process (ulimit -Hn ${hardFileLimit()}), not 50,000`);
+      rows.push(...(await idle({ steps, runs: q ? 1 : o.runs, tcp: t.chatTcp(env), ws: t.chatWs(env), perGenerator: 9000, log: o.log })));
+    }
+    if (want("persistence")) {
+      const dir = mkdtempSync(join(tmpdir(), "chat-bench-embedded-"));
+      try {
+        rows.push(...(await persistence({ seconds: q ? 0.3 : 5, runs: o.runs, producers: q ? 20 : 1000, pg: { url: pg.url, pid: env.pgPid }, embeddedDir: dir, pinCores: true })));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await pg.stop();
+  }
+  if (o.docsDir) {
+    writeFileSync(join(o.docsDir, "benchmarks.json"), JSON.stringify({ machine: machine(), rows }, null, 2) + "\n");
+    writeFileSync(join(o.docsDir, "benchmarks.svg"), chart(rows));
+    writeReport(join(o.docsDir, "BENCHMARKS.md"), rows, machine());
+  }
+  return rows;
+}
+
+/** A durable PostgreSQL (fsync and synchronous_commit on), installing the server when it is missing. */
+async function postgres(): Promise<PgServer> {
+  const first = await startPgServer({ durable: true }).catch(() => null);
+  if (first) return first;
+  spawnSync("apt-get", ["install", "-y", "postgresql"], { stdio: "inherit" });
+  const pg = await startPgServer({ durable: true });
+  if (!pg) throw new Error("PostgreSQL could not be started or installed (apt-get install postgresql)");
+  return pg;
+}
+
+function postmasterPid(pg: PgServer): number {
+  return Number(readFileSync(join(pg.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
+function hardFileLimit(): number {
+  const r = spawnSync("sh", ["-c", "ulimit -Hn"], { encoding: "utf8" });
+  return r.stdout.trim() === "unlimited" ? 1 << 20 : Number(r.stdout.trim());
+}
+
+/** Connections one process may hold: its file limit, less room for the store, logs and listeners. */
+function maxConnections(): number {
+  return Math.min(50_000, Math.floor((hardFileLimit() - 300) / 1000) * 1000);
+}
+
+function machine(): Machine {
+  const kernel = spawnSync("uname", ["-sr"], { encoding: "utf8" }).stdout.trim();
+  return {
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    kernel,
+    bun: Bun.version,
+    node: spawnSync("node", ["--version"], { encoding: "utf8" }).stdout.trim(),
+    fileLimit: hardFileLimit(),
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      only: { type: "string", default: SCENARIOS.join(",") },
+      runs: { type: "string", default: "3" },
+      quick: { type: "boolean", default: false },
+      out: { type: "string", default: join(import.meta.dir, "../docs") },
+    },
+  });
+  const only = values.only!.split(",");
+  const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length) {
+    console.error(`bench: unknown scenario ${unknown.join(", ")}; choose from ${SCENARIOS.join(", ")}`);
+    process.exit(2);
+  }
+  const started = performance.now();
+  await runBench({ only, runs: Number(values.runs), quick: values.quick!, docsDir: values.out!, log: (l) => console.log(l) });
+  console.log(`bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s; results in ${values.out}/BENCHMARKS.md`);
+  process.exit(0);
+}
