@@ -1,0 +1,287 @@
+// Scenario 5, persistence: stored messages per second into a real PostgreSQL and into the
+// embedded store (PGlite), our group commit against the obvious baseline of one INSERT per message.
+import * as hdr from "hdr-histogram-js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Store } from "../../server/core/store.ts";
+import type { NewMessage } from "../../server/core/types.ts";
+import { MessageWriter } from "../../server/core/writer.ts";
+import { embeddedStore } from "../../server/store/pglite.ts";
+import { postgresStore } from "../../server/store/postgres.ts";
+import type { SqlClient } from "../../server/store/sql-client.ts";
+import { SqlStore } from "../../server/store/sql-store.ts";
+import { medianRun } from "../lib/median.ts";
+import { GENERATOR_CORE, pin, SERVER_CORE } from "../lib/pin.ts";
+import { descendants, rssBytes, treeCpuSeconds } from "../lib/proc.ts";
+import type { Row, RunResult } from "../lib/types.ts";
+
+export interface PersistenceOptions {
+  /** Length of the measured window of each run. */
+  seconds: number;
+  runs: number;
+  /** Concurrent producers, each sending its next message as soon as the previous one is stored. */
+  producers: number;
+  /** A running PostgreSQL (pid of its postmaster), or null to measure the embedded store only. */
+  pg: { url: string; pid: number } | null;
+  /** Where the embedded store keeps its data (on disk, as in production). */
+  embeddedDir: string;
+  /** Pin PostgreSQL and this process to separate cores, and the embedded runs to one core. */
+  pinCores?: boolean;
+}
+
+const WARMUP_SECONDS = 1;
+const SENDERS = 4;
+const TEXT = "a chat message of exactly sixty-four ASCII bytes, for the bench.";
+// The baseline is what a chat without group commit would do: one autocommit statement per message.
+const INSERT_ONE = `INSERT INTO messages (sender_id, room_id, kind, body) VALUES ($1, $2, 'public', $3) RETURNING id`;
+
+type Mode = "group" | "single";
+const SERVER_NAME: Record<Mode, string> = { group: "chat (group commit)", single: "one INSERT per message" };
+
+/** How to read the cost of whatever executes the SQL. */
+interface Probe {
+  /** CPU-seconds used so far. */
+  serverCpu(): number;
+  serverRss(): number;
+  /** False when the store runs in our process: generator and server are then the same CPU. */
+  separateGenerator: boolean;
+}
+
+/** A store ready for runs: its raw SQL client, one message per seeded sender, and notes for every run. */
+interface Target extends Probe {
+  variant: string;
+  store: Store;
+  db: SqlClient;
+  messages: NewMessage[];
+  notes: string[];
+}
+
+export async function persistence(opts: PersistenceOptions): Promise<Row[]> {
+  const rows: Row[] = [];
+  if (opts.pg) {
+    const { pid } = opts.pg;
+    if (opts.pinCores) {
+      // Pinning the postmaster alone would miss the helpers it forked already (WAL writer, checkpointer).
+      for (const p of [pid, ...descendants(pid)]) pin(p, SERVER_CORE);
+      pin(process.pid, GENERATOR_CORE);
+    }
+    const probe = { serverCpu: () => treeCpuSeconds(pid), serverRss: () => treePssBytes(pid), separateGenerator: true };
+    rows.push(...(await measureTarget(opts, "PostgreSQL", postgresStore(opts.pg.url), probe)));
+  }
+  // PGlite runs inside this process, so the whole benchmark shares the server's one core.
+  if (opts.pinCores) pin(process.pid, SERVER_CORE);
+  const ownCpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const probe = { serverCpu: ownCpu, serverRss: () => process.memoryUsage().rss, separateGenerator: false };
+  rows.push(...(await measureTarget(opts, "embedded", await embeddedStore(opts.embeddedDir), probe)));
+  return rows;
+}
+
+async function measureTarget(opts: PersistenceOptions, variant: string, store: Store, probe: Probe): Promise<Row[]> {
+  try {
+    await store.migrate();
+    const db = sqlOf(store);
+    const settings = await durability(db);
+    const room = await store.ensureRoom("#persistence", null);
+    const messages: NewMessage[] = [];
+    for (let i = 0; i < SENDERS; i++) {
+      const nick = `persist${i}`;
+      const user = (await store.findUser(nick)) ?? (await store.createUser(nick, "not-a-real-hash"));
+      messages.push({ kind: "public", senderId: user.id, from: user.nick, roomId: room.id, room: room.name, text: TEXT });
+    }
+    const notes = probe.separateGenerator ? [settings] : [settings, "in-process store: serverCpu is the whole benchmark process"];
+    const target: Target = { ...probe, variant, store, db, messages, notes };
+    const runs: Record<Mode, RunResult[]> = { group: [], single: [] };
+    // Alternating the two modes spreads any drift of the machine over both rows alike.
+    for (let r = 0; r < opts.runs; r++) {
+      for (const mode of ["group", "single"] as const) runs[mode].push(await runOnce(target, mode, opts));
+    }
+    return (["group", "single"] as const).map((mode) => ({
+      scenario: "persistence",
+      variant,
+      server: SERVER_NAME[mode],
+      clients: opts.producers,
+      runs: runs[mode],
+      median: medianRun(runs[mode]),
+    }));
+  } finally {
+    await store.close();
+  }
+}
+
+async function runOnce(t: Target, mode: Mode, opts: PersistenceOptions): Promise<RunResult> {
+  // An empty table each run, so no run inserts into bigger indexes than another.
+  await t.db.query("TRUNCATE messages RESTART IDENTITY");
+  const writer = new MessageWriter((b) => t.store.insertMessages(b), () => {});
+  const store = (m: NewMessage): Promise<unknown> =>
+    mode === "group" ? writer.submit(m) : t.db.query(INSERT_ONE, [m.senderId, m.roomId, m.text]);
+
+  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  // Phases follow the clock as read by the producers, not timers: PGlite answers without real I/O,
+  // so a producer's loop can run on promise continuations alone and a timer would never fire.
+  const t0 = performance.now() + WARMUP_SECONDS * 1000;
+  const end = t0 + opts.seconds * 1000;
+  let measuring = false;
+  let stopped = false;
+  let inWindow = 0;
+  let resolved = 0;
+  let cpu0 = 0;
+  let gen0 = process.cpuUsage();
+  let window = { seconds: 0, serverCpu: 0, generatorCpu: 0, rss: 0 };
+  const tick = (now: number) => {
+    if (!measuring && !stopped && now >= t0) {
+      measuring = true;
+      cpu0 = t.serverCpu();
+      gen0 = process.cpuUsage();
+    } else if (measuring && now >= end) {
+      measuring = false;
+      stopped = true;
+      const seconds = (now - t0) / 1000;
+      const gen = process.cpuUsage(gen0);
+      window = { seconds, serverCpu: (t.serverCpu() - cpu0) / seconds, generatorCpu: (gen.user + gen.system) / 1e6 / seconds, rss: t.serverRss() };
+    }
+  };
+  const producer = async (i: number) => {
+    const message = t.messages[i % t.messages.length]!;
+    while (!stopped) {
+      const start = performance.now();
+      await store(message);
+      const now = performance.now();
+      resolved++;
+      tick(now);
+      if (measuring) {
+        inWindow++;
+        histogram.recordValue(Math.max(1, Math.round((now - start) * 1000)));
+      }
+    }
+  };
+  await withTimeout(Promise.all(Array.from({ length: opts.producers }, (_, i) => producer(i))), WARMUP_SECONDS + opts.seconds + 30, "producers to finish");
+  const { seconds, serverCpu, rss } = window;
+  const stored = inWindow;
+  // Resolved means stored: every message a producer saw resolve must be in the table.
+  const [row] = await t.db.query<{ n: number | string }>("SELECT count(*) AS n FROM messages");
+  if (Number(row?.n) !== resolved) throw new Error(`${t.variant} ${mode}: ${resolved} messages resolved but ${row?.n} in the table`);
+
+  const generatorCpu = t.separateGenerator ? window.generatorCpu : null;
+  const pct = (p: number) => (histogram.totalCount ? histogram.getValueAtPercentile(p) / 1000 : null);
+  return {
+    // Nothing is fanned out here: a stored message counts once.
+    deliveriesPerSec: stored / seconds,
+    messagesPerSec: stored / seconds,
+    p50Ms: pct(50),
+    p99Ms: pct(99),
+    p999Ms: pct(99.9),
+    cpuSecPerMillion: stored ? (serverCpu * seconds * 1e6) / stored : null,
+    serverCpu,
+    generatorCpu,
+    serverRssMiB: rss / 2 ** 20,
+    flagged: generatorCpu !== null && generatorCpu >= 0.95 && serverCpu < 0.9,
+    notes: t.notes,
+  };
+}
+
+/** The baseline must use the very same driver and connection pool as the store, so we borrow its client. */
+function sqlOf(store: Store): SqlClient {
+  if (!(store instanceof SqlStore)) throw new Error(`Not an SQL store: ${store.kind}`);
+  return (store as unknown as { db: SqlClient }).db;
+}
+
+/** The issue asks for durable commits; a run with synchronous_commit off would measure something else. */
+async function durability(db: SqlClient): Promise<string> {
+  const [sync] = await db.query<{ synchronous_commit: string }>("SHOW synchronous_commit");
+  const [fsync] = await db.query<{ fsync: string }>("SHOW fsync");
+  if (sync?.synchronous_commit !== "on") throw new Error(`synchronous_commit is "${sync?.synchronous_commit}", expected "on"`);
+  return `synchronous_commit=${sync.synchronous_commit}, fsync=${fsync?.fsync}`;
+}
+
+/**
+ * Memory of PostgreSQL and its backends. RSS summed over processes would count shared buffers
+ * once per backend; PSS shares each page among the processes that map it.
+ */
+function treePssBytes(pid: number): number {
+  return [pid, ...descendants(pid)].reduce((sum, p) => {
+    try {
+      const kb = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"));
+      return sum + (kb ? Number(kb[1]) * 1024 : rssBytes(p));
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${seconds} s waiting for ${what}`)), seconds * 1000);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The test server runs with fsync=off to keep tests quick, which would make synchronous_commit
+ * an empty promise: restart it with its own options but fsync on, so a commit reaches the disk.
+ */
+async function restartDurable(dataDir: string): Promise<void> {
+  const opts = readFileSync(join(dataDir, "postmaster.opts"), "utf8").trim();
+  const args = [...opts.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
+  const postgresBin = opts.slice(0, opts.indexOf(" "));
+  const kept = args.flatMap((a, i) => (a === "-D" || args[i - 1] === "-D" || a === "fsync=off" || (a === "-c" && args[i + 1] === "fsync=off") ? [] : [a]));
+  const pgCtl = join(postgresBin, "..", "pg_ctl");
+  const argv = [pgCtl, "restart", "-D", dataDir, "-w", "-t", "30", "-m", "fast", "-l", join(dataDir, "log"), "-o", [...kept, "-c", "fsync=on"].join(" ")];
+  const asPostgres = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--", ...argv] : argv;
+  // Not piped: the postmaster pg_ctl starts would inherit the pipe and keep it open.
+  const proc = Bun.spawn(asPostgres, { stdout: "ignore", stderr: "inherit" });
+  if ((await proc.exited) !== 0) throw new Error(`pg_ctl restart failed for ${dataDir}`);
+}
+
+function printTable(rows: Row[]) {
+  const f = (x: number | null, digits = 1) => (x === null ? "-" : x.toFixed(digits));
+  console.log("variant     server                    msg/s     p50 ms   p99 ms  p99.9 ms  srv CPU  gen CPU  cpu s/M  RSS MiB");
+  for (const { variant, server, median: m } of rows) {
+    console.log(
+      `${variant.padEnd(11)} ${server.padEnd(24)} ${Math.round(m.messagesPerSec).toString().padStart(7)} ${f(m.p50Ms, 2).padStart(9)} ${f(m.p99Ms, 2).padStart(8)} ${f(m.p999Ms, 2).padStart(9)} ${f(m.serverCpu, 2).padStart(8)} ${f(m.generatorCpu, 2).padStart(8)} ${f(m.cpuSecPerMillion).padStart(8)} ${f(m.serverRssMiB, 0).padStart(8)}${m.flagged ? "  FLAGGED" : ""}`,
+    );
+  }
+  for (const v of new Set(rows.map((r) => r.variant))) {
+    for (const n of new Set(rows.filter((r) => r.variant === v).flatMap((r) => r.median.notes ?? []))) console.log(`note (${v}): ${n}`);
+  }
+}
+
+if (import.meta.main) {
+  const { parseArgs } = await import("node:util");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { startPgServer } = await import("../../test/pg-server.ts");
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: "string", default: "5" },
+      runs: { type: "string", default: "3" },
+      // The writer's batch is about as large as the number of producers. At 1,000 a batch's fixed
+      // cost (round trip, WAL flush) is a few percent of its ~20 ms; 3,000 stored barely more per
+      // CPU-second and tripled the latency, 100-300 paid 10-20% more CPU per message. 1,000 clients
+      // typing flat out is also a plausible busy chat.
+      producers: { type: "string", default: "1000" },
+    },
+  });
+  const pg = await startPgServer();
+  if (!pg) throw new Error("No PostgreSQL binaries found (set PG_BIN)");
+  const embeddedDir = mkdtempSync(join(tmpdir(), "persistence-"));
+  try {
+    await restartDurable(pg.dataDir);
+    const pid = Number(readFileSync(join(pg.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    const rows = await persistence({
+      seconds: Number(values.seconds),
+      runs: Number(values.runs),
+      producers: Number(values.producers),
+      pg: { url: pg.url, pid },
+      embeddedDir,
+      pinCores: true,
+    });
+    printTable(rows);
+  } finally {
+    await pg.stop();
+    rmSync(embeddedDir, { recursive: true, force: true });
+  }
+}
