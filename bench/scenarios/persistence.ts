@@ -219,23 +219,6 @@ function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-/**
- * The test server runs with fsync=off to keep tests quick, which would make synchronous_commit
- * an empty promise: restart it with its own options but fsync on, so a commit reaches the disk.
- */
-async function restartDurable(dataDir: string): Promise<void> {
-  const opts = readFileSync(join(dataDir, "postmaster.opts"), "utf8").trim();
-  const args = [...opts.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
-  const postgresBin = opts.slice(0, opts.indexOf(" "));
-  const kept = args.flatMap((a, i) => (a === "-D" || args[i - 1] === "-D" || a === "fsync=off" || (a === "-c" && args[i + 1] === "fsync=off") ? [] : [a]));
-  const pgCtl = join(postgresBin, "..", "pg_ctl");
-  const argv = [pgCtl, "restart", "-D", dataDir, "-w", "-t", "30", "-m", "fast", "-l", join(dataDir, "log"), "-o", [...kept, "-c", "fsync=on"].join(" ")];
-  const asPostgres = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--", ...argv] : argv;
-  // Not piped: the postmaster pg_ctl starts would inherit the pipe and keep it open.
-  const proc = Bun.spawn(asPostgres, { stdout: "ignore", stderr: "inherit" });
-  if ((await proc.exited) !== 0) throw new Error(`pg_ctl restart failed for ${dataDir}`);
-}
-
 function printTable(rows: Row[]) {
   const f = (x: number | null, digits = 1) => (x === null ? "-" : x.toFixed(digits));
   console.log("variant     server                    msg/s     p50 ms   p99 ms  p99.9 ms  srv CPU  gen CPU  cpu s/M  RSS MiB");
@@ -265,11 +248,11 @@ if (import.meta.main) {
       producers: { type: "string", default: "1000" },
     },
   });
-  const pg = await startPgServer();
+  // Durable: fsync on, or synchronous_commit would promise nothing.
+  const pg = await startPgServer({ durable: true });
   if (!pg) throw new Error("No PostgreSQL binaries found (set PG_BIN)");
   const embeddedDir = mkdtempSync(join(tmpdir(), "persistence-"));
   try {
-    await restartDurable(pg.dataDir);
     const pid = Number(readFileSync(join(pg.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
     const rows = await persistence({
       seconds: Number(values.seconds),
