@@ -14,18 +14,29 @@ const MESSAGE_COLUMNS = `m.id, m.kind, m.body, m.created_at, s.nick AS from_nick
 // One statement per batch, whatever its size: the batch travels as five array parameters, so
 // parsing and binding cost the same for 10 rows or 10,000 (a VALUES list needs 5 parameters a row,
 // capped at 65,535), and a single statement is stored whole or not at all. Ids are drawn as rows
-// enter, in ordinality (batch) order; the ORDER BY says so and costs nothing, since PostgreSQL knows
-// the scan already yields that order. So the ids, sorted, line up with the batch. They come back
+// enter, in ordinality (batch) order, so the ids, sorted, line up with the batch. They come back
 // as one array in one row, which both drivers decode faster than a row per message.
-const INSERT_MESSAGES = `WITH stored AS (
+// Senders, rooms and recipients are checked here, once per batch, in place of foreign keys that
+// checked each row (sql/003): a batch that names a missing one stores nothing and reports which.
+const INSERT_MESSAGES = `WITH batch AS MATERIALIZED (
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
+      WITH ORDINALITY AS b (sender_id, room_id, recipient_id, kind, body, n)
+  ),
+  dangling AS (
+    SELECT n FROM batch b
+     WHERE NOT EXISTS (SELECT FROM users u WHERE u.id = b.sender_id)
+        OR (b.room_id IS NOT NULL AND NOT EXISTS (SELECT FROM rooms r WHERE r.id = b.room_id))
+        OR (b.recipient_id IS NOT NULL AND NOT EXISTS (SELECT FROM users u WHERE u.id = b.recipient_id))
+  ),
+  stored AS (
     INSERT INTO messages (sender_id, room_id, recipient_id, kind, body)
-    SELECT sender_id, room_id, recipient_id, kind, body
-      FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
-           WITH ORDINALITY AS batch (sender_id, room_id, recipient_id, kind, body, n)
+    SELECT sender_id, room_id, recipient_id, kind, body FROM batch
+     WHERE NOT EXISTS (SELECT FROM dangling)
      ORDER BY n
     RETURNING id, created_at
   )
-  SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored`;
+  SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at, (SELECT min(n) FROM dangling) AS dangling
+    FROM stored`;
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 
 interface MessageRow {
@@ -107,14 +118,19 @@ export class SqlStore implements Store {
 
   async insertMessages(batch: NewMessage[]): Promise<ChatMessage[]> {
     if (batch.length === 0) return [];
-    const [row] = await this.db.query<{ ids: (number | string)[]; created_at: Date }>(INSERT_MESSAGES, [
+    const [row] = await this.db.query<{ ids: (number | string)[] | null; created_at: Date; dangling: number | string | null }>(INSERT_MESSAGES, [
       batch.map((m) => m.senderId),
       batch.map((m) => m.roomId ?? null),
       batch.map((m) => m.recipientId ?? null),
       batch.map((m) => m.kind),
       batch.map((m) => m.text),
     ]);
-    const { ids, created_at: at } = row!;
+    if (row!.dangling !== null) {
+      const m = batch[Number(row!.dangling) - 1]!;
+      throw new Error(`Unknown sender, room or recipient in message ${row!.dangling} of the batch: sender ${m.senderId}, room ${m.roomId ?? "none"}, recipient ${m.recipientId ?? "none"}`);
+    }
+    const ids = row!.ids!;
+    const at = row!.created_at;
     return batch.map((m, i) => ({ id: Number(ids[i]), kind: m.kind, from: m.from, room: m.room, to: m.to, text: m.text, at }));
   }
 

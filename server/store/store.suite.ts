@@ -87,6 +87,18 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(before.map((m) => m.text)).toEqual(["m8", "m9"]);
     });
 
+    it("insertMessages() refuses a whole batch that names a missing sender, room or recipient", async () => {
+      const u = await store.createUser("Cleo", "h");
+      const lobby = (await store.findRoom("#lobby"))!;
+      const say = { kind: "public" as const, senderId: u.id, from: u.nick, roomId: lobby.id, room: lobby.name, text: "kept out" };
+      const before = await store.countMessages();
+      await expect(store.insertMessages([say, { ...say, senderId: 999_999 }])).rejects.toThrow("message 2 of the batch: sender 999999");
+      await expect(store.insertMessages([{ ...say, roomId: 999_999 }, say])).rejects.toThrow("message 1 of the batch");
+      const pm = { kind: "private" as const, senderId: u.id, from: u.nick, recipientId: 999_999, to: "ghost", text: "kept out" };
+      await expect(store.insertMessages([say, say, pm])).rejects.toThrow("recipient 999999");
+      expect(await store.countMessages()).toBe(before);
+    });
+
     it("keeps text exactly, including quotes, emoji and SQL", async () => {
       const u = await store.createUser("Dani", "h");
       const lobby = (await store.findRoom("#lobby"))!;
