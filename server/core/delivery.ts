@@ -39,8 +39,9 @@ export async function timedInsert(hub: Hub, batch: Parameters<Store["insertMessa
 export function deliver(hub: Hub, message: ChatMessage) {
   const event: ChatEvent = { type: "message", message };
   if (message.room) {
+    // Once per transport that fans out, not once per member: see RoomTable.broadcast.
     const state = hub.rooms.get(message.room);
-    if (state) sendAll(hub, state.members, event);
+    if (state) hub.stats.deliveries += hub.rooms.broadcast(state, event);
     return;
   }
   const recipient = hub.onlineUser(message.to!);

@@ -9,7 +9,7 @@ import { silentLog } from "./log.ts";
 import { validateNick } from "./names.ts";
 import { Presence, type Online } from "./presence.ts";
 import type { Registry } from "./registry.ts";
-import { RoomTable, type RoomState } from "./rooms.ts";
+import { RoomTable, type Publisher, type RoomState } from "./rooms.ts";
 import { Session, type SessionSink } from "./session.ts";
 import { Stats } from "./stats.ts";
 import type { Store } from "./store.ts";
@@ -81,6 +81,15 @@ export class Hub {
     });
     this.sessions.add(session);
     return session;
+  }
+
+  /**
+   * A transport that can write one event to many of its connections at once (Bun's WebSocket
+   * pub/sub) registers it here; room messages then reach its sessions that have `sink.topics`
+   * with one publish per room, not one send per session.
+   */
+  publishRoomsVia(transport: SessionSink["transport"], publish: Publisher) {
+    this.rooms.publishVia(transport, publish);
   }
 
   /** A line typed by the user: the answer to a prompt, or a command or text to run in its turn. */

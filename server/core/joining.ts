@@ -30,6 +30,10 @@ export async function join(hub: Hub, session: Session, name: string, resumeSince
   } catch (e) {
     session.release([], () => false);
     throw e;
+  } finally {
+    // Only now, with the replay and the held events sent, may the room's messages come on a topic:
+    // published earlier, they would pass the replay. Nothing is delivered between release and here.
+    hub.rooms.subscribe(session);
   }
 }
 

@@ -3,6 +3,15 @@ import type { ChatEvent } from "./events.ts";
 import { SessionInbox } from "./inbox.ts";
 import type { ChatMessage, Room, User } from "./types.ts";
 
+/**
+ * A transport's own fan-out (Bun's WebSocket pub/sub): the connection joins and leaves named
+ * topics, and the transport's publisher (RoomTable.publishVia) writes to every subscriber at once.
+ */
+export interface TopicMembership {
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+}
+
 /** What a transport gives the hub for one connection. */
 export interface SessionSink {
   readonly transport: "tcp" | "ws";
@@ -15,6 +24,8 @@ export interface SessionSink {
   close(policy?: boolean): void;
   /** The answer to a secret prompt has been taken (a terminal turns its echo back on). */
   secretAnswered?(): void;
+  /** Set when the transport can carry a room's messages to this connection on a shared topic. */
+  readonly topics?: TopicMembership;
 }
 
 let nextId = 1;
@@ -80,6 +91,11 @@ export class Session {
   /** Holds live events back while a replay is fetched, so the replay shows first. */
   hold() {
     this.held ??= [];
+  }
+
+  /** Whether live events are being held back; a held session must not hear a room on a topic. */
+  get holding(): boolean {
+    return this.held !== null;
   }
 
   /** Sends `first`, then what was held, leaving out the messages the replay already showed. */
