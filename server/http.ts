@@ -5,7 +5,7 @@ import type { Hub } from "./core/hub.ts";
 import { storeHealth, uptimeSeconds } from "./core/server-status.ts";
 import { metricsText } from "./metrics.ts";
 import { ResumeTokens } from "./web/resume-tokens.ts";
-import { wsHandlers, type WsData } from "./ws.ts";
+import { wsHandlers, wsPublisher, type WsData } from "./ws.ts";
 // Bun bundles the page's script and styles, and `bun build --compile` embeds them in the binary.
 import webClient from "../web/index.html";
 
@@ -30,7 +30,7 @@ export function createHttpApp(hub: Hub, admin?: ReturnType<typeof adminApi>["app
 export function startHttp(hub: Hub, config: Config, admin?: ReturnType<typeof adminApi>["app"]) {
   const app = createHttpApp(hub, admin);
   const tokens = ResumeTokens.inDataDir(config.dataDir, config.web.resumeTokenHours);
-  return Bun.serve<WsData>({
+  const server = Bun.serve<WsData>({
     hostname: config.host,
     port: config.httpPort,
     development: false,
@@ -50,6 +50,9 @@ export function startHttp(hub: Hub, config: Config, admin?: ReturnType<typeof ad
     },
     websocket: wsHandlers(hub, config.limits, tokens),
   });
+  // Registered before the event loop runs again, so before any socket can join a room.
+  hub.publishRoomsVia("ws", wsPublisher(server));
+  return server;
 }
 
 /**

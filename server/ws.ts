@@ -1,4 +1,4 @@
-import type { ServerWebSocket, WebSocketHandler } from "bun";
+import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import type { Limits } from "./config/schema.ts";
 import type { ChatEvent } from "./core/events.ts";
 import { historyOf } from "./core/history.ts";
@@ -6,6 +6,7 @@ import type { Hub } from "./core/hub.ts";
 import { BannedError } from "./core/moderation.ts";
 import { passwordLogin, resumeLogin } from "./core/password-login.ts";
 import { exceedsBytes } from "./core/text.ts";
+import type { Publisher } from "./core/rooms.ts";
 import type { Session } from "./core/session.ts";
 import { renderJson, toFrame } from "./render/json.ts";
 import { parseFrame, type ClientFrame } from "./web/protocol.ts";
@@ -22,6 +23,17 @@ export interface WsData {
 const CLOSE_POLICY = 1008;
 const CLOSE_TOO_BIG = 1009;
 const HARD_FRAME_CAP = 1 << 24;
+// Every socket stays subscribed to this topic, which nothing is published to: Bun forgets what it
+// has published to a socket but not yet written when the socket leaves its last topic, and a
+// message sent to a room just before its member moves on must still reach them.
+const ANCHOR_TOPIC = "anchor";
+
+/** Room messages for the web: rendered once, then Bun writes the frame to every subscribed socket. */
+export function wsPublisher(server: Server<WsData>): Publisher {
+  return (topic, event) => {
+    server.publish(topic, renderJson(event));
+  };
+}
 
 /** WebSocket chat: JSON frames in, validated; hub events out as JSON. */
 export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebSocketHandler<WsData> {
@@ -40,7 +52,12 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
     // Bun drops oversized frames without a close code; we check the configured limit ourselves
     // and answer 1009, leaving Bun's own cap only for what no client should ever send.
     maxPayloadLength: HARD_FRAME_CAP,
+    // What is published to a room's topic is not seen by send() below: Bun itself drops a socket
+    // that falls this far behind. The limit is the one at start; a reload reaches send()'s check only.
+    backpressureLimit: limits.maxOutboundBytes,
+    closeOnBackpressureLimit: true,
     open(ws) {
+      ws.subscribe(ANCHOR_TOPIC);
       ws.data.session = hub.connect({
         transport: "ws",
         remote: ws.data.remote,
@@ -52,6 +69,13 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
           else send(ws, renderJson(event));
         },
         close: (policy) => (policy ? ws.close(CLOSE_POLICY, "Removed by the server") : ws.close(1000, "Bye")),
+        topics: {
+          subscribe: (topic) => {
+            // A socket already closing would hear nothing more anyway.
+            if (ws.readyState === WebSocket.OPEN) ws.subscribe(topic);
+          },
+          unsubscribe: (topic) => ws.unsubscribe(topic),
+        },
       }, { watchesPresence: true });
       hub.log.info("connect", { transport: "ws", remote: ws.data.remote });
       ws.data.loginTimer = setTimeout(() => {
