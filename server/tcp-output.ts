@@ -1,7 +1,5 @@
 import type { Socket } from "bun";
 
-const encoder = new TextEncoder();
-
 /** What TcpOutput needs of a socket; Bun's TCP socket is one. */
 export type OutputSocket = Pick<Socket<unknown>, "write" | "end" | "terminate">;
 
@@ -10,9 +8,14 @@ export type OutputSocket = Pick<Socket<unknown>, "write" | "end" | "terminate">;
  * of a write; the rest waits for drain, so no line is ever cut short. A client that falls too
  * far behind is dropped rather than allowed to grow the server's memory, and one that does not
  * take what is left within `graceMs` of end() is cut rather than kept open forever.
+ *
+ * Writes take bytes, not text: a room message goes to every terminal as the same bytes, encoded
+ * once (see textBytes), so a socket with one chunk this tick writes it without a copy.
  */
 export class TcpOutput {
-  private queue: (string | Uint8Array)[] = [];
+  /** Outputs with something queued this tick: one microtask flushes them all, not one per socket. */
+  private static dirty: TcpOutput[] = [];
+  private queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private backlog: Uint8Array | null = null;
   private scheduled = false;
@@ -27,8 +30,9 @@ export class TcpOutput {
     private readonly graceMs: number,
   ) {}
 
-  write(data: string | Uint8Array) {
-    if (this.done || this.ending) return;
+  write(data: Uint8Array) {
+    // Events a terminal shows nothing for (the web's bookkeeping) render to no bytes.
+    if (this.done || this.ending || data.length === 0) return;
     this.queue.push(data);
     this.queuedBytes += data.length;
     if (this.queuedBytes + (this.backlog?.length ?? 0) > this.maxBytes) {
@@ -39,8 +43,15 @@ export class TcpOutput {
     }
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(() => this.flush());
+      if (TcpOutput.dirty.push(this) === 1) queueMicrotask(TcpOutput.flushAll);
     }
+  }
+
+  private static flushAll() {
+    const due = TcpOutput.dirty;
+    // Writes made while flushing (an overflow announcing a leave, say) go in the next round.
+    TcpOutput.dirty = [];
+    for (const out of due) out.flush();
   }
 
   /** Closes once everything queued has been written, or cuts the connection after the grace period. */
@@ -98,14 +109,28 @@ export class TcpOutput {
   }
 }
 
-function join(parts: (string | Uint8Array)[]): Uint8Array {
-  const chunks = parts.map((p) => (typeof p === "string" ? encoder.encode(p) : p));
+/** The chunks joined last and their bytes: a room's members queue the same chunks in a tick. */
+let lastJoin: { chunks: Uint8Array[]; bytes: Uint8Array } = { chunks: [], bytes: new Uint8Array(0) };
+
+/** One buffer for a tick's chunks, shared by every socket that queued the very same chunks. */
+function join(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  if (sameChunks(chunks, lastJoin.chunks)) return lastJoin.bytes;
+  let size = 0;
+  for (const c of chunks) size += c.length;
+  const bytes = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) {
-    out.set(c, at);
+    bytes.set(c, at);
     at += c.length;
   }
-  return out;
+  lastJoin = { chunks, bytes };
+  return bytes;
+}
+
+// Comparing references is far cheaper than copying the bytes they hold; chunks are never changed.
+function sameChunks(a: Uint8Array[], b: Uint8Array[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

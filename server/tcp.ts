@@ -3,7 +3,7 @@ import type { Limits } from "./config/schema.ts";
 import type { Hub } from "./core/hub.ts";
 import { promptLogin } from "./core/login.ts";
 import type { Session } from "./core/session.ts";
-import { renderText } from "./render/text.ts";
+import { textBytes } from "./render/text.ts";
 import { TelnetDecoder } from "./telnet.ts";
 import { TcpOutput } from "./tcp-output.ts";
 
@@ -18,6 +18,7 @@ interface Conn {
 // Asks for the terminal type only to learn whether the client speaks telnet. The CR puts the
 // cursor back so a raw client like nc shows the banner over the three bytes it cannot print.
 const TELNET_PROBE = new Uint8Array([255, 253, 24, 13]);
+const CRLF = new TextEncoder().encode("\r\n");
 
 /** Raw TCP chat: telnet- and nc-compatible, one line per command, CRLF out. */
 export function startTcp(hub: Hub, host: string, port: number, limits: Limits): TCPSocketListener<Conn> {
@@ -44,7 +45,7 @@ export function startTcp(hub: Hub, host: string, port: number, limits: Limits): 
               out.write(conn.decoder.hideInput());
               conn.hidden = true;
             }
-            out.write(renderText(event));
+            out.write(textBytes(event));
           },
           close: () => out.end(),
           secretAnswered: () => {
@@ -52,7 +53,7 @@ export function startTcp(hub: Hub, host: string, port: number, limits: Limits): 
             conn.hidden = false;
             // The client echoed nothing, not even the line end.
             out.write(conn.decoder.showInput());
-            out.write("\r\n");
+            out.write(CRLF);
           },
         });
         socket.data = conn;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { ChatEvent } from "../core/events.ts";
 import type { ChatMessage } from "../core/types.ts";
-import { renderText } from "./text.ts";
+import { renderText, textBytes } from "./text.ts";
 
 // Local times, as the renderer shows local time.
 const at = new Date(2026, 2, 14, 9, 5);
@@ -99,5 +99,13 @@ describe("renderText", () => {
     (e as { message: ChatMessage }).message.text = "changed";
     expect(renderText(e, now)).toBe("[09:05] <ana> cached\r\n");
     expect(renderText(msg({ text: "changed" }), now)).toBe("[09:05] <ana> changed\r\n");
+  });
+
+  test("textBytes is the rendered text in UTF-8, encoded once: every recipient gets the same buffer", () => {
+    const e = msg({ text: "señal → ok" });
+    const bytes = textBytes(e);
+    expect(new TextDecoder().decode(bytes)).toBe(renderText(e));
+    expect(textBytes(e)).toBe(bytes);
+    expect(textBytes({ type: "prompt", text: "Password: ", secret: true })).toEqual(new TextEncoder().encode("Password: "));
   });
 });

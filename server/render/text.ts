@@ -5,6 +5,25 @@ import type { ChatMessage } from "../core/types.ts";
 // How a terminal shows events. Events do not depend on their recipient, so each is rendered
 // once however many sessions receive it.
 const cache = new WeakMap<ChatEvent, string>();
+const bytesCache = new WeakMap<ChatEvent, Uint8Array>();
+const encoder = new TextEncoder();
+let last: { event: ChatEvent | null; bytes: Uint8Array } = { event: null, bytes: new Uint8Array(0) };
+
+/**
+ * renderText as UTF-8, encoded once per event: a room message to a thousand terminals is one
+ * buffer that every socket writes. Nobody may change the bytes; they are shared.
+ */
+export function textBytes(event: ChatEvent): Uint8Array {
+  // A room message is asked for once per member, in a row: the last answer saves a WeakMap lookup each.
+  if (event === last.event) return last.bytes;
+  let bytes = bytesCache.get(event);
+  if (bytes === undefined) {
+    bytes = encoder.encode(renderText(event));
+    bytesCache.set(event, bytes);
+  }
+  last = { event, bytes };
+  return bytes;
+}
 
 /** The event as terminal text: CRLF line ends, and no control or bidi characters from users. */
 export function renderText(event: ChatEvent, now = new Date()): string {
