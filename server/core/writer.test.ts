@@ -32,6 +32,14 @@ describe("MessageWriter", () => {
     expect(writer.pending).toBe(0);
   });
 
+  test("messages submitted a few microtasks apart, as from two sockets read in one turn, share a batch", async () => {
+    const { writer, batches } = fakeStore();
+    const first = writer.submit(draft("a"));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    await Promise.all([first, writer.submit(draft("b"))]);
+    expect(batches).toEqual([["a", "b"]]);
+  });
+
   test("each submit resolves with its own stored message", async () => {
     const { writer } = fakeStore();
     const [a, b] = await Promise.all([writer.submit(draft("a")), writer.submit(draft("b"))]);

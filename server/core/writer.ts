@@ -34,8 +34,10 @@ export class MessageWriter {
 
   private async flush() {
     try {
-      // Let the current tick's messages join the batch before the first round trip.
-      await Promise.resolve();
+      // Let the whole event-loop turn's messages join the batch, not just this microtask's: each
+      // socket read runs its own microtasks, and an in-process store never yields to the loop, so
+      // waiting less made a batch, and a write to every member's socket, of each message.
+      await new Promise((resolve) => setImmediate(resolve));
       while (this.queue.length > 0) {
         const batch = this.queue;
         this.queue = [];
