@@ -27,6 +27,9 @@ export function startTcp(hub: Hub, host: string, port: number, limits: Limits): 
     port,
     socket: {
       open(socket) {
+        // Chat lines are small and must go at once: with Nagle on, a line written while the
+        // previous one is unacknowledged waits for the client's delayed ACK (up to 40 ms).
+        socket.setNoDelay(true);
         const out = new TcpOutput(socket, limits.maxOutboundBytes, () => {
           hub.log.warn("slow consumer disconnected", { remote: socket.remoteAddress });
           hub.disconnect(conn.session);
