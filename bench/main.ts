@@ -130,8 +130,13 @@ if (import.meta.main) {
     console.error(`bench: unknown scenario ${unknown.join(", ")}; choose from ${SCENARIOS.join(", ")}`);
     process.exit(2);
   }
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) {
+    console.error(`bench: --runs must be a whole number of at least 1, not ${values.runs}`);
+    process.exit(2);
+  }
   const started = performance.now();
-  await runBench({ only, runs: Number(values.runs), quick: values.quick!, docsDir: values.out!, log: (l) => console.log(l) });
+  await runBench({ only, runs, quick: values.quick!, docsDir: values.out!, log: (l) => console.log(l) });
   console.log(`bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s; results in ${values.out}/BENCHMARKS.md`);
   process.exit(0);
 }

@@ -2,9 +2,9 @@
 // fresh temp folder and a free 127.0.0.1 port, torn down by stop().
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { freePort } from "./e2e/server-process.ts";
 
 export interface PgServer { url: string; port: number; dataDir: string; stop(): Promise<void> }
 
@@ -42,17 +42,6 @@ function run(argv: string[]): Promise<{ code: number | null; output: string }> {
     child.stderr.on("data", (d) => (output += d));
     child.on("error", (e) => resolve({ code: -1, output: output + String(e) }));
     child.on("exit", (code) => resolve({ code, output }));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
   });
 }
 
@@ -100,7 +89,7 @@ export async function startPgServer(options: { durable?: boolean } = {}): Promis
   const init = await run([initdb, "-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]);
   if (init.code !== 0) fail("initdb", init.output);
 
-  const port = await freePort();
+  const port = freePort();
   // Unix socket goes in the data dir so parallel servers never collide on /var/run/postgresql.
   // Tests trade durability for speed; a benchmark of persistence must not.
   const durability = options.durable ? "-c fsync=on -c synchronous_commit=on" : "-c fsync=off";

@@ -183,7 +183,7 @@ function maskedFrame(text: string): Uint8Array {
   return frame;
 }
 
-function concat(a: Uint8Array, b: Uint8Array) {
+export function concat(a: Uint8Array, b: Uint8Array) {
   const out = new Uint8Array(a.length + b.length);
   out.set(a, 0);
   out.set(b, a.length);

@@ -1,6 +1,7 @@
 import * as hdr from "hdr-histogram-js";
-import { connect, type BenchClient, type Protocol } from "./protocols.ts";
+import { concat, connect, type BenchClient, type Protocol } from "./protocols.ts";
 import { nowMicros, payload, scan } from "./payload.ts";
+import { latencyHistogram } from "../lib/result.ts";
 
 // One load generator process. It connects its clients, says "ready", then obeys lines on stdin:
 // start (send), measure (count from now), stop (report), exit. Results go to stdout as JSON.
@@ -46,7 +47,7 @@ interface Slot {
   carry: Uint8Array | null;
 }
 
-const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+const histogram = latencyHistogram();
 const slots: Slot[] = [];
 let sending = false;
 let measuring = false;
@@ -179,10 +180,3 @@ async function main() {
 }
 
 await main();
-
-function concat(a: Uint8Array, b: Uint8Array) {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}

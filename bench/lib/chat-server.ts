@@ -33,7 +33,7 @@ export async function startChat(pgUrl: string, users: number): Promise<ChatServe
   await admin.end();
   const url = new URL(pgUrl);
   url.pathname = `/${database}`;
-  const [tcpPort, httpPort] = [await freePort(), await freePort()];
+  const [tcpPort, httpPort] = [freePort(), freePort()];
   const config = join(dir, "chat.json");
   writeFileSync(config, JSON.stringify({
     // Every 127.0.0.x address reaches the server, so clients can spread over many source ports.

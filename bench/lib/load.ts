@@ -1,10 +1,11 @@
-import * as hdr from "hdr-histogram-js";
 import type { Subprocess } from "bun";
 import { join } from "node:path";
 import type { Job, WorkerResult } from "../gen/worker.ts";
 import { GENERATOR_CORE, pinned } from "./pin.ts";
 import { cpuSeconds, rssBytes, treeCpuSeconds } from "./proc.ts";
+import { latencyHistogram, runResult } from "./result.ts";
 import type { RunResult } from "./types.ts";
+import * as hdr from "hdr-histogram-js";
 
 const WORKER = join(import.meta.dir, "../gen/worker.ts");
 
@@ -91,30 +92,16 @@ export async function measure(target: Target, gens: Generators, spec: LoadSpec):
 }
 
 export function summarize(results: WorkerResult[], seconds: number, serverCpu: number, helperCpu: number | null, rss: number): RunResult {
-  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+  const histogram = latencyHistogram();
   for (const r of results) histogram.add(hdr.decodeFromCompressedBase64(r.histogram));
   const deliveries = results.reduce((n, r) => n + r.deliveries, 0);
   const sent = results.reduce((n, r) => n + r.sent, 0);
   const generatorCpu = results.reduce((n, r) => n + r.cpuSeconds / r.seconds, 0);
-  const pct = (p: number) => (histogram.totalCount ? histogram.getValueAtPercentile(p) / 1000 : null);
   const notes: string[] = [];
   const closed = results.reduce((n, r) => n + r.closed, 0);
   if (closed) notes.push(`${closed} clients were disconnected (${[...new Set(results.flatMap((r) => r.reasons))].join("; ")})`);
   if (helperCpu !== null) notes.push(`PostgreSQL used ${helperCpu.toFixed(2)} cores`);
-  return {
-    deliveriesPerSec: deliveries / seconds,
-    messagesPerSec: sent / seconds,
-    p50Ms: pct(50),
-    p99Ms: pct(99),
-    p999Ms: pct(99.9),
-    cpuSecPerMillion: deliveries ? (serverCpu * seconds * 1e6) / deliveries : null,
-    serverCpu,
-    generatorCpu,
-    serverRssMiB: rss / 2 ** 20,
-    // The generator's core was full while the server still had room: we measured the generator.
-    flagged: generatorCpu >= 0.95 && serverCpu < 0.9,
-    notes,
-  };
+  return runResult({ count: deliveries, sent, seconds, histogram, serverCpu, generatorCpu, rssBytes: rss, notes });
 }
 
 class Worker {

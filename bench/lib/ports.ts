@@ -1,15 +1,5 @@
-import { createServer } from "node:net";
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// One way to find a free port for tests and benchmarks alike.
+export { freePort } from "../../test/e2e/server-process.ts";
 
 /** Resolves once something accepts TCP connections on the port. */
 export async function waitForPort(port: number, seconds: number, host = "127.0.0.1") {

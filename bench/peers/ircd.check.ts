@@ -1,4 +1,5 @@
-import { freePort, type PeerServer } from "./peer.ts";
+import { freePort } from "../lib/ports.ts";
+import type { PeerServer } from "./peer.ts";
 import { ensureInspircd, ensureNgircd, startInspircd, startNgircd } from "./ircd.ts";
 
 // Proof that the IRC peers are not flood-limited: one client sends LINES PRIVMSGs as fast as the

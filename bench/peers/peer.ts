@@ -84,11 +84,3 @@ export async function stopProcess(proc: Subprocess): Promise<void> {
     await proc.exited;
   }
 }
-
-/** A port nothing listens on right now (the OS picks it; another process could take it before we do). */
-export function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}

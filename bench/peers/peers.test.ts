@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { joinMany } from "./ircd.check.ts";
 import { ensureInspircd, ensureNgircd, startInspircd, startNgircd, type IrcdOptions } from "./ircd.ts";
-import { freePort, startBunPublish, startNodeWs, type PeerServer } from "./peer.ts";
+import { freePort } from "../lib/ports.ts";
+import { startBunPublish, startNodeWs, type PeerServer } from "./peer.ts";
 
 // Each peer relays one message in a room of three, as the benchmark will ask of it a million times.
 

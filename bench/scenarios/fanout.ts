@@ -1,5 +1,6 @@
 import { Generators, measure, type LoadSpec } from "../lib/load.ts";
 import { medianRun } from "../lib/median.ts";
+import { runResult } from "../lib/result.ts";
 import type { Row, RunResult } from "../lib/types.ts";
 import { BENCH_PASSWORD, benchNicks, perRound, type Target } from "./targets.ts";
 
@@ -73,8 +74,5 @@ async function once(plan: LoadPlan, target: Target, clients: number): Promise<Ru
 }
 
 function failed(error: string): RunResult {
-  return {
-    deliveriesPerSec: 0, messagesPerSec: 0, p50Ms: null, p99Ms: null, p999Ms: null, cpuSecPerMillion: null,
-    serverCpu: null, generatorCpu: null, serverRssMiB: null, flagged: false, notes: [`failed: ${error}`],
-  };
+  return runResult({ count: 0, sent: 0, seconds: 1, serverCpu: null, generatorCpu: null, rssBytes: null, notes: [`failed: ${error}`] });
 }

@@ -1,6 +1,7 @@
 import { Generators } from "../lib/load.ts";
 import { medianRun } from "../lib/median.ts";
 import { rssBytes } from "../lib/proc.ts";
+import { runResult } from "../lib/result.ts";
 import type { Row, RunResult } from "../lib/types.ts";
 import { BENCH_PASSWORD, benchNicks, type Target } from "./targets.ts";
 
@@ -30,11 +31,8 @@ export async function idle(plan: IdlePlan): Promise<Row[]> {
     plan.steps.forEach((n, i) => {
       const upTo = points.filter(([c]) => c <= n);
       results[i]!.push({
-        deliveriesPerSec: 0, messagesPerSec: 0, p50Ms: null, p99Ms: null, p999Ms: null, cpuSecPerMillion: null,
-        serverCpu: null, generatorCpu: null, flagged: false,
-        serverRssMiB: points.find(([c]) => c === n)![1] / 2 ** 20,
+        ...runResult({ count: 0, sent: 0, seconds: 1, serverCpu: null, generatorCpu: null, rssBytes: points.find(([c]) => c === n)![1] }),
         bytesPerConnection: upTo.length > 1 ? slope(upTo) : undefined,
-        notes: [],
       });
     });
   }
@@ -46,7 +44,7 @@ export async function idle(plan: IdlePlan): Promise<Row[]> {
 
 async function once(plan: IdlePlan): Promise<[number, number][]> {
   // One server; the WebSocket clients use its HTTP port.
-  const tcp = await plan.tcp.start(0);
+  const server = await plan.tcp.start(0);
   const points: [number, number][] = [];
   const generators: Generators[] = [];
   try {
@@ -55,17 +53,17 @@ async function once(plan: IdlePlan): Promise<[number, number][]> {
       while (open < n) {
         const batch = Math.min(plan.perGenerator, n - open);
         const half = Math.floor(batch / 2);
-        generators.push(await idleGenerators(plan.tcp, tcp.port, half, open));
-        generators.push(await idleGenerators(plan.ws, tcp.httpPort!, batch - half, open + half));
+        generators.push(await idleGenerators(plan.tcp, server.port, half, open));
+        generators.push(await idleGenerators(plan.ws, server.httpPort!, batch - half, open + half));
         open += batch;
       }
-      points.push([n, await settledRss(tcp.pid, tcp.gc!)]);
+      points.push([n, await settledRss(server.pid, server.gc!)]);
       plan.log?.(`  ${n} idle connections: ${(points.at(-1)![1] / 2 ** 20).toFixed(1)} MiB`);
     }
     return points;
   } finally {
     for (const g of generators) await g.exit();
-    await tcp.stop();
+    await server.stop();
   }
 }
 

@@ -1,6 +1,5 @@
 // Scenario 5, persistence: stored messages per second into a real PostgreSQL and into the
 // embedded store (PGlite), our group commit against the obvious baseline of one INSERT per message.
-import * as hdr from "hdr-histogram-js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Store } from "../../server/core/store.ts";
@@ -13,6 +12,7 @@ import { SqlStore } from "../../server/store/sql-store.ts";
 import { medianRun } from "../lib/median.ts";
 import { GENERATOR_CORE, pin, SERVER_CORE } from "../lib/pin.ts";
 import { descendants, rssBytes, treeCpuSeconds } from "../lib/proc.ts";
+import { latencyHistogram, runResult } from "../lib/result.ts";
 import type { Row, RunResult } from "../lib/types.ts";
 
 export interface PersistenceOptions {
@@ -118,7 +118,7 @@ async function runOnce(t: Target, mode: Mode, opts: PersistenceOptions): Promise
   const store = (m: NewMessage): Promise<unknown> =>
     mode === "group" ? writer.submit(m) : t.db.query(INSERT_ONE, [m.senderId, m.roomId, m.text]);
 
-  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const histogram = latencyHistogram();
   // Phases follow the clock as read by the producers, not timers: PGlite answers without real I/O,
   // so a producer's loop can run on promise continuations alone and a timer would never fire.
   const t0 = performance.now() + WARMUP_SECONDS * 1000;
@@ -164,22 +164,11 @@ async function runOnce(t: Target, mode: Mode, opts: PersistenceOptions): Promise
   const [row] = await t.db.query<{ n: number | string }>("SELECT count(*) AS n FROM messages");
   if (Number(row?.n) !== resolved) throw new Error(`${t.variant} ${mode}: ${resolved} messages resolved but ${row?.n} in the table`);
 
-  const generatorCpu = t.separateGenerator ? window.generatorCpu : null;
-  const pct = (p: number) => (histogram.totalCount ? histogram.getValueAtPercentile(p) / 1000 : null);
-  return {
-    // Nothing is fanned out here: a stored message counts once.
-    deliveriesPerSec: stored / seconds,
-    messagesPerSec: stored / seconds,
-    p50Ms: pct(50),
-    p99Ms: pct(99),
-    p999Ms: pct(99.9),
-    cpuSecPerMillion: stored ? (serverCpu * seconds * 1e6) / stored : null,
-    serverCpu,
-    generatorCpu,
-    serverRssMiB: rss / 2 ** 20,
-    flagged: generatorCpu !== null && generatorCpu >= 0.95 && serverCpu < 0.9,
-    notes: t.notes,
-  };
+  // Nothing is fanned out here: a stored message counts once.
+  return runResult({
+    count: stored, sent: stored, seconds, histogram, serverCpu, rssBytes: rss, notes: t.notes,
+    generatorCpu: t.separateGenerator ? window.generatorCpu : null,
+  });
 }
 
 /** The baseline must use the very same driver and connection pool as the store, so we borrow its client. */

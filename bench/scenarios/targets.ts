@@ -56,26 +56,26 @@ export const ngircd: Target = {
   name: "ngircd",
   protocol: "irc",
   prepare: ensureNgircd,
-  start: async (clients) => pinnedPeer(startNgircd({ port: await freePort(), maxClients: clients })),
+  start: async (clients) => pinnedPeer(startNgircd({ port: freePort(), maxClients: clients })),
 };
 
 export const inspircd: Target = {
   name: "inspircd",
   protocol: "irc",
   prepare: ensureInspircd,
-  start: async (clients) => pinnedPeer(startInspircd({ port: await freePort(), maxClients: clients })),
+  start: async (clients) => pinnedPeer(startInspircd({ port: freePort(), maxClients: clients })),
 };
 
 export const bunPublish: Target = {
   name: "bun-publish",
   protocol: "ws-raw",
-  start: async () => pinnedPeer(startBunPublish(await freePort())),
+  start: async () => pinnedPeer(startBunPublish(freePort())),
 };
 
 export const nodeWs: Target = {
   name: "node-ws",
   protocol: "ws-json",
-  start: async () => pinnedPeer(startNodeWs(await freePort())),
+  start: async () => pinnedPeer(startNodeWs(freePort())),
 };
 
 async function pinnedPeer(starting: ReturnType<typeof startBunPublish>): Promise<Running> {
