@@ -38,9 +38,12 @@ function panel(p: Panel): string {
   const px = (x: number) => PAD.left + ((Math.log10(x) - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
   const py = (y: number) => H - PAD.bottom - ((Math.log10(y) - y0) / (y1 - y0)) * (H - PAD.top - PAD.bottom);
   out.push(`<rect x="${PAD.left}" y="${PAD.top}" width="${W - PAD.left - PAD.right}" height="${H - PAD.top - PAD.bottom}" fill="none" stroke="#999"/>`);
-  for (let e = Math.ceil(y0); e <= Math.floor(y1); e++) {
-    out.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(10 ** e)}" y2="${py(10 ** e)}" stroke="#eee"/>`);
-    out.push(`<text x="${PAD.left - 4}" y="${py(10 ** e) + 4}" text-anchor="end">${esc(short(10 ** e))}${esc(p.unit)}</text>`);
+  // 1, 2 and 5 of each decade: a panel often spans less than one decade.
+  for (let e = Math.floor(y0); e <= Math.ceil(y1); e++) {
+    for (const y of [10 ** e, 2 * 10 ** e, 5 * 10 ** e].filter((v) => Math.log10(v) >= y0 && Math.log10(v) <= y1)) {
+      out.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(y)}" y2="${py(y)}" stroke="#eee"/>`);
+      out.push(`<text x="${PAD.left - 4}" y="${py(y) + 4}" text-anchor="end">${esc(short(y))}${esc(p.unit)}</text>`);
+    }
   }
   for (const x of [...new Set(points.map((q) => q.x))]) {
     out.push(`<text x="${px(x)}" y="${H - PAD.bottom + 14}" text-anchor="middle">${x}</text>`);
