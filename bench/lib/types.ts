@@ -34,4 +34,6 @@ export interface Row {
   clients?: number;
   runs: RunResult[];
   median: RunResult;
+  /** The day it was measured (YYYY-MM-DD): a report can hold scenarios re-run on different days. */
+  date?: string;
 }

@@ -36,13 +36,14 @@ export function writeReport(path: string, rows: Row[], machine: Machine) {
 
 export function results(rows: Row[], m: Machine): string {
   const out: string[] = [];
-  out.push(`Run on ${m.date}: ${m.cpu}, ${m.memoryGiB} GiB, ${m.kernel}, Bun ${m.bun}, Node ${m.node}, open-file limit ${m.fileLimit}. ` +
+  out.push(`Machine, as of the last run (${m.date}): ${m.cpu}, ${m.memoryGiB} GiB, ${m.kernel}, Bun ${m.bun}, Node ${m.node}, open-file limit ${m.fileLimit}. ` +
     "Server on core 0, load generator on core 1 (`taskset`); every figure is the median of the runs listed in benchmarks.json.");
   out.push("", "![deliveries per second and p99 latency against clients](benchmarks.svg)", "");
   out.push("### Targets", "", "| scenario | target | measured | met |", "| --- | --- | --- | --- |");
   for (const v of verdicts(rows)) out.push(`| ${v.scenario} | ${v.target} | ${v.measured} | ${v.met === null ? "n/a" : v.met ? "yes" : "**no**"} |`);
   for (const scenario of [...new Set(rows.map((r) => r.scenario))]) {
-    out.push("", `### ${scenario}`, "", `Reproduce: \`${COMMANDS[scenario] ?? "npm run bench"}\``, "");
+    const dates = [...new Set(rows.filter((r) => r.scenario === scenario && r.date).map((r) => r.date))].join(", ");
+    out.push("", `### ${scenario}`, "", `Reproduce: \`${COMMANDS[scenario] ?? "npm run bench"}\`${dates ? ` (measured ${dates})` : ""}`, "");
     out.push(scenario === "idle connections" ? idleTable(rows.filter((r) => r.scenario === scenario)) : loadTable(rows.filter((r) => r.scenario === scenario)));
   }
   return out.join("\n");
