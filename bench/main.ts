@@ -42,7 +42,7 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
       rows.push(...(await runPlan({ scenario: "TCP fan-out", sizes: q ? [5] : [100, 1000], targets, ...window })));
     }
     if (want("ws")) {
-      const targets = [t.chatWs(env), t.bunPublish, t.nodeWs];
+      const targets = [t.chatWs(env), t.bunPublish, t.bunPublishSized, t.nodeWs];
       rows.push(...(await runPlan({ scenario: "WebSocket fan-out", sizes: q ? [5] : [100, 1000], targets, ...window })));
     }
     if (want("latency")) {

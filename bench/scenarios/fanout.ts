@@ -52,7 +52,7 @@ async function once(plan: LoadPlan, target: Target, clients: number): Promise<Ru
       mode: plan.deliveriesPerSec ? "open" : "closed",
       expectedPerRound: fanout,
       ratePerSec: plan.deliveriesPerSec ? plan.deliveriesPerSec / fanout : undefined,
-      payloadBytes: plan.payloadBytes ?? 64,
+      payloadBytes: target.payloadBytes ?? plan.payloadBytes ?? 64,
       // The same lines for every client, each with its own nick put in by the generator.
       afterWelcome: server.afterWelcome?.("{nick}"),
       // ngIRCd's listen backlog is 10: more connections at once wait a second for a SYN retry.

@@ -4,6 +4,7 @@ import { freePort } from "../lib/ports.ts";
 import { echoes, type Protocol } from "../gen/protocols.ts";
 import { ensureInspircd, ensureNgircd, startInspircd, startNgircd } from "../peers/ircd.ts";
 import { startBunPublish, startNodeWs } from "../peers/peer.ts";
+import { renderJson } from "../../server/render/json.ts";
 
 // Every server a scenario can drive, started fresh for each run, pinned to the server core.
 
@@ -24,6 +25,8 @@ export interface Target {
   /** As it appears in the results: "chat (…)" for us, else the peer's name. */
   name: string;
   protocol: Protocol;
+  /** Bytes each message carries, when not the scenario's own size. */
+  payloadBytes?: number;
   /** Installs what the target needs; throws when it cannot. */
   prepare?(): void;
   start(clients: number): Promise<Running>;
@@ -70,6 +73,26 @@ export const bunPublish: Target = {
   name: "bun-publish",
   protocol: "ws-raw",
   start: async () => pinnedPeer(startBunPublish(freePort())),
+};
+
+/**
+ * What our server sends a WebSocket client for one bench message: the 64-byte text wrapped in a
+ * message frame with its id, sender, room and time.
+ */
+export const CHAT_FRAME_BYTES = renderJson({
+  type: "message",
+  message: { id: 1_000_000, kind: "public", from: "b999", room: "#lobby", text: "x".repeat(64), at: new Date() },
+}).length;
+
+/**
+ * The raw peer again, fed frames as long as ours: the runtime's limit for the bytes our protocol
+ * sends. A reference beside the issue's target (which is the 64-byte peer), not a replacement.
+ */
+export const bunPublishSized: Target = {
+  name: `bun-publish (${CHAT_FRAME_BYTES}-byte frames)`,
+  protocol: "ws-raw",
+  payloadBytes: CHAT_FRAME_BYTES,
+  start: bunPublish.start,
 };
 
 export const nodeWs: Target = {
