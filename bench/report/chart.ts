@@ -3,9 +3,9 @@ import type { Row } from "../lib/types.ts";
 // One SVG, drawn from the rows with no charting library: deliveries per second and p99 latency
 // against clients in the room, for us and for each peer, in both fan-out scenarios.
 
-const W = 420;
+const W = 490;
 const H = 260;
-const PAD = { left: 64, right: 120, top: 28, bottom: 40 };
+const PAD = { left: 64, right: 190, top: 28, bottom: 40 };
 const COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
 
 interface Panel {
