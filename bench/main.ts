@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -82,18 +82,21 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
 }
 
 function previousRows(path: string): Row[] {
-  try {
-    return (JSON.parse(readFileSync(path, "utf8")) as { rows: Row[] }).rows;
-  } catch {
-    return [];
-  }
+  // A report that cannot be read must stop the run: treating it as empty would erase every
+  // scenario not run this time.
+  if (!existsSync(path)) return [];
+  return (JSON.parse(readFileSync(path, "utf8")) as { rows: Row[] }).rows;
 }
 
 /** A scenario run again replaces its old rows; the scenarios not run this time keep theirs. */
 export function mergeRows(old: Row[], fresh: Row[]): Row[] {
   const rerun = new Set(fresh.map((r) => r.scenario));
   const kept = [...old.filter((r) => !rerun.has(r.scenario)), ...fresh];
-  const order = (r: Row) => REPORT_ORDER.indexOf(r.scenario);
+  // A scenario missing from the list goes last, not first.
+  const order = (r: Row) => {
+    const i = REPORT_ORDER.indexOf(r.scenario);
+    return i === -1 ? REPORT_ORDER.length : i;
+  };
   return kept.map((r, i) => ({ r, i })).sort((a, b) => order(a.r) - order(b.r) || a.i - b.i).map(({ r }) => r);
 }
 

@@ -142,7 +142,8 @@ export class SqlStore implements Store {
     const noUser = new Set(missing!.users.map(Number));
     const noRoom = new Set(missing!.rooms.map(Number));
     const i = batch.findIndex((m) => noUser.has(m.senderId) || (m.roomId != null && noRoom.has(m.roomId)) || (m.recipientId != null && noUser.has(m.recipientId)));
-    const m = batch[Math.max(i, 0)]!;
+    if (i < 0) return new Error("Batch refused: a sender, room or recipient was missing when it was checked");
+    const m = batch[i]!;
     return new Error(`Unknown sender, room or recipient in message ${i + 1} of the batch: sender ${m.senderId}, room ${m.roomId ?? "none"}, recipient ${m.recipientId ?? "none"}`);
   }
 
