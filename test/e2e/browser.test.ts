@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import type { RunningServer } from "../../server/serve.ts";
 import { LineClient } from "./client.ts";
-import { drivers, removeDir, tempDir, type Driver } from "./harness.ts";
+import { embedded, removeDir, tempDir } from "./harness.ts";
 
 // The web client in a real (headless) Chromium against an in-process chat server, with a
 // telnet user on the same server. Chromium comes from the system: /usr/bin/chromium.
@@ -39,7 +39,6 @@ const message = (page: Page, text: string): Locator =>
 
 describe("web client in a browser", () => {
   const dataDir = tempDir();
-  let all: Driver[] = [];
   let server: RunningServer;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -74,8 +73,7 @@ describe("web client in a browser", () => {
   };
 
   beforeAll(async () => {
-    all = await drivers();
-    server = await all[0]!.start(dataDir);
+    server = await embedded.start(dataDir);
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   });
 
@@ -84,7 +82,7 @@ describe("web client in a browser", () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
     await server?.stop();
-    for (const d of all) await d.cleanup();
+    await embedded.cleanup();
     removeDir(dataDir);
   });
 

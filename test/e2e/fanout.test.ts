@@ -2,13 +2,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
 import type { RunningServer } from "../../server/serve.ts";
 import { LineClient } from "./client.ts";
-import { drivers, removeDir, tempDir } from "./harness.ts";
+import { embedded as driver, removeDir, tempDir } from "./harness.ts";
 import { WsClient } from "./ws-client.ts";
 
 // Room traffic as it fans out for real: web clients hear rooms through Bun's pub/sub, terminals
 // one socket at a time, and each must see every message once, in order, replay first.
-const [driver, ...others] = await drivers();
-for (const d of others) await d.cleanup();
 
 const BIG = 60_000;
 
@@ -30,13 +28,13 @@ describe("room fan-out over real sockets", () => {
 
   test("starts", async () => {
     // Big lines and a small outbound limit, so a client that stops reading falls behind quickly.
-    server = await driver!.start(dataDir, { limits: { maxLineBytes: BIG + 100, maxFrameBytes: BIG * 2, maxOutboundBytes: 64 * 1024 } });
+    server = await driver.start(dataDir, { limits: { maxLineBytes: BIG + 100, maxFrameBytes: BIG * 2, maxOutboundBytes: 64 * 1024 } });
   });
 
   afterAll(async () => {
     for (const c of open) c.close();
     await server?.stop();
-    await driver!.cleanup();
+    await driver.cleanup();
     removeDir(dataDir);
   });
 

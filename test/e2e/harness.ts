@@ -31,12 +31,15 @@ function driver(name: Driver["name"], database: () => string | undefined, cleanu
   };
 }
 
+/** The embedded store (PGlite in the data directory): no outside server, nothing to clean up. */
+export const embedded: Driver = driver("embedded", () => undefined, async () => {});
+
 /**
  * The embedded store always; a throwaway real PostgreSQL server when its binaries exist
  * (and always under REQUIRE_POSTGRES=1, where missing binaries fail the run).
  */
 export async function drivers(): Promise<Driver[]> {
-  const list = [driver("embedded", () => undefined, async () => {})];
+  const list = [embedded];
   const pg: PgServer | null = await startPgServer();
   if (pg) list.push(driver("postgres", () => pg.url, () => pg.stop()));
   else console.warn("e2e: no PostgreSQL binaries; running against the embedded store only");

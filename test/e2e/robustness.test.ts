@@ -2,12 +2,10 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { kick } from "../../server/core/moderation.ts";
 import type { RunningServer } from "../../server/serve.ts";
 import { LineClient } from "./client.ts";
-import { drivers, removeDir, tempDir } from "./harness.ts";
+import { embedded as driver, removeDir, tempDir } from "./harness.ts";
 import { WsClient } from "./ws-client.ts";
 
 // Clients that type ahead, vanish mid-login, or send what a well-behaved client would not.
-const [driver, ...others] = await drivers();
-for (const d of others) await d.cleanup();
 
 describe("robustness over real sockets", () => {
   const dataDir = tempDir();
@@ -16,13 +14,13 @@ describe("robustness over real sockets", () => {
   const keep = <T extends { close(): void }>(c: T) => (open.push(c), c);
 
   test("starts", async () => {
-    server = await driver!.start(dataDir, { limits: { maxQueuedLines: 50 } });
+    server = await driver.start(dataDir, { limits: { maxQueuedLines: 50 } });
   });
 
   afterAll(async () => {
     for (const c of open) c.close();
     await server?.stop();
-    await driver!.cleanup();
+    await driver.cleanup();
     removeDir(dataDir);
   });
 
