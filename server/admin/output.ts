@@ -1,3 +1,4 @@
+import { padColumns, formatDate } from "../core/commands/format.ts";
 import { formatDuration } from "./duration.ts";
 
 /** Where `chat admin` prints: JSON for scripts, or tables and colour (unless NO_COLOR) for people. */
@@ -20,12 +21,10 @@ export function bold(out: Output, text: string): string {
   return out.color ? `\x1b[1m${text}\x1b[22m` : text;
 }
 
-/** Columns under a header, padded by character count (nicks may be any script). */
+/** Columns under a bold header. */
 export function table(out: Output, headers: string[], rows: string[][]): string {
-  const all = [headers, ...rows];
-  const widths = headers.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? "")].length)));
-  const render = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + " ".repeat(widths[i]! - [...cell].length + 2))).join("");
-  return [bold(out, render(headers)), ...rows.map(render)].join("\n");
+  const [head, ...body] = padColumns([headers, ...rows], "");
+  return [bold(out, head!), ...body].join("\n");
 }
 
 /** Label and value pairs, one a line. */
@@ -38,6 +37,6 @@ export function fields(out: Output, pairs: [string, string][]): string {
 export function when(iso: string | Date | null, now?: Date): string {
   if (iso === null) return "-";
   const d = new Date(iso);
-  const text = d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  const text = formatDate(d);
   return now ? `${text} (${formatDuration((now.getTime() - d.getTime()) / 1000)} ago)` : text;
 }
