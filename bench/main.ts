@@ -4,7 +4,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startPgServer, type PgServer } from "../test/pg-server.ts";
-import { pin, SERVER_CORE } from "./lib/pin.ts";
+import { pinTree, SERVER_CORE } from "./lib/pin.ts";
 import type { Row } from "./lib/types.ts";
 import { chart } from "./report/chart.ts";
 import { writeReport, type Machine } from "./report/markdown.ts";
@@ -30,7 +30,7 @@ export const SCENARIOS = ["tcp", "ws", "latency", "idle", "persistence"] as cons
 export async function runBench(o: BenchOptions): Promise<Row[]> {
   const pg = await postgres();
   const env = { pgUrl: pg.url, pgPid: postmasterPid(pg) };
-  pin(env.pgPid, SERVER_CORE);
+  pinTree(env.pgPid, SERVER_CORE);
   const q = o.quick;
   const window = { runs: o.runs, warmupSeconds: q ? 0.3 : 2, measureSeconds: q ? 0.5 : 5, log: o.log };
   const rows: Row[] = [];

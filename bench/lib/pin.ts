@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { descendants } from "./proc.ts";
 
 // Two cores: the server under test gets one, the load generator the other, so neither steals
 // the other's time. Pinning after start covers servers that fork (PostgreSQL, ngircd's daemon).
@@ -9,6 +11,22 @@ export const GENERATOR_CORE = 1;
 export function pin(pid: number, core: number) {
   const r = spawnSync("taskset", ["-a", "-cp", String(core), String(pid)], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`taskset failed for pid ${pid}: ${r.stderr.trim()}`);
+}
+
+/**
+ * Pins a process and every descendant it has already forked (PostgreSQL's WAL writer,
+ * checkpointer and backends: pinning the postmaster alone would miss them). A descendant that
+ * exits before it is pinned is skipped.
+ */
+export function pinTree(pid: number, core: number) {
+  pin(pid, core);
+  for (const child of descendants(pid)) {
+    try {
+      pin(child, core);
+    } catch (e) {
+      if (existsSync(`/proc/${child}`)) throw e;
+    }
+  }
 }
 
 /** argv prefixed so the process starts on `core`. */

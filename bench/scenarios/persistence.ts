@@ -10,7 +10,7 @@ import { postgresStore } from "../../server/store/postgres.ts";
 import type { SqlClient } from "../../server/store/sql-client.ts";
 import { SqlStore } from "../../server/store/sql-store.ts";
 import { medianRun } from "../lib/median.ts";
-import { GENERATOR_CORE, pin, SERVER_CORE } from "../lib/pin.ts";
+import { GENERATOR_CORE, pin, pinTree, SERVER_CORE } from "../lib/pin.ts";
 import { descendants, rssBytes, treeCpuSeconds } from "../lib/proc.ts";
 import { latencyHistogram, runResult } from "../lib/result.ts";
 import type { Row, RunResult } from "../lib/types.ts";
@@ -61,8 +61,7 @@ export async function persistence(opts: PersistenceOptions): Promise<Row[]> {
   if (opts.pg) {
     const { pid } = opts.pg;
     if (opts.pinCores) {
-      // Pinning the postmaster alone would miss the helpers it forked already (WAL writer, checkpointer).
-      for (const p of [pid, ...descendants(pid)]) pin(p, SERVER_CORE);
+      pinTree(pid, SERVER_CORE);
       pin(process.pid, GENERATOR_CORE);
     }
     const probe = { serverCpu: () => treeCpuSeconds(pid), serverRss: () => treePssBytes(pid), separateGenerator: true };
