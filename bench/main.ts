@@ -29,7 +29,7 @@ export const SCENARIOS = ["tcp", "ws", "latency", "idle", "persistence"] as cons
 
 export async function runBench(o: BenchOptions): Promise<Row[]> {
   const pg = await postgres();
-  const env = { pgUrl: pg.url, pgPid: postmasterPid(pg) };
+  const env = { pgUrl: pg.url, pgPid: pg.pid };
   pinTree(env.pgPid, SERVER_CORE);
   const q = o.quick;
   const window = { runs: o.runs, warmupSeconds: q ? 0.3 : 2, measureSeconds: q ? 0.5 : 5, log: o.log };
@@ -62,7 +62,7 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
     if (want("persistence")) {
       const dir = mkdtempSync(join(tmpdir(), "chat-bench-embedded-"));
       try {
-        rows.push(...(await persistence({ seconds: q ? 0.3 : 5, runs: o.runs, producers: q ? 20 : 1000, pg: { url: pg.url, pid: env.pgPid }, embeddedDir: dir, pinCores: true })));
+        rows.push(...(await persistence({ seconds: q ? 0.3 : 5, runs: o.runs, producers: q ? 20 : 1000, pg, embeddedDir: dir, pinCores: true })));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -110,10 +110,6 @@ async function postgres(): Promise<PgServer> {
   const pg = await startPgServer({ durable: true });
   if (!pg) throw new Error("PostgreSQL could not be started or installed (apt-get install postgresql)");
   return pg;
-}
-
-function postmasterPid(pg: PgServer): number {
-  return Number(readFileSync(join(pg.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
 }
 
 function hardFileLimit(): number {

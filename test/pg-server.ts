@@ -6,7 +6,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { freePort } from "./e2e/server-process.ts";
 
-export interface PgServer { url: string; port: number; dataDir: string; stop(): Promise<void> }
+export interface PgServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** The postmaster's process id (first line of postmaster.pid), e.g. to pin or measure it. */
+  pid: number;
+  stop(): Promise<void>;
+}
 
 const isRoot = process.getuid?.() === 0;
 const hasBins = (dir: string) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_ctl"));
@@ -103,11 +110,14 @@ export async function startPgServer(options: { durable?: boolean } = {}): Promis
     fail("start", start.output);
   }
 
+  // pg_ctl -w returns once the server accepts connections, so postmaster.pid is written by now.
+  const pid = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
   let stopped = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     dataDir,
+    pid,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { embeddedStore } from "../../server/store/pglite.ts";
@@ -14,8 +14,7 @@ test("persistence() measures group commit and the one-INSERT baseline on both st
   if (!pg) console.warn("persistence: PostgreSQL rows skipped (no server available)");
   const embeddedDir = mkdtempSync(join(tmpdir(), "persistence-test-"));
   try {
-    const pid = pg ? Number(readFileSync(join(pg.dataDir, "postmaster.pid"), "utf8").split("\n")[0]) : 0;
-    const rows = await persistence({ seconds: SECONDS, runs: 1, producers: 20, pg: pg && { url: pg.url, pid }, embeddedDir });
+    const rows = await persistence({ seconds: SECONDS, runs: 1, producers: 20, pg, embeddedDir });
 
     const variants = [...(pg ? ["PostgreSQL"] : []), "embedded"];
     expect(rows.map((r) => `${r.variant} / ${r.server}`)).toEqual(

@@ -241,12 +241,11 @@ if (import.meta.main) {
   if (!pg) throw new Error("No PostgreSQL binaries found (set PG_BIN)");
   const embeddedDir = mkdtempSync(join(tmpdir(), "persistence-"));
   try {
-    const pid = Number(readFileSync(join(pg.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
     const rows = await persistence({
       seconds: Number(values.seconds),
       runs: Number(values.runs),
       producers: Number(values.producers),
-      pg: { url: pg.url, pid },
+      pg,
       embeddedDir,
       pinCores: true,
     });
