@@ -22,11 +22,11 @@ export class LineClient {
       const parts = this.partial.split("\r\n");
       this.partial = parts.pop()!;
       this.lines.push(...parts);
-      this.wake();
+      this.signal.wake();
     });
     socket.on("close", () => {
       this.closedFlag = true;
-      this.wake();
+      this.signal.wake();
     });
     socket.on("error", () => {});
   }
@@ -74,32 +74,26 @@ export class LineClient {
   }
 
   /** Resolves with the first received line matching `re` (searching from the start), or rejects after a timeout. */
-  async waitFor(re: RegExp, { timeout = 5000, partial = false } = {}): Promise<string> {
-    const deadline = Date.now() + timeout;
-    for (;;) {
+  waitFor(re: RegExp, { timeout = 5000, partial = false } = {}): Promise<string> {
+    return this.signal.until(() => {
       const found = this.lines.find((l) => re.test(l)) ?? (partial && re.test(this.partial) ? this.partial : undefined);
-      if (found !== undefined) return found;
-      if (this.closedFlag) throw new Error(`Connection closed while waiting for ${re}; got:\n${this.text}`);
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${re}; got:\n${this.text}`);
-      await this.next(deadline);
-    }
+      if (found === undefined && this.closedFlag) throw new Error(`Connection closed while waiting for ${re}; got:\n${this.text}`);
+      return found;
+    }, Date.now() + timeout, () => `Timed out waiting for ${re}; got:\n${this.text}`);
   }
 
   /** Waits until `text` appears anywhere, prompts included. */
   async waitForText(text: string, timeout = 5000) {
-    const deadline = Date.now() + timeout;
-    while (!this.text.includes(text)) {
-      if (this.closedFlag || Date.now() > deadline) throw new Error(`No "${text}" in:\n${this.text}`);
-      await this.next(deadline);
-    }
+    const fail = () => `No "${text}" in:\n${this.text}`;
+    await this.signal.until(() => {
+      if (this.text.includes(text)) return true;
+      if (this.closedFlag) throw new Error(fail());
+      return undefined;
+    }, Date.now() + timeout, fail);
   }
 
   async waitClosed(timeout = 5000) {
-    const deadline = Date.now() + timeout;
-    while (!this.closedFlag) {
-      if (Date.now() > deadline) throw new Error("Connection still open");
-      await this.next(deadline);
-    }
+    await this.signal.until(() => this.closedFlag || undefined, Date.now() + timeout, () => "Connection still open");
   }
 
   /** Forgets what was received so far, so the next waitFor only sees new lines. */
@@ -114,14 +108,6 @@ export class LineClient {
 
   close() {
     this.socket.destroy();
-  }
-
-  private next(deadline: number) {
-    return this.signal.wait(deadline);
-  }
-
-  private wake() {
-    this.signal.wake();
   }
 }
 

@@ -17,4 +17,17 @@ export class Signal {
     this.waiters = [];
     for (const f of w) f();
   }
+
+  /**
+   * Resolves with the first result of `probe` that is not undefined, trying it again after each
+   * wake. Rejects with `fail()` once `deadline` has passed; `probe` may throw to give up sooner.
+   */
+  async until<T>(probe: () => T | undefined, deadline: number, fail: () => string): Promise<T> {
+    for (;;) {
+      const found = probe();
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(fail());
+      await this.wait(deadline);
+    }
+  }
 }

@@ -10,12 +10,12 @@ export class WsClient {
   private constructor(private readonly ws: WebSocket) {
     ws.onmessage = (e) => {
       this.frames.push(JSON.parse(String(e.data)));
-      this.wake();
+      this.signal.wake();
     };
     ws.onclose = (e) => {
       this.closeCode = e.code;
       this.closeReason = e.reason;
-      this.wake();
+      this.signal.wake();
     };
   }
 
@@ -40,24 +40,16 @@ export class WsClient {
   }
 
   /** The first received frame matching `pred`, waiting for it if need be. */
-  async waitFor(pred: (f: any) => boolean, timeout = 5000): Promise<any> {
-    const deadline = Date.now() + timeout;
-    for (;;) {
+  waitFor(pred: (f: any) => boolean, timeout = 5000): Promise<any> {
+    return this.signal.until(() => {
       const found = this.frames.find(pred);
-      if (found) return found;
-      if (this.closeCode !== null) throw new Error(`Closed (${this.closeCode}) while waiting; got ${JSON.stringify(this.frames)}`);
-      if (Date.now() > deadline) throw new Error(`Timed out; got ${JSON.stringify(this.frames)}`);
-      await this.next(deadline);
-    }
+      if (!found && this.closeCode !== null) throw new Error(`Closed (${this.closeCode}) while waiting; got ${JSON.stringify(this.frames)}`);
+      return found;
+    }, Date.now() + timeout, () => `Timed out; got ${JSON.stringify(this.frames)}`);
   }
 
-  async waitClosed(timeout = 5000): Promise<number> {
-    const deadline = Date.now() + timeout;
-    while (this.closeCode === null) {
-      if (Date.now() > deadline) throw new Error("Still open");
-      await this.next(deadline);
-    }
-    return this.closeCode;
+  waitClosed(timeout = 5000): Promise<number> {
+    return this.signal.until(() => this.closeCode ?? undefined, Date.now() + timeout, () => "Still open");
   }
 
   messages(): any[] {
@@ -70,13 +62,5 @@ export class WsClient {
 
   close() {
     this.ws.close();
-  }
-
-  private next(deadline: number) {
-    return this.signal.wait(deadline);
-  }
-
-  private wake() {
-    this.signal.wake();
   }
 }
