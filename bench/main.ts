@@ -4,6 +4,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startPgServer, type PgServer } from "../test/pg-server.ts";
+import { ensurePackage } from "./lib/apt.ts";
 import { pinTree, SERVER_CORE } from "./lib/pin.ts";
 import type { Row } from "./lib/types.ts";
 import { chart } from "./report/chart.ts";
@@ -106,9 +107,9 @@ const REPORT_ORDER = ["TCP fan-out", "WebSocket fan-out", "latency", "idle conne
 async function postgres(): Promise<PgServer> {
   const first = await startPgServer({ durable: true }).catch(() => null);
   if (first) return first;
-  spawnSync("apt-get", ["install", "-y", "postgresql"], { stdio: "inherit" });
+  ensurePackage("postgresql");
   const pg = await startPgServer({ durable: true });
-  if (!pg) throw new Error("PostgreSQL could not be started or installed (apt-get install postgresql)");
+  if (!pg) throw new Error("PostgreSQL is installed but its server binaries (initdb, pg_ctl) were not found; set PG_BIN");
   return pg;
 }
 

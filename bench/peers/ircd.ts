@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensurePackage } from "../lib/apt.ts";
 import { peerProcess, stopProcess, type PeerServer } from "./peer.ts";
 
 // ngIRCd and InspIRCd as Debian ships them, configured so that only their own code limits them:
@@ -139,44 +140,4 @@ async function startDaemon(
     }
     await Bun.sleep(50);
   }
-}
-
-function ensurePackage(pkg: string, binary: string): void {
-  if (existsSync(binary)) return;
-  // Installing the package would start its system daemon on port 6667; policy-rc.d forbids that.
-  const policy = "/usr/sbin/policy-rc.d";
-  const ownPolicy = !existsSync(policy);
-  try {
-    if (ownPolicy) writeFileSync(policy, "#!/bin/sh\nexit 101\n", { mode: 0o755 });
-    let result = aptGet(["install", "-y", pkg]);
-    // Only a stale or empty package list needs the (slow) update.
-    if (!result.ok) {
-      aptGet(["update"]);
-      result = aptGet(["install", "-y", pkg]);
-    }
-    if (!result.ok) throw new Error(`Cannot install ${pkg} with apt-get (root and Debian's package lists are needed): ${result.tail}`);
-  } finally {
-    if (ownPolicy) rmSync(policy, { force: true });
-  }
-  // Should the daemon have started anyway, stop it and keep it from starting at boot.
-  quietly(["service", pkg, "stop"]);
-  quietly(["systemctl", "disable", "--now", pkg]);
-  if (!existsSync(binary)) throw new Error(`${pkg} is installed but ${binary} is missing`);
-}
-
-function aptGet(args: string[]): { ok: boolean; tail: string } {
-  try {
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    const r = Bun.spawnSync(["apt-get", "-q", ...args], { env, stdout: "pipe", stderr: "pipe" });
-    const tail = (r.stdout.toString() + r.stderr.toString()).trim().split("\n").slice(-3).join(" | ");
-    return { ok: r.exitCode === 0, tail };
-  } catch (e) {
-    return { ok: false, tail: String(e) };
-  }
-}
-
-function quietly(cmd: string[]): void {
-  try {
-    Bun.spawnSync(cmd, { stdout: "ignore", stderr: "ignore" });
-  } catch {}
 }
