@@ -8,7 +8,7 @@ import { activeBans, announce, ban, kick, unban } from "../core/moderation.ts";
 import { setMotd, storedMotd } from "../core/motd.ts";
 import { onlineSessions, serverStatus } from "../core/server-status.ts";
 import type { LogFile } from "../log-file.ts";
-import { tokensMatch } from "./token.ts";
+import { secretsMatch } from "../data-secret.ts";
 
 /** What only the process that runs the server can do; absent when the server runs embedded in tests. */
 export interface AdminControl {
@@ -65,7 +65,7 @@ export function adminApi(deps: AdminDeps) {
       return c.json(LOOPBACK_ONLY, 403);
     }
     const bearer = /^Bearer (\S+)$/.exec(c.req.header("authorization") ?? "")?.[1];
-    if (!bearer || !tokensMatch(bearer, deps.token)) {
+    if (!bearer || !secretsMatch(bearer, deps.token)) {
       log.warn("admin refused", { ...call, reason: bearer ? "wrong token" : "no token" });
       c.header("WWW-Authenticate", 'Bearer realm="chat admin"');
       return c.json(UNAUTHORIZED, 401);

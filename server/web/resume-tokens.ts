@@ -1,6 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHmac } from "node:crypto";
+import { dataDirSecret, secretsMatch } from "../data-secret.ts";
 
 type TokenUser = { id: number; nick: string; passwordHash: string };
 export interface Claims { id: number; nick: string; pw: string; exp: number }
@@ -14,12 +13,7 @@ export class ResumeTokens {
   constructor(private readonly secret: Buffer, private readonly ttlMs: number) {}
 
   static inDataDir(dataDir: string, ttlHours: number): ResumeTokens {
-    const file = join(dataDir, "resume.secret");
-    if (!existsSync(file)) {
-      mkdirSync(dataDir, { recursive: true });
-      writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
-    }
-    return new ResumeTokens(Buffer.from(readFileSync(file, "utf8").trim(), "hex"), ttlHours * 3600_000);
+    return new ResumeTokens(Buffer.from(dataDirSecret(dataDir, "resume.secret", "hex"), "hex"), ttlHours * 3600_000);
   }
 
   issue(user: TokenUser, now = Date.now()): string {
@@ -37,9 +31,7 @@ export class ResumeTokens {
   verify(token: string, now = Date.now()): Claims | null {
     const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(token);
     if (!m) return null;
-    const expected = Buffer.from(this.sign(m[1]!));
-    const given = Buffer.from(m[2]!);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    if (!secretsMatch(m[2]!, this.sign(m[1]!))) return null;
     let claims: Partial<Claims>;
     try {
       claims = JSON.parse(Buffer.from(m[1]!, "base64url").toString("utf8"));
