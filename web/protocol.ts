@@ -1,8 +1,10 @@
+// Type-only imports: they vanish from the bundle, so zod never reaches the browser.
 import type { PresenceEvent } from "../server/core/events.ts";
+import type { Status } from "../server/core/types.ts";
+import type { ClientFrame } from "../server/web/protocol.ts";
 
 // The JSON frames spoken over ws://<host>/ws, as the web client sees them.
-export type Status = "available" | "busy" | "away";
-export const STATUSES: readonly Status[] = ["available", "busy", "away"];
+export type { ClientFrame, Status };
 
 export interface ChatMessage {
   id: number;
@@ -27,17 +29,6 @@ export interface RoomInfo {
   name: string;
   users: number;
 }
-
-export type ClientFrame =
-  | { type: "login"; nick: string; password: string }
-  | { type: "resume"; token: string; since?: number; room?: string }
-  | { type: "say"; text: string }
-  | { type: "msg"; to: string; text: string }
-  | { type: "join"; room: string }
-  | { type: "leave" }
-  | { type: "status"; status: Status; note?: string }
-  | { type: "history"; room?: string; with?: string; before?: number; limit?: number }
-  | { type: "line"; text: string };
 
 export interface WelcomeFrame {
   type: "welcome";
