@@ -1,7 +1,6 @@
 // Scenario 5, persistence: stored messages per second into a real PostgreSQL and into the
 // embedded store (PGlite), our group commit against the obvious baseline of one INSERT per message.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Store } from "../../server/core/store.ts";
 import type { NewMessage } from "../../server/core/types.ts";
 import { MessageWriter } from "../../server/core/writer.ts";
@@ -9,6 +8,7 @@ import { embeddedStore } from "../../server/store/pglite.ts";
 import { postgresStore } from "../../server/store/postgres.ts";
 import type { SqlClient } from "../../server/store/sql-client.ts";
 import { SqlStore } from "../../server/store/sql-store.ts";
+import { withTimeout } from "../lib/load.ts";
 import { medianRun } from "../lib/median.ts";
 import { GENERATOR_CORE, pin, pinTree, SERVER_CORE } from "../lib/pin.ts";
 import { descendants, rssBytes, treeCpuSeconds } from "../lib/proc.ts";
@@ -197,61 +197,4 @@ function treePssBytes(pid: number): number {
       return sum;
     }
   }, 0);
-}
-
-function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${seconds} s waiting for ${what}`)), seconds * 1000);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-function printTable(rows: Row[]) {
-  const f = (x: number | null, digits = 1) => (x === null ? "-" : x.toFixed(digits));
-  console.log("variant     server                    msg/s     p50 ms   p99 ms  p99.9 ms  srv CPU  gen CPU  cpu s/M  RSS MiB");
-  for (const { variant, server, median: m } of rows) {
-    console.log(
-      `${variant.padEnd(11)} ${server.padEnd(24)} ${Math.round(m.messagesPerSec).toString().padStart(7)} ${f(m.p50Ms, 2).padStart(9)} ${f(m.p99Ms, 2).padStart(8)} ${f(m.p999Ms, 2).padStart(9)} ${f(m.serverCpu, 2).padStart(8)} ${f(m.generatorCpu, 2).padStart(8)} ${f(m.cpuSecPerMillion).padStart(8)} ${f(m.serverRssMiB, 0).padStart(8)}${m.flagged ? "  FLAGGED" : ""}`,
-    );
-  }
-  for (const v of new Set(rows.map((r) => r.variant))) {
-    for (const n of new Set(rows.filter((r) => r.variant === v).flatMap((r) => r.median.notes ?? []))) console.log(`note (${v}): ${n}`);
-  }
-}
-
-if (import.meta.main) {
-  const { parseArgs } = await import("node:util");
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { startPgServer } = await import("../../test/pg-server.ts");
-  const { values } = parseArgs({
-    options: {
-      seconds: { type: "string", default: "5" },
-      runs: { type: "string", default: "3" },
-      // The writer's batch is about as large as the number of producers. On the 2-core test
-      // machine 300 producers paid ~25% more PostgreSQL CPU per message (a batch's round trip and
-      // WAL flush shared by fewer messages) and stored ~40% less; 3,000 stored no more than 1,000
-      // and quadrupled the median latency. 1,000 clients typing flat out is also a plausible busy chat.
-      producers: { type: "string", default: "1000" },
-    },
-  });
-  // Durable: fsync on, or synchronous_commit would promise nothing.
-  const pg = await startPgServer({ durable: true });
-  if (!pg) throw new Error("No PostgreSQL binaries found (set PG_BIN)");
-  const embeddedDir = mkdtempSync(join(tmpdir(), "persistence-"));
-  try {
-    const rows = await persistence({
-      seconds: Number(values.seconds),
-      runs: Number(values.runs),
-      producers: Number(values.producers),
-      pg,
-      embeddedDir,
-      pinCores: true,
-    });
-    printTable(rows);
-  } finally {
-    await pg.stop();
-    rmSync(embeddedDir, { recursive: true, force: true });
-  }
 }
