@@ -74,11 +74,11 @@ export function peerProcess(name: string, proc: Subprocess, port: number, dir?: 
   };
 }
 
-/** SIGTERM, then SIGKILL if the process is still there after two seconds. */
-export async function stopProcess(proc: Subprocess): Promise<void> {
+/** SIGTERM, then SIGKILL if the process is still there after `graceMs` (two seconds unless told). */
+export async function stopProcess(proc: Subprocess, graceMs = 2000): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return;
   proc.kill("SIGTERM");
-  const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(2000).then(() => false)]);
+  const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(graceMs).then(() => false)]);
   if (!exited) {
     proc.kill("SIGKILL");
     await proc.exited;
