@@ -1,5 +1,6 @@
 import type { Socket, TCPSocketListener } from "bun";
 import type { Limits } from "./config/schema.ts";
+import { CommandError } from "./core/errors.ts";
 import type { Hub } from "./core/hub.ts";
 import { promptLogin } from "./core/login.ts";
 import type { Session } from "./core/session.ts";
@@ -68,10 +69,7 @@ export function startTcp(hub: Hub, host: string, port: number, limits: Limits): 
         const conn = socket.data;
         for (const input of conn.decoder.push(chunk)) {
           if (input.kind === "flood") {
-            conn.session.send({ type: "error", code: "flood", message: "Too much input without a line end; closing" });
-            hub.disconnect(conn.session);
-            conn.out.end();
-            return;
+            return hub.drop(conn.session, new CommandError("Too much input without a line end; closing", "flood"));
           }
           if (input.kind === "too-long") {
             conn.session.send({ type: "error", code: "too_long", message: `Line too long (${input.bytes} bytes; ${limits.maxLineBytes} at most); not sent` });

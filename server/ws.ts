@@ -5,7 +5,7 @@ import { historyOf } from "./core/history.ts";
 import type { Hub } from "./core/hub.ts";
 import { BannedError } from "./core/moderation.ts";
 import { passwordLogin, resumeLogin } from "./core/password-login.ts";
-import { exceedsBytes } from "./core/text.ts";
+import { exceedsBytes, truncateBytes } from "./core/text.ts";
 import type { Publisher } from "./core/rooms.ts";
 import type { Session } from "./core/session.ts";
 import { renderJson, toFrame } from "./render/json.ts";
@@ -22,6 +22,8 @@ export interface WsData {
 // 1008 (policy violation): the client should not reconnect by itself.
 const CLOSE_POLICY = 1008;
 const CLOSE_TOO_BIG = 1009;
+// RFC 6455: a close frame's reason fits in 123 bytes.
+const CLOSE_REASON_MAX_BYTES = 123;
 const HARD_FRAME_CAP = 1 << 24;
 // Every socket stays subscribed to this topic, which nothing is published to: Bun forgets what it
 // has published to a socket but not yet written when the socket leaves its last topic, and a
@@ -68,7 +70,7 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
           else if (event.type === "credentials") send(ws, JSON.stringify({ type: "token", token: tokens.issue(ws.data.session.user!) }));
           else send(ws, renderJson(event));
         },
-        close: (policy) => (policy ? ws.close(CLOSE_POLICY, "Removed by the server") : ws.close(1000, "Bye")),
+        close: (reason) => (reason === undefined ? ws.close(1000, "Bye") : ws.close(CLOSE_POLICY, truncateBytes(reason, CLOSE_REASON_MAX_BYTES))),
         topics: {
           subscribe: (topic) => {
             // A socket already closing would hear nothing more anyway.
@@ -162,7 +164,7 @@ async function login(hub: Hub, ws: ServerWebSocket<WsData>, frame: ClientFrame &
     if (session.closed) return;
     await hub.enter(session, user, frame.type === "resume" ? { since: frame.since, room: frame.room } : undefined);
   } catch (e) {
-    hub.report(session, e);
-    if (e instanceof BannedError) ws.close(CLOSE_POLICY, "Banned");
+    if (e instanceof BannedError) hub.drop(session, e);
+    else hub.report(session, e);
   }
 }

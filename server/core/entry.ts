@@ -24,8 +24,7 @@ export async function enter(hub: Hub, session: Session, user: User, resume?: Res
     await arrive(hub, session, online, first, resume);
   } catch (e) {
     // Half logged in is worse than not at all: online, yet never running what the user types.
-    hub.disconnect(session);
-    session.sink.close();
+    hub.drop(session);
     throw e;
   }
   session.startCommands((line) => hub.execute(session, line));

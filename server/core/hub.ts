@@ -74,9 +74,7 @@ export class Hub {
       promptTimeoutMs: this.settings.limits.promptTimeoutSeconds * 1000,
       onFlood: () => {
         this.log.warn("flood", { transport: sink.transport, remote: sink.remote });
-        session.send({ type: "error", code: "flood", message: "Too many lines waiting to run; closing" });
-        this.disconnect(session);
-        sink.close(true);
+        this.drop(session, new CommandError("Too many lines waiting to run; closing", "flood"));
       },
     });
     this.sessions.add(session);
@@ -205,6 +203,17 @@ export class Hub {
       if (state) rooms.add(state);
     }
     this.presence.announce(this.presence.event(user, "status"), ...rooms);
+  }
+
+  /**
+   * Ends a session and closes its connection. With `why`, the user is told first and the connection
+   * closes as a policy close; `roomReason` is what the room sees in "left (…)".
+   */
+  drop(session: Session, why?: CommandError, roomReason?: string) {
+    // Sent before disconnect: a closed session sends nothing.
+    if (why) this.report(session, why);
+    this.disconnect(session, roomReason);
+    session.sink.close(why?.message);
   }
 
   /** Ends a session: leaves its room, and when it was the account's last, records the logout. */

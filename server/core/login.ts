@@ -16,11 +16,7 @@ const MAX_NICK_TRIES = 10;
 export async function promptLogin(hub: Hub, session: Session): Promise<void> {
   const { serverName, motd, limits } = hub.settings;
   session.send({ type: "system", text: [`Welcome to ${serverName}`, ...motd].join("\n") });
-  const timer = setTimeout(() => {
-    session.send({ type: "error", code: "login_timeout", message: "Login timed out" });
-    hub.disconnect(session);
-    session.sink.close();
-  }, limits.loginTimeoutSeconds * 1000);
+  const timer = setTimeout(() => hub.drop(session, new CommandError("Login timed out", "login_timeout")), limits.loginTimeoutSeconds * 1000);
   try {
     const user = await askAccount(hub, session);
     clearTimeout(timer);
@@ -28,12 +24,11 @@ export async function promptLogin(hub: Hub, session: Session): Promise<void> {
   } catch (e) {
     if (e instanceof BannedError) {
       hub.log.warn("login refused", { nick: e.ban.nick, remote: session.sink.remote, reason: "banned" });
-      close(hub, session, e.message);
+      hub.drop(session, e);
     } else if (!(e instanceof SessionClosedError)) {
       // Not logged in and no prompt left: an open connection would only hang.
       hub.report(session, e);
-      hub.disconnect(session);
-      session.sink.close();
+      hub.drop(session);
     }
   } finally {
     clearTimeout(timer);
@@ -57,7 +52,7 @@ async function askAccount(hub: Hub, session: Session): Promise<User | null> {
     const user = existing ? await askPassword(hub, session, existing) : await askNewPassword(hub, session, nick);
     if (user !== undefined) return user;
   }
-  close(hub, session, "Too many attempts");
+  hub.drop(session, new CommandError("Too many attempts", "login_failed"));
   return null;
 }
 
@@ -70,7 +65,7 @@ async function askPassword(hub: Hub, session: Session, user: User): Promise<User
     hub.log.warn("login failed", { nick: user.nick, remote: session.sink.remote, attempt });
     if (attempt < max) session.send({ type: "error", code: "bad_password", message: "Wrong password" });
   }
-  close(hub, session, "Wrong password too many times");
+  hub.drop(session, new CommandError("Wrong password too many times", "login_failed"));
   return null;
 }
 
@@ -100,10 +95,4 @@ async function askNewPassword(hub: Hub, session: Session, nick: string): Promise
       return undefined;
     }
   }
-}
-
-function close(hub: Hub, session: Session, message: string) {
-  session.send({ type: "error", code: "login_failed", message });
-  hub.disconnect(session);
-  session.sink.close();
 }

@@ -68,11 +68,6 @@ export function announce(hub: Hub, text: string): number {
 
 function closeSessions(hub: Hub, online: Online, message: string, roomReason: string): number {
   const sessions = [...online.sessions];
-  for (const s of sessions) {
-    // Sent before disconnect: a closed session sends nothing.
-    s.send({ type: "error", code: "removed", message });
-    hub.disconnect(s, roomReason);
-    s.sink.close(true);
-  }
+  for (const s of sessions) hub.drop(s, new CommandError(message, "removed"), roomReason);
   return sessions.length;
 }

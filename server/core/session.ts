@@ -18,10 +18,10 @@ export interface SessionSink {
   readonly remote: string;
   send(event: ChatEvent): void;
   /**
-   * Ends the connection after what was already sent has been written. `policy` means the server
+   * Ends the connection after what was already sent has been written. A `reason` means the server
    * put the user out (kick, ban, failed logins): a client should not reconnect by itself.
    */
-  close(policy?: boolean): void;
+  close(reason?: string): void;
   /** The answer to a secret prompt has been taken (a terminal turns its echo back on). */
   secretAnswered?(): void;
   /** Set when the transport can carry a room's messages to this connection on a shared topic. */
