@@ -39,7 +39,6 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
   try {
     if (want("tcp")) {
       const targets = [t.chatTcp(env), t.ngircd, t.inspircd];
-      for (const target of targets) target.prepare?.();
       rows.push(...(await runPlan({ scenario: "TCP fan-out", sizes: q ? [5] : [100, 1000], targets, ...window })));
     }
     if (want("ws")) {
@@ -48,7 +47,6 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
     }
     if (want("latency")) {
       const targets = [t.chatTcp(env), t.chatWs(env), t.ngircd, t.bunPublish];
-      for (const target of targets) target.prepare?.();
       rows.push(...(await runPlan({
         scenario: "latency", sizes: q ? [5] : [1000], targets, deliveriesPerSec: q ? 500 : 100_000,
         ...window, warmupSeconds: q ? 0.3 : 3, measureSeconds: q ? 0.5 : 10,
