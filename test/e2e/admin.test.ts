@@ -270,12 +270,8 @@ describe("chat admin against a running server", () => {
   });
 
   test("with no command, a console runs the same commands, with help", async () => {
-    const proc = Bun.spawn([process.execPath, MAIN, "admin", "--config", configPath], {
-      cwd: dir, stdin: "pipe", stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" },
-    });
-    proc.stdin.write('help\nhelp ban\nstatus --json\nkick "no such"\nbogus\nexit\n');
-    await proc.stdin.end();
-    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const input = 'help\nhelp ban\nstatus --json\nkick "no such"\nbogus\nexit\n';
+    const { stdout: out, stderr: err, code } = await admin(dir, ["--config", configPath], { input });
     expect(code).toBe(0);
     expect(out).toStartWith(`Connected to ${url()}. Type help for the commands, exit to leave.\n`);
     expect(out).toMatch(/ {2}status +Uptime, version, store health/);

@@ -37,16 +37,16 @@ export async function spawnServer(cwd: string, args: string[]): Promise<ServerPr
   return { proc, tcpPort: started.tcpPort, httpPort: started.httpPort, output: () => out };
 }
 
-export interface Run {
+interface Run {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-/** Runs `chat admin <args>` to completion. */
-export async function admin(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+/** Runs `chat admin <args>` to completion, with `input` (if given) as its whole stdin. */
+export async function admin(cwd: string, args: string[], { input }: { input?: string } = {}): Promise<Run> {
   const proc = Bun.spawn([process.execPath, MAIN, "admin", ...args], {
-    cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1", ...env },
+    cwd, stdin: input === undefined ? "ignore" : new Blob([input]), stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" },
   });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };

@@ -4,7 +4,6 @@ import { Signal } from "./signal.ts";
 export class WsClient {
   frames: any[] = [];
   closeCode: number | null = null;
-  closeReason = "";
   private readonly signal = new Signal();
 
   private constructor(private readonly ws: WebSocket) {
@@ -14,7 +13,6 @@ export class WsClient {
     };
     ws.onclose = (e) => {
       this.closeCode = e.code;
-      this.closeReason = e.reason;
       this.signal.wake();
     };
   }
