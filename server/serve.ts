@@ -11,7 +11,7 @@ import { startTcp } from "./tcp.ts";
 import pkg from "../package.json" with { type: "json" };
 import { adminApi, type AdminControl } from "./admin/api.ts";
 import { serverToken } from "./admin/token.ts";
-import { storedMotd } from "./core/motd.ts";
+import { startupMotd } from "./core/motd.ts";
 import type { LogFile } from "./log-file.ts";
 
 /** What `chat serve` adds to a server: its log file for `chat admin log`, and stop/restart/reload. */
@@ -38,7 +38,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   const store = await openStore(config);
   const applied = await store.migrate();
   if (applied) log.info("migrations applied", { count: applied });
-  const hub = new Hub(store, bunPasswords, { serverName: config.serverName, motd: (await storedMotd(store)) ?? config.motd, limits: config.limits }, createRegistry(), log);
+  const hub = new Hub(store, bunPasswords, { serverName: config.serverName, motd: await startupMotd(store, config.motd), limits: config.limits }, createRegistry(), log);
   const tcp = startTcp(hub, config.host, config.tcpPort, config.limits);
   const admin = adminApi({
     hub, log, token: serverToken(config), allowRemote: config.admin.allowRemote, version: pkg.version,

@@ -5,7 +5,7 @@ import { CommandError } from "../core/errors.ts";
 import type { Hub } from "../core/hub.ts";
 import type { Log } from "../core/log.ts";
 import { activeBans, announce, ban, kick, unban } from "../core/moderation.ts";
-import { setMotd, storedMotd } from "../core/motd.ts";
+import { motdSource, setMotd } from "../core/motd.ts";
 import { onlineSessions, serverStatus } from "../core/server-status.ts";
 import type { LogFile } from "../log-file.ts";
 import { secretsMatch } from "../data-secret.ts";
@@ -120,12 +120,13 @@ export function adminApi(deps: AdminDeps) {
     return c.json({ reached });
   });
 
-  app.get("/motd", async (c) => c.json({ motd: hub.settings.motd, source: (await storedMotd(hub.store)) ? "admin" : "config" }));
+  app.get("/motd", async (c) => c.json({ motd: hub.settings.motd, source: await motdSource(hub) }));
   app.put("/motd", async (c) => {
     const { text } = motdBody.parse(await body(c));
     const motd = await setMotd(hub, text, deps.configMotd());
-    log.info("motd set", { motd, source: text === null ? "config" : "admin" });
-    return c.json({ motd, source: text === null ? "config" : "admin" });
+    const source = text === null ? "config" : "admin";
+    log.info("motd set", { motd, source });
+    return c.json({ motd, source });
   });
 
   app.get("/log", (c) => {

@@ -1,6 +1,6 @@
 import type { Config } from "../config/schema.ts";
 import type { Hub } from "../core/hub.ts";
-import { storedMotd } from "../core/motd.ts";
+import { applyConfigMotd } from "../core/motd.ts";
 import type { ReloadReport } from "./api.ts";
 
 // What a running hub can take from a re-read config; everything else waits for a restart.
@@ -29,12 +29,7 @@ export async function applyConfig(hub: Hub, live: Config, started: Config, next:
       // In place: the transports hold this same object.
       Object.assign(hub.settings.limits, next.limits);
     } else if (key === "motd") {
-      if (await storedMotd(hub.store)) {
-        applied.push("motd (the one set with `chat admin motd` stays in force until `motd --reset`)");
-      } else {
-        hub.settings.motd = next.motd;
-        applied.push("motd");
-      }
+      applied.push((await applyConfigMotd(hub, next.motd)) ? "motd" : "motd (the one set with `chat admin motd` stays in force until `motd --reset`)");
     } else if (key === "serverName") {
       hub.settings.serverName = next.serverName;
       applied.push("serverName");

@@ -5,9 +5,27 @@ import { cleanText } from "./text.ts";
 // A MOTD set by the operator is kept in the store and wins over the config's, across restarts.
 const MOTD_KEY = "motd";
 
-export async function storedMotd(store: Store): Promise<string[] | null> {
+export type MotdSource = "admin" | "config";
+
+async function storedMotd(store: Store): Promise<string[] | null> {
   const value = await store.getSetting(MOTD_KEY);
   return value === null ? null : value.split("\n");
+}
+
+/** The MOTD a starting server shows: the operator's if one is stored, else the config's. */
+export async function startupMotd(store: Store, configMotd: string[]): Promise<string[]> {
+  return (await storedMotd(store)) ?? configMotd;
+}
+
+export async function motdSource(hub: Hub): Promise<MotdSource> {
+  return (await storedMotd(hub.store)) ? "admin" : "config";
+}
+
+/** Applies a re-read config's MOTD, unless the operator's is in force; says whether it was applied. */
+export async function applyConfigMotd(hub: Hub, lines: string[]): Promise<boolean> {
+  if ((await motdSource(hub)) === "admin") return false;
+  hub.settings.motd = lines;
+  return true;
 }
 
 /** Sets the MOTD shown at the next login; null goes back to `fallback` (the config's). */
