@@ -83,9 +83,15 @@ describe("SessionInbox", () => {
 
   test("close rejects a waiting prompt and drops what waits", async () => {
     const inbox = new SessionInbox(10, () => {});
+    const ran: string[] = [];
+    inbox.startCommands(async (l) => void ran.push(l));
     const asked = inbox.ask(never, timeoutError);
+    // Waits behind the prompt, which only a line can answer.
+    const waiting = inbox.task(async () => void ran.push("task"));
     inbox.close(new Error("gone"));
     await expect(asked).rejects.toThrow("gone");
+    await waiting;
     await inbox.line("ignored");
+    expect(ran).toEqual([]);
   });
 });
