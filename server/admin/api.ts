@@ -45,7 +45,10 @@ const nickBody = z.strictObject({ nick: z.string().min(1), reason: z.string().de
 const banBody = nickBody.extend({ seconds: z.number().int().positive().nullable().default(null) });
 const textBody = z.strictObject({ text: z.string() });
 const motdBody = z.strictObject({ text: z.string().nullable() });
-const logQuery = z.object({ n: z.coerce.number().int().min(0).max(100_000).default(50), follow: z.enum(["0", "1"]).default("0") });
+/** How many log lines `log` shows when not told; the CLI's default and help say the same. */
+export const DEFAULT_LOG_LINES = 50;
+
+const logQuery = z.object({ n: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_LOG_LINES), follow: z.enum(["0", "1"]).default("0") });
 
 // Answers for a caller that is not let in; they say nothing about the server.
 const UNAUTHORIZED = { error: "Unauthorized" };

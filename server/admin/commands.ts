@@ -1,7 +1,7 @@
 import type { Ban } from "../core/types.ts";
 import type { ServerStatus, SessionInfo } from "../core/server-status.ts";
 import { prettyLine, printable, type LogRecord } from "../logger.ts";
-import type { ReloadReport } from "./api.ts";
+import { DEFAULT_LOG_LINES, type ReloadReport } from "./api.ts";
 import { AdminError, type AdminClient } from "./client.ts";
 import { formatDuration, parseDuration } from "./duration.ts";
 import { fields, table, when, type Output } from "./output.ts";
@@ -142,9 +142,9 @@ const motd: AdminCommand = {
 const log: AdminCommand = {
   name: "log",
   args: "[-n N] [-f]",
-  help: "The last N log lines (default 50), or follow new ones until Ctrl-C",
+  help: `The last N log lines (default ${DEFAULT_LOG_LINES}), or follow new ones until Ctrl-C`,
   async run(ctx) {
-    const n = ctx.flags.lines ?? 50;
+    const n = ctx.flags.lines ?? DEFAULT_LOG_LINES;
     const print = (line: string) => ctx.out.line(ctx.out.json ? line : readable(line));
     if (!ctx.flags.follow) {
       const { lines } = await ctx.client.call<{ lines: string[] }>("GET", `/log?n=${n}`);
