@@ -1,6 +1,6 @@
 // A benchmark message carries who sent it and when, and is padded to a fixed size. The marker
 // survives every server's framing untouched (IRC lines, our text lines, JSON strings).
-export const MARK = "^^";
+const MARK = "^^";
 const CARET = 0x5e;
 const COLON = 0x3a;
 const ZERO = 0x30;

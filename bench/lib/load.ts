@@ -9,10 +9,7 @@ import * as hdr from "hdr-histogram-js";
 
 const WORKER = join(import.meta.dir, "../gen/worker.ts");
 
-export interface LoadSpec extends Omit<Job, "proc" | "nicks"> {
-  nicks: string[];
-  /** Generator processes; clients are split between them. */
-  procs: number;
+export interface LoadSpec extends Omit<Job, "proc"> {
   warmupSeconds: number;
   measureSeconds: number;
   /** Seconds allowed for every client to connect and log in. */
@@ -20,88 +17,72 @@ export interface LoadSpec extends Omit<Job, "proc" | "nicks"> {
 }
 
 /** The server under test: its process, and helpers whose CPU counts separately (PostgreSQL). */
-export interface Target {
+export interface MeasuredServer {
   pid: number;
   helperPid?: number;
 }
 
-/** A running set of generator processes with their clients connected and ready. */
-export class Generators {
-  private constructor(private readonly workers: Worker[]) {}
+/** A generator process with its clients connected and ready. */
+export class Generator {
+  private constructor(private readonly worker: Worker) {}
 
-  static async start(spec: LoadSpec): Promise<Generators> {
-    const workers: Worker[] = [];
-    for (let proc = 0; proc < spec.procs; proc++) {
-      const { procs, warmupSeconds, measureSeconds, readySeconds, ...rest } = spec;
-      const job: Job = {
-        ...rest,
-        proc,
-        nicks: spec.nicks.filter((_, i) => i % procs === proc),
-        ratePerSec: spec.ratePerSec === undefined ? undefined : spec.ratePerSec / procs,
-      };
-      workers.push(new Worker(job));
-    }
-    const generators = new Generators(workers);
+  static async start(spec: LoadSpec): Promise<Generator> {
+    const { warmupSeconds, measureSeconds, readySeconds, ...job } = spec;
+    const generator = new Generator(new Worker({ ...job, proc: 0 }));
     try {
-      await withTimeout(Promise.all(workers.map((w) => w.expect("ready"))), spec.readySeconds, "clients to connect and log in");
+      await withTimeout(generator.worker.expect("ready"), readySeconds, "clients to connect and log in");
     } catch (e) {
-      generators.kill();
+      generator.kill();
       throw e;
     }
-    return generators;
+    return generator;
   }
 
   tell(command: string) {
-    for (const w of this.workers) w.tell(command);
+    this.worker.tell(command);
   }
 
-  async results(): Promise<WorkerResult[]> {
+  async result(): Promise<WorkerResult> {
     this.tell("stop");
-    const replies = await withTimeout(Promise.all(this.workers.map((w) => w.expect("result"))), 30, "generator results");
-    return replies.map((r) => r.result as WorkerResult);
-  }
-
-  get pids() {
-    return this.workers.map((w) => w.process.pid);
+    const reply = await withTimeout(this.worker.expect("result"), 30, "generator results");
+    return reply.result as WorkerResult;
   }
 
   async exit() {
     this.tell("exit");
-    await withTimeout(Promise.all(this.workers.map((w) => w.process.exited)), 10, "generators to exit").catch(() => this.kill());
+    await withTimeout(this.worker.process.exited, 10, "generator to exit").catch(() => this.kill());
   }
 
   kill() {
-    for (const w of this.workers) w.process.kill(9);
+    this.worker.process.kill(9);
   }
 }
 
-/** Runs warm-up then the measured window, and turns what the generators and /proc saw into a result. */
-export async function measure(target: Target, gens: Generators, spec: LoadSpec): Promise<RunResult> {
-  gens.tell("start");
+/** Runs warm-up then the measured window, and turns what the generator and /proc saw into a result. */
+export async function measure(server: MeasuredServer, gen: Generator, spec: LoadSpec): Promise<RunResult> {
+  gen.tell("start");
   await Bun.sleep(spec.warmupSeconds * 1000);
-  const cpu0 = cpuSeconds(target.pid);
-  const helper0 = target.helperPid ? treeCpuSeconds(target.helperPid) : 0;
-  gens.tell("measure");
+  const cpu0 = cpuSeconds(server.pid);
+  const helper0 = server.helperPid ? treeCpuSeconds(server.helperPid) : 0;
+  gen.tell("measure");
   const t0 = performance.now();
   await Bun.sleep(spec.measureSeconds * 1000);
-  const results = await gens.results();
+  const result = await gen.result();
   const seconds = (performance.now() - t0) / 1000;
-  const serverCpu = (cpuSeconds(target.pid) - cpu0) / seconds;
-  const helperCpu = target.helperPid ? (treeCpuSeconds(target.helperPid) - helper0) / seconds : null;
-  return summarize(results, seconds, serverCpu, helperCpu, rssBytes(target.pid));
+  const serverCpu = (cpuSeconds(server.pid) - cpu0) / seconds;
+  const helperCpu = server.helperPid ? (treeCpuSeconds(server.helperPid) - helper0) / seconds : null;
+  return summarize(result, seconds, serverCpu, helperCpu, rssBytes(server.pid));
 }
 
-export function summarize(results: WorkerResult[], seconds: number, serverCpu: number, helperCpu: number | null, rss: number): RunResult {
+function summarize(r: WorkerResult, seconds: number, serverCpu: number, helperCpu: number | null, rss: number): RunResult {
   const histogram = latencyHistogram();
-  for (const r of results) histogram.add(hdr.decodeFromCompressedBase64(r.histogram));
-  const deliveries = results.reduce((n, r) => n + r.deliveries, 0);
-  const sent = results.reduce((n, r) => n + r.sent, 0);
-  const generatorCpu = results.reduce((n, r) => n + r.cpuSeconds / r.seconds, 0);
+  histogram.add(hdr.decodeFromCompressedBase64(r.histogram));
   const notes: string[] = [];
-  const closed = results.reduce((n, r) => n + r.closed, 0);
-  if (closed) notes.push(`${closed} clients were disconnected (${[...new Set(results.flatMap((r) => r.reasons))].join("; ")})`);
+  if (r.closed) notes.push(`${r.closed} clients were disconnected (${r.reasons.join("; ")})`);
   if (helperCpu !== null) notes.push(`PostgreSQL used ${helperCpu.toFixed(2)} cores`);
-  return runResult({ count: deliveries, sent, seconds, histogram, serverCpu, generatorCpu, rssBytes: rss, notes });
+  return runResult({
+    count: r.deliveries, sent: r.sent, seconds, histogram, serverCpu, generatorCpu: r.cpuSeconds / r.seconds, rssBytes: rss, notes,
+  });
 }
 
 class Worker {

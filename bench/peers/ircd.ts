@@ -56,7 +56,7 @@ export async function startInspircd(o: IrcdOptions): Promise<PeerServer> {
  * client more than 32 KB behind on its writes is disconnected, and each address listens with a
  * backlog of 10, so opening more than about 10 connections at once per address costs 1 s retries.
  */
-export function ngircdConf(port: number, dir: string): string {
+function ngircdConf(port: number, dir: string): string {
   return `[Global]
 	Name = bench.ngircd.local
 	Info = benchmark peer
@@ -92,7 +92,7 @@ export function ngircdConf(port: number, dir: string): string {
  * falls back to 10240, which holds a fast sender to about 200 lines a second). Built in and left:
  * a login completes only on the daemon's once-a-second pass, so a lone client waits up to 1 s.
  */
-export function inspircdConf(port: number, dir: string): string {
+function inspircdConf(port: number, dir: string): string {
   const binds = LISTEN.map((a) => `<bind address="${a}" port="${port}" type="clients">`).join("\n");
   return `<server name="bench.inspircd.local" description="benchmark peer" network="bench">
 <admin name="bench" nick="bench" email="bench@localhost">

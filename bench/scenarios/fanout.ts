@@ -1,4 +1,4 @@
-import { Generators, measure, type LoadSpec } from "../lib/load.ts";
+import { Generator, measure, type LoadSpec } from "../lib/load.ts";
 import { medianRun } from "../lib/median.ts";
 import { runResult } from "../lib/result.ts";
 import type { Row, RunResult } from "../lib/types.ts";
@@ -15,7 +15,6 @@ export interface LoadPlan {
   measureSeconds: number;
   /** Fixed deliveries per second (open loop); absent means closed loop. */
   deliveriesPerSec?: number;
-  payloadBytes?: number;
   log?(line: string): void;
 }
 
@@ -54,21 +53,20 @@ async function once(plan: LoadPlan, target: Target, clients: number): Promise<Ru
       mode: plan.deliveriesPerSec ? "open" : "closed",
       expectedPerRound: fanout,
       ratePerSec: plan.deliveriesPerSec ? plan.deliveriesPerSec / fanout : undefined,
-      payloadBytes: target.payloadBytes ?? plan.payloadBytes ?? 64,
+      payloadBytes: target.payloadBytes ?? 64,
       // The same lines for every client, each with its own nick put in by the generator.
       afterWelcome: server.afterWelcome?.("{nick}"),
       // ngIRCd's listen backlog is 10: more connections at once wait a second for a SYN retry.
       connectConcurrency: target.protocol === "irc" ? 10 : 50,
-      procs: 1,
       warmupSeconds: plan.warmupSeconds,
       measureSeconds: plan.measureSeconds,
       readySeconds: 120,
     };
-    const gens = await Generators.start(spec);
+    const gen = await Generator.start(spec);
     try {
-      return await measure({ pid: server.pid, helperPid: server.helperPid }, gens, spec);
+      return await measure(server, gen, spec);
     } finally {
-      await gens.exit();
+      await gen.exit();
     }
   } finally {
     await server.stop();

@@ -1,4 +1,4 @@
-import { Generators } from "../lib/load.ts";
+import { Generator } from "../lib/load.ts";
 import { medianRun } from "../lib/median.ts";
 import { rssBytes } from "../lib/proc.ts";
 import { runResult } from "../lib/result.ts";
@@ -46,15 +46,15 @@ async function once(plan: IdlePlan): Promise<[number, number][]> {
   // One server; the WebSocket clients use its HTTP port.
   const server = await plan.tcp.start(0);
   const points: [number, number][] = [];
-  const generators: Generators[] = [];
+  const generators: Generator[] = [];
   try {
     let open = 0;
     for (const n of plan.steps) {
       while (open < n) {
         const batch = Math.min(plan.perGenerator, n - open);
         const half = Math.floor(batch / 2);
-        generators.push(await idleGenerators(plan.tcp, server.port, half, open));
-        generators.push(await idleGenerators(plan.ws, server.httpPort!, batch - half, open + half));
+        generators.push(await idleGenerator(plan.tcp, server.port, half, open));
+        generators.push(await idleGenerator(plan.ws, server.httpPort!, batch - half, open + half));
         open += batch;
       }
       points.push([n, await settledRss(server.pid, server.gc!)]);
@@ -67,8 +67,8 @@ async function once(plan: IdlePlan): Promise<[number, number][]> {
   }
 }
 
-function idleGenerators(target: Target, port: number, count: number, first: number) {
-  return Generators.start({
+function idleGenerator(target: Target, port: number, count: number, first: number) {
+  return Generator.start({
     protocol: target.protocol,
     hosts: HOSTS,
     port,
@@ -78,7 +78,6 @@ function idleGenerators(target: Target, port: number, count: number, first: numb
     expectedPerRound: 0,
     payloadBytes: 64,
     connectConcurrency: 100,
-    procs: 1,
     warmupSeconds: 0,
     measureSeconds: 0,
     readySeconds: 180,
@@ -99,7 +98,7 @@ async function settledRss(pid: number, gc: () => void): Promise<number> {
 }
 
 /** Least-squares slope of RSS against connections: bytes each connection adds. */
-export function slope(points: [number, number][]): number {
+function slope(points: [number, number][]): number {
   const n = points.length;
   const mx = points.reduce((s, [x]) => s + x, 0) / n;
   const my = points.reduce((s, [, y]) => s + y, 0) / n;

@@ -48,7 +48,7 @@ interface Probe {
 }
 
 /** A store ready for runs: its raw SQL client, one message per seeded sender, and notes for every run. */
-interface Target extends Probe {
+interface PreparedStore extends Probe {
   variant: string;
   store: Store;
   db: SqlClient;
@@ -91,7 +91,7 @@ async function measureTarget(opts: PersistenceOptions, variant: string, store: S
       messages.push({ kind: "public", senderId: user.id, from: user.nick, roomId: room.id, room: room.name, text: TEXT });
     }
     const notes = probe.separateGenerator ? [settings] : [settings, "in-process store: serverCpu is the whole benchmark process"];
-    const target: Target = { ...probe, variant, store, db, messages, notes };
+    const target: PreparedStore = { ...probe, variant, store, db, messages, notes };
     const runs: Record<Mode, RunResult[]> = { group: [], single: [] };
     // Alternating the two modes spreads any drift of the machine over both rows alike.
     for (let r = 0; r < opts.runs; r++) {
@@ -110,7 +110,7 @@ async function measureTarget(opts: PersistenceOptions, variant: string, store: S
   }
 }
 
-async function runOnce(t: Target, mode: Mode, opts: PersistenceOptions): Promise<RunResult> {
+async function runOnce(t: PreparedStore, mode: Mode, opts: PersistenceOptions): Promise<RunResult> {
   // An empty table each run, so no run inserts into bigger indexes than another.
   await t.db.query("TRUNCATE messages RESTART IDENTITY");
   const writer = new MessageWriter((b) => t.store.insertMessages(b), () => {});
