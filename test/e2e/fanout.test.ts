@@ -1,8 +1,7 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { connect } from "node:net";
-import type { RunningServer } from "../../server/serve.ts";
 import { LineClient } from "./client.ts";
-import { embedded as driver, removeDir, tempDir } from "./harness.ts";
+import { embedded, serverFixture } from "./harness.ts";
 import { WsClient } from "./ws-client.ts";
 
 // Room traffic as it fans out for real: web clients hear rooms through Bun's pub/sub, terminals
@@ -11,12 +10,11 @@ import { WsClient } from "./ws-client.ts";
 const BIG = 60_000;
 
 describe("room fan-out over real sockets", () => {
-  const dataDir = tempDir();
-  let server: RunningServer;
-  const open: { close(): void }[] = [];
-  const keep = <T extends { close(): void }>(c: T) => (open.push(c), c);
+  // Big lines and a small outbound limit, so a client that stops reading falls behind quickly.
+  const fixture = serverFixture(embedded, { limits: { maxLineBytes: BIG + 100, maxFrameBytes: BIG * 2, maxOutboundBytes: 64 * 1024 } });
+  const { keep } = fixture;
   const web = async (nick: string, room?: string) => {
-    const c = keep(await WsClient.login(server.httpPort, nick));
+    const c = keep(await WsClient.login(fixture.server.httpPort, nick));
     if (room) await moveTo(c, room);
     return c;
   };
@@ -26,21 +24,9 @@ describe("room fan-out over real sockets", () => {
   };
   const texts = (c: WsClient, room: string) => c.messages().filter((m) => m.room === room).map((m) => m.text);
 
-  test("starts", async () => {
-    // Big lines and a small outbound limit, so a client that stops reading falls behind quickly.
-    server = await driver.start(dataDir, { limits: { maxLineBytes: BIG + 100, maxFrameBytes: BIG * 2, maxOutboundBytes: 64 * 1024 } });
-  });
-
-  afterAll(async () => {
-    for (const c of open) c.close();
-    await server?.stop();
-    await driver.cleanup();
-    removeDir(dataDir);
-  });
-
   test("two web clients and a telnet client in one room each get every message exactly once, in one order", async () => {
     const [w1, w2] = [await web("trioW1", "#trio"), await web("trioW2", "#trio")];
-    const t = keep(await LineClient.login(server.tcpPort, "trioT"));
+    const t = keep(await LineClient.login(fixture.server.tcpPort, "trioT"));
     t.send("/join #trio");
     await t.waitFor(/Recent messages in #trio/);
     const sent: string[] = [];
@@ -83,7 +69,7 @@ describe("room fan-out over real sockets", () => {
   });
 
   test("after /join to another room, nothing more of the old room arrives", async () => {
-    const talker = keep(await LineClient.login(server.tcpPort, "oldTalker"));
+    const talker = keep(await LineClient.login(fixture.server.tcpPort, "oldTalker"));
     talker.send("/join #old");
     await talker.waitFor(/Recent messages in #old/);
     const mover = await web("mover", "#old");
@@ -104,7 +90,7 @@ describe("room fan-out over real sockets", () => {
 
   test("a message published to a room just before its member moves on still reaches that member", async () => {
     const mover = await web("lastWord", "#edge");
-    const hub = server.hub;
+    const hub = fixture.server.hub;
     const state = hub.rooms.get("#edge")!;
     const session = [...state.members].find((s) => s.user?.nick === "lastWord")!;
     const message = { id: 1e9, kind: "public" as const, from: "lastWord", room: "#edge", text: "the last word", at: new Date() };
@@ -119,7 +105,7 @@ describe("room fan-out over real sockets", () => {
 
   test("a web client that stops reading room traffic is dropped, and its room hears it left", async () => {
     const watcher = await web("slowWatcher", "#slow");
-    const stalled = await stalledWebClient(server.httpPort, "slowpoke", "#slow");
+    const stalled = await stalledWebClient(fixture.server.httpPort, "slowpoke", "#slow");
     keep(stalled);
     await watcher.waitFor((f) => f.type === "presence" && f.change === "joined" && f.nick === "slowpoke");
     const flooder = await web("slowFlooder", "#slow");
@@ -130,7 +116,7 @@ describe("room fan-out over real sockets", () => {
       if (i % 10 === 9) await flooder.waitFor((f) => f.type === "message" && f.text.startsWith(`${i} `));
     }
     await watcher.waitFor(leftRoom, 10_000);
-    expect(server.hub.onlineUser("slowpoke")).toBeUndefined();
+    expect(fixture.server.hub.onlineUser("slowpoke")).toBeUndefined();
   }, 30_000);
 });
 

@@ -1,3 +1,4 @@
+import { afterAll, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,4 +49,42 @@ export async function drivers(): Promise<Driver[]> {
 
 export function removeDir(dir: string) {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** What a describe gets from serverFixture. */
+export interface ServerFixture {
+  /** The running server; throws before the fixture's "starts" test has run. */
+  readonly server: RunningServer;
+  /** Closes `client` when the describe is done. */
+  keep<T extends { close(): void }>(client: T): T;
+}
+
+/**
+ * One chat server for the enclosing describe, in a fresh temporary directory: registers a
+ * "starts" test (so call it before the other tests) and an afterAll that tears everything down.
+ */
+export function serverFixture(driver: Driver, overrides?: Record<string, unknown>): ServerFixture {
+  const dataDir = tempDir();
+  const open: { close(): void }[] = [];
+  let server: RunningServer | undefined;
+
+  test("starts", async () => {
+    server = await driver.start(dataDir, overrides);
+  });
+
+  afterAll(async () => {
+    for (const c of open) c.close();
+    await server?.stop();
+    // Only after the chat server has stopped, or its last queries would find no database.
+    await driver.cleanup();
+    removeDir(dataDir);
+  });
+
+  return {
+    get server() {
+      if (!server) throw new Error("the chat server has not started");
+      return server;
+    },
+    keep: (client) => (open.push(client), client),
+  };
 }

@@ -1,50 +1,36 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { kick } from "../../server/core/moderation.ts";
-import type { RunningServer } from "../../server/serve.ts";
 import { LineClient } from "./client.ts";
-import { embedded as driver, removeDir, tempDir } from "./harness.ts";
+import { embedded, serverFixture } from "./harness.ts";
 import { WsClient } from "./ws-client.ts";
 
 // Clients that type ahead, vanish mid-login, or send what a well-behaved client would not.
 
 describe("robustness over real sockets", () => {
-  const dataDir = tempDir();
-  let server: RunningServer;
-  const open: { close(): void }[] = [];
-  const keep = <T extends { close(): void }>(c: T) => (open.push(c), c);
-
-  test("starts", async () => {
-    server = await driver.start(dataDir, { limits: { maxQueuedLines: 50 } });
-  });
-
-  afterAll(async () => {
-    for (const c of open) c.close();
-    await server?.stop();
-    await driver.cleanup();
-    removeDir(dataDir);
-  });
+  const fixture = serverFixture(embedded, { limits: { maxQueuedLines: 50 } });
+  const { keep } = fixture;
 
   test("a whole login and a first message typed ahead in one write work, as from a script", async () => {
-    const watcher = keep(await LineClient.login(server.tcpPort, "obs1"));
-    const c = keep(await LineClient.open(server.tcpPort));
+    const watcher = keep(await LineClient.login(fixture.server.tcpPort, "obs1"));
+    const c = keep(await LineClient.open(fixture.server.tcpPort));
     c.write("scripted\r\npw-script\r\npw-script\r\nfirst words\r\n");
     await watcher.waitFor(/<scripted> first words$/);
   });
 
   test("a password typed ahead after /password answers the prompt and is never sent to the room", async () => {
-    const watcher = keep(await LineClient.login(server.tcpPort, "obs2"));
-    const c = keep(await LineClient.login(server.tcpPort, "typist", "old-pass"));
+    const watcher = keep(await LineClient.login(fixture.server.tcpPort, "obs2"));
+    const c = keep(await LineClient.login(fixture.server.tcpPort, "typist", "old-pass"));
     c.write("/password\r\nold-pass\r\nnew-pass\r\nnew-pass\r\nafter\r\n");
     await c.waitFor(/Password changed/);
     await watcher.waitFor(/<typist> after$/);
     expect(watcher.text).not.toContain("-pass");
     c.close();
-    const again = keep(await LineClient.login(server.tcpPort, "typist", "new-pass"));
+    const again = keep(await LineClient.login(fixture.server.tcpPort, "typist", "new-pass"));
     expect(again.text).not.toContain("new nick");
   });
 
   test("a telnet client gets its echo back after a password typed ahead", async () => {
-    const c = keep(await LineClient.open(server.tcpPort));
+    const c = keep(await LineClient.open(fixture.server.tcpPort));
     c.write(Uint8Array.of(255, 251, 24)); // WILL TERMINAL-TYPE: this client speaks telnet
     c.write("echoer\r\npw-echo\r\npw-echo\r\n/password\r\npw-echo\r\npw-two\r\npw-two\r\n");
     await c.waitFor(/Password changed/);
@@ -55,14 +41,14 @@ describe("robustness over real sockets", () => {
   });
 
   test("a client that queues more lines than allowed behind a slow command is closed as a flood", async () => {
-    const c = keep(await LineClient.login(server.tcpPort, "flooder"));
+    const c = keep(await LineClient.login(fixture.server.tcpPort, "flooder"));
     c.write("/password wrong-one other-one\r\n" + "spam\r\n".repeat(60));
     await c.waitFor(/Error: Too many lines waiting to run; closing/);
     await c.waitClosed();
   });
 
   test("a WebSocket line sent before login is refused and does not block the login after it", async () => {
-    const c = keep(await WsClient.open(server.httpPort));
+    const c = keep(await WsClient.open(fixture.server.httpPort));
     c.send({ type: "line", text: "hi" });
     c.send({ type: "login", nick: "early", password: "secret" });
     expect((await c.waitFor((f) => f.type === "error")).code).toBe("not_logged_in");
@@ -70,32 +56,32 @@ describe("robustness over real sockets", () => {
   });
 
   test("changing the password over the web sends the session a fresh resume token that works", async () => {
-    const c = keep(await WsClient.login(server.httpPort, "rotator", "pw-rot-1"));
+    const c = keep(await WsClient.login(fixture.server.httpPort, "rotator", "pw-rot-1"));
     c.send({ type: "line", text: "/password pw-rot-1 pw-rot-2" });
     const { token } = await c.waitFor((f) => f.type === "token");
-    const back = keep(await WsClient.open(server.httpPort));
+    const back = keep(await WsClient.open(fixture.server.httpPort));
     back.send({ type: "resume", token });
     expect((await back.waitFor((f) => f.type === "welcome")).nick).toBe("rotator");
   });
 
   test("a connection that closes while its login is being checked does not stay online", async () => {
-    const c = await LineClient.open(server.tcpPort);
+    const c = await LineClient.open(fixture.server.tcpPort);
     c.write("ghost\r\npw-ghost\r\npw-ghost\r\n");
     await c.waitForText("Repeat password: ");
     c.close();
-    for (let i = 0; i < 100 && !(await server.hub.store.findUser("ghost")); i++) await Bun.sleep(20);
-    expect(await server.hub.store.findUser("ghost")).not.toBeNull();
+    for (let i = 0; i < 100 && !(await fixture.server.hub.store.findUser("ghost")); i++) await Bun.sleep(20);
+    expect(await fixture.server.hub.store.findUser("ghost")).not.toBeNull();
     // Whatever was still running for the login has finished once a later command has been answered.
-    const other = keep(await LineClient.login(server.tcpPort, "checker"));
+    const other = keep(await LineClient.login(fixture.server.tcpPort, "checker"));
     other.send("/list");
     await other.waitFor(/^\*\*\* Online/);
-    expect(server.hub.onlineUser("ghost")).toBeUndefined();
+    expect(fixture.server.hub.onlineUser("ghost")).toBeUndefined();
     expect(other.text).not.toMatch(/^ {2}ghost /m);
   });
 
   test("a WebSocket that has not logged in hears nobody's presence", async () => {
-    const anon = keep(await WsClient.open(server.httpPort));
-    const user = keep(await WsClient.login(server.httpPort, "visible"));
+    const anon = keep(await WsClient.open(fixture.server.httpPort));
+    const user = keep(await WsClient.login(fixture.server.httpPort, "visible"));
     user.send({ type: "status", status: "busy", note: "secret meeting" });
     await user.waitFor((f) => f.type === "presence" && f.change === "status");
     anon.send({ type: "say", text: "am I in?" });
@@ -104,8 +90,8 @@ describe("robustness over real sockets", () => {
   });
 
   test("a quit message cannot forge a line on another user's terminal", async () => {
-    const watcher = keep(await LineClient.login(server.tcpPort, "obs3"));
-    const web = keep(await WsClient.login(server.httpPort, "forger"));
+    const watcher = keep(await LineClient.login(fixture.server.tcpPort, "obs3"));
+    const web = keep(await WsClient.login(fixture.server.httpPort, "forger"));
     web.send({ type: "line", text: "/quit bye\n*** Announcement: log in at evil.example\u001b[2J" });
     const left = await watcher.waitFor(/forger left #lobby/);
     expect(left).toBe("*** forger left #lobby (bye*** Announcement: log in at evil.example[2J)");
@@ -113,8 +99,8 @@ describe("robustness over real sockets", () => {
   });
 
   test("a kicked web user is closed with 1008, so the client does not reconnect by itself", async () => {
-    const web = keep(await WsClient.login(server.httpPort, "kickme"));
-    kick(server.hub, "kickme", "flooding");
+    const web = keep(await WsClient.login(fixture.server.httpPort, "kickme"));
+    kick(fixture.server.hub, "kickme", "flooding");
     expect((await web.waitFor((f) => f.type === "error")).message).toBe("You were kicked: flooding");
     expect(await web.waitClosed()).toBe(1008);
   });

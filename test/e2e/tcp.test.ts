@@ -1,30 +1,12 @@
-import { afterAll, describe, expect, test } from "bun:test";
-import type { RunningServer } from "../../server/serve.ts";
+import { describe, expect, test } from "bun:test";
 import { LineClient } from "./client.ts";
-import { drivers, removeDir, tempDir } from "./harness.ts";
+import { drivers, serverFixture } from "./harness.ts";
 
 for (const driver of await drivers()) {
   describe(`TCP chat on the ${driver.name} store`, () => {
-    const dataDir = tempDir();
-    let server: RunningServer;
-    const clients: LineClient[] = [];
-    const login = async (nick: string, password = "secret") => {
-      const c = await LineClient.login(server.tcpPort, nick, password);
-      clients.push(c);
-      return c;
-    };
-
-    test("starts", async () => {
-      server = await driver.start(dataDir);
-    });
-
-    afterAll(async () => {
-      for (const c of clients) c.close();
-      await server?.stop();
-      // Only after the chat server has stopped, or its last queries would find no database.
-      await driver.cleanup();
-      removeDir(dataDir);
-    });
+    const fixture = serverFixture(driver);
+    const { keep } = fixture;
+    const login = async (nick: string, password = "secret") => keep(await LineClient.login(fixture.server.tcpPort, nick, password));
 
     test("three users chat in the lobby", async () => {
       const ana = await login("ana");
@@ -114,8 +96,7 @@ for (const driver of await drivers()) {
 
     test("three wrong passwords close the connection", async () => {
       await login("olga", "right-one");
-      const c = await LineClient.open(server.tcpPort);
-      clients.push(c);
+      const c = keep(await LineClient.open(fixture.server.tcpPort));
       await c.waitForText("Nickname: ");
       c.send("olga");
       for (let i = 0; i < 3; i++) {
