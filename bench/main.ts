@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { startPgServer, type PgServer } from "../test/pg-server.ts";
 import { ensurePackage } from "./lib/apt.ts";
 import { pinTree, SERVER_CORE } from "./lib/pin.ts";
+import { CLI_NAMES, SCENARIOS, title, type ScenarioName } from "./lib/scenarios.ts";
 import type { Row } from "./lib/types.ts";
 import { chart } from "./report/chart.ts";
 import { writeReport, type Machine } from "./report/markdown.ts";
@@ -26,8 +27,6 @@ export interface BenchOptions {
   log(line: string): void;
 }
 
-export const SCENARIOS = ["tcp", "ws", "latency", "idle", "persistence"] as const;
-
 export async function runBench(o: BenchOptions): Promise<Row[]> {
   const pg = await postgres();
   const env = { pgUrl: pg.url, pgPid: pg.pid };
@@ -35,20 +34,20 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
   const q = o.quick;
   const window = { runs: o.runs, warmupSeconds: q ? 0.3 : 2, measureSeconds: q ? 0.5 : 5, log: o.log };
   const rows: Row[] = [];
-  const want = (s: string) => o.only.includes(s);
+  const want = (s: ScenarioName) => o.only.includes(s);
   try {
     if (want("tcp")) {
       const targets = [t.chatTcp(env), t.ngircd, t.inspircd];
-      rows.push(...(await runPlan({ scenario: "TCP fan-out", sizes: q ? [5] : [100, 1000], targets, ...window })));
+      rows.push(...(await runPlan({ scenario: title("tcp"), sizes: q ? [5] : [100, 1000], targets, ...window })));
     }
     if (want("ws")) {
       const targets = [t.chatWs(env), t.bunPublish, t.bunPublishSized, t.nodeWs];
-      rows.push(...(await runPlan({ scenario: "WebSocket fan-out", sizes: q ? [5] : [100, 1000], targets, ...window })));
+      rows.push(...(await runPlan({ scenario: title("ws"), sizes: q ? [5] : [100, 1000], targets, ...window })));
     }
     if (want("latency")) {
       const targets = [t.chatTcp(env), t.chatWs(env), t.ngircd, t.bunPublish];
       rows.push(...(await runPlan({
-        scenario: "latency", sizes: q ? [5] : [1000], targets, deliveriesPerSec: q ? 500 : 100_000,
+        scenario: title("latency"), sizes: q ? [5] : [1000], targets, deliveriesPerSec: q ? 500 : 100_000,
         ...window, warmupSeconds: q ? 0.3 : 3, measureSeconds: q ? 0.5 : 10,
       })));
     }
@@ -97,13 +96,11 @@ export function mergeRows(old: Row[], fresh: Row[]): Row[] {
   const kept = [...old.filter((r) => !rerun.has(r.scenario)), ...fresh];
   // A scenario missing from the list goes last, not first.
   const order = (r: Row) => {
-    const i = REPORT_ORDER.indexOf(r.scenario);
-    return i === -1 ? REPORT_ORDER.length : i;
+    const i = SCENARIOS.findIndex((s) => s.title === r.scenario);
+    return i === -1 ? SCENARIOS.length : i;
   };
   return kept.map((r, i) => ({ r, i })).sort((a, b) => order(a.r) - order(b.r) || a.i - b.i).map(({ r }) => r);
 }
-
-const REPORT_ORDER = ["TCP fan-out", "WebSocket fan-out", "latency", "idle connections", "persistence"];
 
 /** A durable PostgreSQL (fsync and synchronous_commit on), installing the server when it is missing. */
 async function postgres(): Promise<PgServer> {
@@ -141,7 +138,7 @@ function machine(): Machine {
 if (import.meta.main) {
   const { values } = parseArgs({
     options: {
-      only: { type: "string", default: SCENARIOS.join(",") },
+      only: { type: "string", default: CLI_NAMES.join(",") },
       runs: { type: "string", default: "3" },
       quick: { type: "boolean", default: false },
       // A --quick run only checks that nothing has rotted: it writes no report unless asked to.
@@ -149,9 +146,9 @@ if (import.meta.main) {
     },
   });
   const only = values.only!.split(",");
-  const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  const unknown = only.filter((s) => !CLI_NAMES.includes(s));
   if (unknown.length) {
-    console.error(`bench: unknown scenario ${unknown.join(", ")}; choose from ${SCENARIOS.join(", ")}`);
+    console.error(`bench: unknown scenario ${unknown.join(", ")}; choose from ${CLI_NAMES.join(", ")}`);
     process.exit(2);
   }
   const runs = Number(values.runs);

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { SCENARIOS } from "../lib/scenarios.ts";
 import type { Row } from "../lib/types.ts";
 import { verdicts } from "./targets.ts";
 
@@ -17,13 +18,7 @@ export interface Machine {
 const START = "<!-- results:start (written by npm run bench; edits inside are lost) -->";
 const END = "<!-- results:end -->";
 
-const COMMANDS: Record<string, string> = {
-  "TCP fan-out": "npm run bench -- --only tcp",
-  "WebSocket fan-out": "npm run bench -- --only ws",
-  latency: "npm run bench -- --only latency",
-  "idle connections": "npm run bench -- --only idle",
-  persistence: "npm run bench -- --only persistence",
-};
+const COMMANDS: Record<string, string> = Object.fromEntries(SCENARIOS.map((s) => [s.title, `npm run bench -- --only ${s.cli}`]));
 
 export function writeReport(path: string, rows: Row[], machine: Machine) {
   const generated = [START, results(rows, machine), END].join("\n");

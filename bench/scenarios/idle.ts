@@ -2,6 +2,7 @@ import { Generator } from "../lib/load.ts";
 import { medianRun } from "../lib/median.ts";
 import { rssBytes } from "../lib/proc.ts";
 import { runResult } from "../lib/result.ts";
+import { title } from "../lib/scenarios.ts";
 import type { Row, RunResult } from "../lib/types.ts";
 import { BENCH_PASSWORD, benchNicks, type Target } from "./targets.ts";
 
@@ -38,7 +39,7 @@ export async function idle(plan: IdlePlan): Promise<Row[]> {
   }
   return plan.steps.filter((n) => n > 0).map((n) => {
     const i = plan.steps.indexOf(n);
-    return { scenario: "idle connections", variant: `${n} connections`, server: "chat", clients: n, runs: results[i]!, median: medianRun(results[i]!) };
+    return { scenario: title("idle"), variant: `${n} connections`, server: "chat", clients: n, runs: results[i]!, median: medianRun(results[i]!) };
   });
 }
 

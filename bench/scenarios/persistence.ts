@@ -13,6 +13,7 @@ import { medianRun } from "../lib/median.ts";
 import { GENERATOR_CORE, pin, pinTree, SERVER_CORE } from "../lib/pin.ts";
 import { descendants, rssBytes, treeCpuSeconds } from "../lib/proc.ts";
 import { latencyHistogram, runResult } from "../lib/result.ts";
+import { title } from "../lib/scenarios.ts";
 import type { Row, RunResult } from "../lib/types.ts";
 
 export interface PersistenceOptions {
@@ -98,7 +99,7 @@ async function measureTarget(opts: PersistenceOptions, variant: string, store: S
       for (const mode of ["group", "single"] as const) runs[mode].push(await runOnce(target, mode, opts));
     }
     return (["group", "single"] as const).map((mode) => ({
-      scenario: "persistence",
+      scenario: title("persistence"),
       variant,
       server: SERVER_NAME[mode],
       clients: opts.producers,
