@@ -15,8 +15,8 @@ import type { ResumeTokens } from "./web/resume-tokens.ts";
 export interface WsData {
   remote: string;
   session: Session;
-  failedLogins: number;
-  loginTimer?: ReturnType<typeof setTimeout>;
+  /** Unused: the core counts wrong passwords on the session. Kept only while http.ts still sets it. */
+  failedLogins?: number;
 }
 
 // 1008 (policy violation): the client should not reconnect by itself.
@@ -80,11 +80,6 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
         },
       }, { watchesPresence: true });
       hub.log.info("connect", { transport: "ws", remote: ws.data.remote });
-      ws.data.loginTimer = setTimeout(() => {
-        if (ws.data.session.user) return;
-        error(ws, "login_timeout", "Login timed out");
-        ws.close(CLOSE_POLICY, "Login timed out");
-      }, limits.loginTimeoutSeconds * 1000);
     },
     message(ws, data) {
       const tooBig = typeof data === "string" ? exceedsBytes(data, limits.maxFrameBytes) : data.length > limits.maxFrameBytes;
@@ -104,7 +99,6 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
       return ws.data.session.serially(() => handle(hub, ws, frame, tokens, error));
     },
     close(ws) {
-      clearTimeout(ws.data.loginTimer);
       if (!ws.data.session.closed) hub.log.info("disconnect", { transport: "ws", remote: ws.data.remote });
       hub.disconnect(ws.data.session);
     },
@@ -147,15 +141,9 @@ async function login(hub: Hub, ws: ServerWebSocket<WsData>, frame: ClientFrame &
   try {
     let user;
     if (frame.type === "login") {
-      user = await passwordLogin(hub, frame.nick, frame.password);
-      if (!user) {
-        hub.log.warn("login failed", { nick: frame.nick, remote: ws.data.remote });
-        if (++ws.data.failedLogins >= hub.settings.limits.maxLoginAttempts) {
-          error(ws, "login_failed", "Wrong password too many times");
-          return ws.close(CLOSE_POLICY, "Wrong password too many times");
-        }
-        return error(ws, "bad_password", "Wrong password");
-      }
+      user = await passwordLogin(hub, session, frame.nick, frame.password);
+      // The core has told the user, and put the session out after too many tries.
+      if (!user) return;
     } else {
       const claims = tokens.verify(frame.token);
       user = claims && (await resumeLogin(hub, claims.nick, (u) => tokens.stillValid(claims, u)));

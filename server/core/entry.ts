@@ -20,6 +20,7 @@ export async function enter(hub: Hub, session: Session, user: User, resume?: Res
   // The connection may have gone while the password was checked; a closed session must not go online.
   if (session.closed) return;
   const { online, first } = hub.addOnline(session, user);
+  session.loggedIn();
   try {
     await arrive(hub, session, online, first, resume);
   } catch (e) {

@@ -72,6 +72,8 @@ export class Hub {
       watchesPresence,
       maxQueued: this.settings.limits.maxQueuedLines,
       promptTimeoutMs: this.settings.limits.promptTimeoutSeconds * 1000,
+      loginTimeoutMs: this.settings.limits.loginTimeoutSeconds * 1000,
+      onLoginTimeout: () => this.drop(session, new CommandError("Login timed out", "login_timeout")),
       onFlood: () => {
         this.log.warn("flood", { transport: sink.transport, remote: sink.remote });
         this.drop(session, new CommandError("Too many lines waiting to run; closing", "flood"));

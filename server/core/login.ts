@@ -2,6 +2,7 @@ import { CommandError, SessionClosedError } from "./errors.ts";
 import { checkPassword, type Hub } from "./hub.ts";
 import { BannedError } from "./moderation.ts";
 import { validateNick } from "./names.ts";
+import { wrongPassword } from "./password-login.ts";
 import type { Session } from "./session.ts";
 import { NickTakenError } from "./store.ts";
 import type { User } from "./types.ts";
@@ -14,12 +15,10 @@ const MAX_NICK_TRIES = 10;
  * a known nick asks for its password, a new one for a password twice and creates the account.
  */
 export async function promptLogin(hub: Hub, session: Session): Promise<void> {
-  const { serverName, motd, limits } = hub.settings;
+  const { serverName, motd } = hub.settings;
   session.send({ type: "system", text: [`Welcome to ${serverName}`, ...motd].join("\n") });
-  const timer = setTimeout(() => hub.drop(session, new CommandError("Login timed out", "login_timeout")), limits.loginTimeoutSeconds * 1000);
   try {
     const user = await askAccount(hub, session);
-    clearTimeout(timer);
     if (user) await hub.enter(session, user);
   } catch (e) {
     if (e instanceof BannedError) {
@@ -30,8 +29,6 @@ export async function promptLogin(hub: Hub, session: Session): Promise<void> {
       hub.report(session, e);
       hub.drop(session);
     }
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -58,15 +55,11 @@ async function askAccount(hub: Hub, session: Session): Promise<User | null> {
 
 /** Returns the user, or null after too many wrong passwords (the session is then closed). */
 async function askPassword(hub: Hub, session: Session, user: User): Promise<User | null> {
-  const max = hub.settings.limits.maxLoginAttempts;
-  for (let attempt = 1; attempt <= max; attempt++) {
+  for (;;) {
     const password = await session.ask("Password: ", true);
     if (await hub.passwords.verify(password, user.passwordHash)) return user;
-    hub.log.warn("login failed", { nick: user.nick, remote: session.sink.remote, attempt });
-    if (attempt < max) session.send({ type: "error", code: "bad_password", message: "Wrong password" });
+    if (!wrongPassword(hub, session, user.nick)) return null;
   }
-  hub.drop(session, new CommandError("Wrong password too many times", "login_failed"));
-  return null;
 }
 
 /** Creates the account; undefined means "ask for the nick again" (it was taken meanwhile). */

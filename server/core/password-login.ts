@@ -1,27 +1,35 @@
+import { CommandError } from "./errors.ts";
 import type { Hub } from "./hub.ts";
 import { checkBan } from "./moderation.ts";
 import { validateNick } from "./names.ts";
 import { NickTakenError } from "./store.ts";
+import type { Session } from "./session.ts";
 import type { User } from "./types.ts";
 
 /**
  * Login in one step, for clients that send nick and password together (the web): a known nick
- * must match its password (null when it does not), a new one creates the account, exactly as the
- * terminal login does. A banned nick throws BannedError.
+ * must match its password (null when it does not; see wrongPassword), a new one creates the
+ * account, exactly as the terminal login does. A banned nick throws BannedError.
  */
-export async function passwordLogin(hub: Hub, nick: string, password: string): Promise<User | null> {
+export async function passwordLogin(hub: Hub, session: Session, nick: string, password: string): Promise<User | null> {
   const valid = validateNick(nick.trim());
   await checkBan(hub, valid);
   const existing = await hub.store.findUser(valid);
-  if (existing) return (await hub.passwords.verify(password, existing.passwordHash)) ? existing : null;
+  if (existing) {
+    if (await hub.passwords.verify(password, existing.passwordHash)) return existing;
+    wrongPassword(hub, session, existing.nick);
+    return null;
+  }
   try {
     const user = await hub.createAccount(valid, password);
     hub.log.info("account created", { nick: user.nick });
     return user;
   } catch (e) {
     // Someone took the nick between the lookup and the insert: it is now an existing account.
-    if (e instanceof NickTakenError) return hub.authenticate(valid, password);
-    throw e;
+    if (!(e instanceof NickTakenError)) throw e;
+    const user = await hub.authenticate(valid, password);
+    if (!user) wrongPassword(hub, session, valid);
+    return user;
   }
 }
 
@@ -31,4 +39,19 @@ export async function resumeLogin(hub: Hub, nick: string, stillValid: (user: Use
   if (!user || !stillValid(user)) return null;
   await checkBan(hub, user.nick);
   return user;
+}
+
+/**
+ * Counts a wrong password against the session, whichever login took it: the user is told, and
+ * after limits.maxLoginAttempts the session is put out. Returns whether it may try again.
+ */
+export function wrongPassword(hub: Hub, session: Session, nick: string): boolean {
+  const attempt = ++session.failedLogins;
+  hub.log.warn("login failed", { nick, remote: session.sink.remote, attempt });
+  if (attempt < hub.settings.limits.maxLoginAttempts) {
+    session.send({ type: "error", code: "bad_password", message: "Wrong password" });
+    return true;
+  }
+  hub.drop(session, new CommandError("Wrong password too many times", "login_failed"));
+  return false;
 }

@@ -37,18 +37,30 @@ export class Session {
   user: User | null = null;
   room: Room | null = null;
   closed = false;
+  /** Wrong passwords on this connection, whichever login asked for them. */
+  failedLogins = 0;
   private held: ChatEvent[] | null = null;
   private readonly inbox: SessionInbox;
   private readonly promptTimeoutMs: number;
+  private readonly loginTimer: ReturnType<typeof setTimeout>;
   readonly watchesPresence: boolean;
 
   constructor(
     readonly sink: SessionSink,
-    { watchesPresence = false, maxQueued = Infinity, onFlood = () => {}, promptTimeoutMs = 2 ** 31 - 1 } = {},
+    { watchesPresence = false, maxQueued = Infinity, onFlood = () => {}, promptTimeoutMs = 2 ** 31 - 1, loginTimeoutMs, onLoginTimeout }:
+      { watchesPresence?: boolean; maxQueued?: number; onFlood?: () => void; promptTimeoutMs?: number; loginTimeoutMs: number; onLoginTimeout: () => void },
   ) {
     this.promptTimeoutMs = promptTimeoutMs;
     this.watchesPresence = watchesPresence;
     this.inbox = new SessionInbox(maxQueued, onFlood);
+    this.loginTimer = setTimeout(() => {
+      if (!this.user && !this.closed) onLoginTimeout();
+    }, loginTimeoutMs);
+  }
+
+  /** In the chat: the login deadline no longer applies. */
+  loggedIn() {
+    clearTimeout(this.loginTimer);
   }
 
   send(event: ChatEvent) {
@@ -113,6 +125,7 @@ export class Session {
   end() {
     if (this.closed) return false;
     this.closed = true;
+    clearTimeout(this.loginTimer);
     this.inbox.close(new SessionClosedError());
     return true;
   }
