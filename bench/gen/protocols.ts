@@ -59,7 +59,7 @@ export function connect(protocol: Protocol, o: ClientOptions): BenchClient {
       return streamClient(o, null, {
         greet: (send) => send(`NICK ${o.nick}\r\nUSER ${o.nick} 0 * :bench\r\n`),
         ready: (text, send) => {
-          for (const line of text.split("\r\n")) if (line.startsWith("PING")) send(`PONG${line.slice(4)}\r\n`);
+          answerPings(text, send);
           if (!welcomed && / 001 /.test(text)) {
             welcomed = true;
             if (!o.login) return true;
@@ -68,9 +68,9 @@ export function connect(protocol: Protocol, o: ClientOptions): BenchClient {
           return welcomed && / 366 /.test(text);
         },
         frame: (p) => `PRIVMSG #bench :${p}\r\n`,
+        // A byte search first: most chunks hold only messages, and decoding each would cost.
         keepAlive: (chunk, send) => {
-          const at = chunk.indexOf("PING ");
-          if (at === 0 || (at > 0 && chunk[at - 1] === 0x0a)) send(`PONG ${chunk.toString("latin1", at + 5, chunk.indexOf("\n", at))}\n`);
+          if (chunk.includes("PING ")) answerPings(chunk.toString("latin1"), send);
         },
       });
     }
@@ -87,6 +87,11 @@ export function connect(protocol: Protocol, o: ClientOptions): BenchClient {
   }
 }
 
+/** Answers every PING line in `text`, as an IRC server expects of a live client. */
+function answerPings(text: string, send: (text: string) => void) {
+  for (const line of text.split("\r\n")) if (line.startsWith("PING")) send(`PONG${line.slice(4)}\r\n`);
+}
+
 const UPGRADE_END = "\r\n\r\n";
 
 /**
@@ -101,14 +106,15 @@ function streamClient(o: ClientOptions, wsPath: string | null, speech: Speech): 
   let seen = "";
   let socket: Socket<unknown> | null = null;
   let pending: Uint8Array | null = null;
+  // What the socket did not take is kept, in order, for its next drain.
+  const writeNow = (s: Socket<unknown>, bytes: Uint8Array) => {
+    const n = s.write(bytes);
+    if (n < bytes.length) pending = bytes.subarray(Math.max(n, 0));
+  };
   const write = (bytes: Uint8Array) => {
     if (!socket) return;
-    if (pending) {
-      pending = concat(pending, bytes);
-      return;
-    }
-    const n = socket.write(bytes);
-    if (n < bytes.length) pending = bytes.subarray(Math.max(n, 0));
+    if (pending) pending = concat(pending, bytes);
+    else writeNow(socket, bytes);
   };
   const send = (text: string) => write(wsPath === null ? encoder.encode(text) : maskedFrame(text));
   const greeted = () => {
@@ -157,8 +163,7 @@ function streamClient(o: ClientOptions, wsPath: string | null, speech: Speech): 
         if (!pending) return;
         const bytes = pending;
         pending = null;
-        const n = s.write(bytes);
-        if (n < bytes.length) pending = bytes.subarray(Math.max(n, 0));
+        writeNow(s, bytes);
       },
       close() {
         o.onClose("closed by server");
