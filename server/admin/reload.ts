@@ -1,4 +1,4 @@
-import type { Config } from "../config/schema.ts";
+import { configSchema, type Config } from "../config/schema.ts";
 import type { Hub } from "../core/hub.ts";
 import { applyConfigMotd } from "../core/motd.ts";
 import type { ReloadReport } from "./api.ts";
@@ -14,9 +14,8 @@ const LIVE = new Set<keyof Config>(["serverName", "motd", "limits"]);
 export async function applyConfig(hub: Hub, live: Config, started: Config, next: Config): Promise<ReloadReport> {
   const applied: string[] = [];
   const needsRestart: string[] = [];
-  const keys = new Set([...Object.keys(started), ...Object.keys(next)] as (keyof Config)[]);
-  for (const key of keys) {
-    if (key === ("file" as keyof Config)) continue;
+  // The schema's keys, not the objects': a loaded config also carries the path it came from.
+  for (const key of Object.keys(configSchema.shape) as (keyof Config)[]) {
     if (!LIVE.has(key)) {
       if (!same(started[key], next[key])) needsRestart.push(key);
       continue;
