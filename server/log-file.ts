@@ -13,7 +13,7 @@ export class LogFile implements LogOutput {
   private failed = false;
   private readonly followers = new Set<(line: string) => void>();
 
-  constructor(readonly dir: string, private readonly maxBytes: number, private readonly files: number) {
+  constructor(dir: string, private readonly maxBytes: number, private readonly files: number) {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, "chat.log");
     this.size = existsSync(this.path) ? statSync(this.path).size : 0;

@@ -23,7 +23,6 @@ export interface AdminControl {
 export interface ReloadReport {
   applied: string[];
   needsRestart: string[];
-  unchanged: boolean;
 }
 
 export interface AdminDeps {

@@ -161,7 +161,7 @@ const reload: AdminCommand = {
   async run(ctx) {
     const r = await ctx.client.call<ReloadReport>("POST", "/reload");
     show(ctx, r, () => {
-      if (r.unchanged) return "The config has not changed";
+      if (r.applied.length === 0 && r.needsRestart.length === 0) return "The config has not changed";
       const lines = [];
       if (r.applied.length) lines.push(`Applied now: ${r.applied.join(", ")}`);
       if (r.needsRestart.length) lines.push(`Needs a restart (chat admin restart): ${r.needsRestart.join(", ")}`);

@@ -57,7 +57,7 @@ function consoleHelp(out: Output, name?: string): string {
 }
 
 /** Splits a console line into words; "double" or 'single' quotes keep spaces inside one word. */
-export function splitWords(line: string): string[] {
+function splitWords(line: string): string[] {
   const words: string[] = [];
   for (const m of line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3]!);
   return words;

@@ -34,7 +34,7 @@ export async function applyConfig(hub: Hub, live: Config, started: Config, next:
       applied.push("serverName");
     }
   }
-  return { applied, needsRestart, unchanged: applied.length === 0 && needsRestart.length === 0 };
+  return { applied, needsRestart };
 }
 
 function same(a: unknown, b: unknown): boolean {
