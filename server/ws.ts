@@ -3,7 +3,6 @@ import type { Limits } from "./config/schema.ts";
 import type { ChatEvent } from "./core/events.ts";
 import { historyOf } from "./core/history.ts";
 import type { Hub } from "./core/hub.ts";
-import { BannedError } from "./core/moderation.ts";
 import { passwordLogin, resumeLogin } from "./core/password-login.ts";
 import { exceedsBytes, truncateBytes } from "./core/text.ts";
 import type { Publisher } from "./core/rooms.ts";
@@ -112,7 +111,7 @@ async function handle(hub: Hub, ws: ServerWebSocket<WsData>, frame: Exclude<Clie
   if (session.closed) return;
   if (frame.type === "login" || frame.type === "resume") {
     if (session.user) return error(ws, "already_logged_in", "This connection is already logged in");
-    return login(hub, ws, frame, tokens, error);
+    return hub.attempt(session, () => login(hub, ws, frame, tokens, error));
   }
   if (!session.user) return error(ws, "not_logged_in", "Send a login frame first");
   const user = session.user;
@@ -138,21 +137,16 @@ async function handle(hub: Hub, ws: ServerWebSocket<WsData>, frame: Exclude<Clie
 
 async function login(hub: Hub, ws: ServerWebSocket<WsData>, frame: ClientFrame & { type: "login" | "resume" }, tokens: ResumeTokens, error: ErrorSender) {
   const { session } = ws.data;
-  try {
-    let user;
-    if (frame.type === "login") {
-      user = await passwordLogin(hub, session, frame.nick, frame.password);
-      // The core has told the user, and put the session out after too many tries.
-      if (!user) return;
-    } else {
-      const claims = tokens.verify(frame.token);
-      user = claims && (await resumeLogin(hub, claims.nick, (u) => tokens.stillValid(claims, u)));
-      if (!user) return error(ws, "bad_token", "The resume token is invalid or expired; log in again");
-    }
-    if (session.closed) return;
-    await hub.enter(session, user, frame.type === "resume" ? { since: frame.since, room: frame.room } : undefined);
-  } catch (e) {
-    if (e instanceof BannedError) hub.drop(session, e);
-    else hub.report(session, e);
+  let user;
+  if (frame.type === "login") {
+    user = await passwordLogin(hub, session, frame.nick, frame.password);
+    // The core has told the user, and put the session out after too many tries.
+    if (!user) return;
+  } else {
+    const claims = tokens.verify(frame.token);
+    user = claims && (await resumeLogin(hub, claims.nick, (u) => tokens.stillValid(claims, u)));
+    if (!user) return error(ws, "bad_token", "The resume token is invalid or expired; log in again");
   }
+  if (session.closed) return;
+  await hub.enter(session, user, frame.type === "resume" ? { since: frame.since, room: frame.room } : undefined);
 }

@@ -16,7 +16,7 @@ import type { Store } from "./store.ts";
 import { cleanText, exceedsBytes, truncateBytes } from "./text.ts";
 import type { ChatMessage, MessageKind, Status, User } from "./types.ts";
 import { MessageWriter } from "./writer.ts";
-import { checkBan } from "./moderation.ts";
+import { refuseBanned } from "./moderation.ts";
 import { RateCounter } from "./rate.ts";
 
 export interface PasswordHasher {
@@ -135,15 +135,12 @@ export class Hub {
     return this.store.createUser(validateNick(nick), await this.passwords.hash(checkPassword(password)));
   }
 
-  /** Puts an authenticated session into the chat; see entry.ts. Throws BannedError for a banned account. */
+  /** Puts an authenticated session into the chat; see entry.ts. A banned account is put out (BannedError). */
   async enter(session: Session, user: User, resume?: Resume) {
-    await this.checkBan(user.nick);
+    // Logins that take a password check before it too, so a banned account cannot be used to
+    // guess it; this check is the one every path passes, and it sees a ban made meanwhile.
+    await refuseBanned(this, session, user.nick);
     return enter(this, session, user, resume);
-  }
-
-  /** Throws BannedError (a CommandError, code "banned") when `nick` is banned now. */
-  checkBan(nick: string): Promise<void> {
-    return checkBan(this, nick);
   }
 
   /** Moves the session to a room, replaying its recent messages, or on a resume all it missed. */

@@ -1,6 +1,6 @@
-import { CommandError, SessionClosedError } from "./errors.ts";
+import { CommandError } from "./errors.ts";
 import { checkPassword, type Hub } from "./hub.ts";
-import { BannedError } from "./moderation.ts";
+import { refuseBanned } from "./moderation.ts";
 import { validateNick } from "./names.ts";
 import { wrongPassword } from "./password-login.ts";
 import type { Session } from "./session.ts";
@@ -21,14 +21,11 @@ export async function promptLogin(hub: Hub, session: Session): Promise<void> {
     const user = await askAccount(hub, session);
     if (user) await hub.enter(session, user);
   } catch (e) {
-    if (e instanceof BannedError) {
-      hub.log.warn("login refused", { nick: e.ban.nick, remote: session.sink.remote, reason: "banned" });
-      hub.drop(session, e);
-    } else if (!(e instanceof SessionClosedError)) {
-      // Not logged in and no prompt left: an open connection would only hang.
-      hub.report(session, e);
-      hub.drop(session);
-    }
+    // A ban, or a connection that went, has ended the session already.
+    if (session.closed) return;
+    // Not logged in and no prompt left: an open connection would only hang.
+    hub.report(session, e);
+    hub.drop(session);
   }
 }
 
@@ -45,7 +42,7 @@ async function askAccount(hub: Hub, session: Session): Promise<User | null> {
     }
     const existing = await hub.store.findUser(nick);
     // Before the password, so a banned account cannot be used to guess it.
-    if (existing) await hub.checkBan(existing.nick);
+    if (existing) await refuseBanned(hub, session, existing.nick);
     const user = existing ? await askPassword(hub, session, existing) : await askNewPassword(hub, session, nick);
     if (user !== undefined) return user;
   }

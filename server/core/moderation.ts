@@ -2,12 +2,13 @@ import { formatDate } from "./commands/format.ts";
 import { CommandError } from "./errors.ts";
 import type { Hub } from "./hub.ts";
 import type { Online } from "./presence.ts";
+import type { Session } from "./session.ts";
 import { cleanText } from "./text.ts";
 import type { Ban } from "./types.ts";
 
 // What an operator does to users: kick, ban, announce. Every transport gets it through the hub.
 
-/** Raised at login for a banned nick; a transport shows the message and closes the connection. */
+/** Raised at login for a banned nick, once the session has been told and put out. */
 export class BannedError extends CommandError {
   constructor(readonly ban: Ban) {
     super(banMessage(ban), "banned");
@@ -19,9 +20,14 @@ export function banMessage(ban: Ban): string {
   return `You are banned ${until}${ban.reason ? ` (${ban.reason})` : ""}`;
 }
 
-export async function checkBan(hub: Hub, nick: string): Promise<void> {
+/** Refuses a login for a banned nick: tells the user why, closes the connection and throws BannedError. */
+export async function refuseBanned(hub: Hub, session: Session, nick: string): Promise<void> {
   const ban = await hub.store.activeBan(nick, new Date());
-  if (ban) throw new BannedError(ban);
+  if (!ban) return;
+  hub.log.warn("login refused", { nick: ban.nick, remote: session.sink.remote, reason: "banned" });
+  const error = new BannedError(ban);
+  hub.drop(session, error);
+  throw error;
 }
 
 /** Disconnects every session of `nick`; their rooms see "left (kicked: reason)". Returns how many were closed. */

@@ -1,6 +1,6 @@
 import { CommandError } from "./errors.ts";
 import type { Hub } from "./hub.ts";
-import { checkBan } from "./moderation.ts";
+import { refuseBanned } from "./moderation.ts";
 import { validateNick } from "./names.ts";
 import { NickTakenError } from "./store.ts";
 import type { Session } from "./session.ts";
@@ -9,11 +9,11 @@ import type { User } from "./types.ts";
 /**
  * Login in one step, for clients that send nick and password together (the web): a known nick
  * must match its password (null when it does not; see wrongPassword), a new one creates the
- * account, exactly as the terminal login does. A banned nick throws BannedError.
+ * account, exactly as the terminal login does. A banned nick is put out (BannedError).
  */
 export async function passwordLogin(hub: Hub, session: Session, nick: string, password: string): Promise<User | null> {
   const valid = validateNick(nick.trim());
-  await checkBan(hub, valid);
+  await refuseBanned(hub, session, valid);
   const existing = await hub.store.findUser(valid);
   if (existing) {
     if (await hub.passwords.verify(password, existing.passwordHash)) return existing;
@@ -33,12 +33,10 @@ export async function passwordLogin(hub: Hub, session: Session, nick: string, pa
   }
 }
 
-/** The account a verified resume token names, if `stillValid` agrees; banned ones throw. */
+/** The account a verified resume token names, if `stillValid` agrees; hub.enter refuses a banned one. */
 export async function resumeLogin(hub: Hub, nick: string, stillValid: (user: User) => boolean): Promise<User | null> {
   const user = await hub.store.findUser(nick);
-  if (!user || !stillValid(user)) return null;
-  await checkBan(hub, user.nick);
-  return user;
+  return user && stillValid(user) ? user : null;
 }
 
 /**
