@@ -94,10 +94,13 @@ describe("renderText", () => {
 
   test("the same event object renders identically every time (rendered once, then cached)", () => {
     const e = msg({ text: "cached" });
-    const first = renderText(e, now);
-    expect(renderText(e, new Date(2027, 0, 1))).toBe(first);
+    const first = textBytes(e);
+    // Another event in between, so the answer comes from the per-event cache, not the last one.
+    textBytes(msg({ text: "other" }));
+    expect(textBytes(e)).toBe(first);
     (e as { message: ChatMessage }).message.text = "changed";
-    expect(renderText(e, now)).toBe("[09:05] <ana> cached\r\n");
+    expect(new TextDecoder().decode(textBytes(e))).toBe(renderText(msg({ text: "cached" })));
+    expect(new TextDecoder().decode(first)).toEndWith("<ana> cached\r\n");
     expect(renderText(msg({ text: "changed" }), now)).toBe("[09:05] <ana> changed\r\n");
   });
 

@@ -4,7 +4,6 @@ import type { ChatMessage } from "../core/types.ts";
 
 // How a terminal shows events. Events do not depend on their recipient, so each is rendered
 // once however many sessions receive it.
-const cache = new WeakMap<ChatEvent, string>();
 const bytesCache = new WeakMap<ChatEvent, Uint8Array>();
 const encoder = new TextEncoder();
 let last: { event: ChatEvent | null; bytes: Uint8Array } = { event: null, bytes: new Uint8Array(0) };
@@ -27,12 +26,7 @@ export function textBytes(event: ChatEvent): Uint8Array {
 
 /** The event as terminal text: CRLF line ends, and no control or bidi characters from users. */
 export function renderText(event: ChatEvent, now = new Date()): string {
-  let text = cache.get(event);
-  if (text === undefined) {
-    text = event.type === "prompt" ? cleanText(event.text) : toLines(event, now).map((l) => cleanText(l) + "\r\n").join("");
-    cache.set(event, text);
-  }
-  return text;
+  return event.type === "prompt" ? cleanText(event.text) : toLines(event, now).map((l) => cleanText(l) + "\r\n").join("");
 }
 
 /** Lines for a terminal; events a terminal has no use for (the web's bookkeeping) give none. */
