@@ -95,7 +95,8 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
         if (!ws.data.session.user) return error(ws, "not_logged_in", "Send a login frame first");
         return hub.input(ws.data.session, frame.text);
       }
-      return ws.data.session.serially(() => handle(hub, ws, frame, tokens, error));
+      const { session } = ws.data;
+      return session.serially(() => hub.attempt(session, () => handle(hub, ws, frame, tokens, error)));
     },
     close(ws) {
       if (!ws.data.session.closed) hub.log.info("disconnect", { transport: "ws", remote: ws.data.remote });
@@ -108,29 +109,28 @@ type ErrorSender = (ws: ServerWebSocket<WsData>, code: string, message: string) 
 
 async function handle(hub: Hub, ws: ServerWebSocket<WsData>, frame: Exclude<ClientFrame, { type: "line" }>, tokens: ResumeTokens, error: ErrorSender) {
   const { session } = ws.data;
-  if (session.closed) return;
   if (frame.type === "login" || frame.type === "resume") {
     if (session.user) return error(ws, "already_logged_in", "This connection is already logged in");
-    return hub.attempt(session, () => login(hub, ws, frame, tokens, error));
+    return login(hub, ws, frame, tokens, error);
   }
   if (!session.user) return error(ws, "not_logged_in", "Send a login frame first");
   const user = session.user;
   switch (frame.type) {
     case "say":
-      return hub.attempt(session, () => hub.post(session, frame.text));
+      return hub.post(session, frame.text);
     case "msg":
-      return hub.attempt(session, () => hub.whisper(session, frame.to, frame.text));
+      return hub.whisper(session, frame.to, frame.text);
     case "join":
-      return hub.attempt(session, () => hub.join(session, frame.room));
+      return hub.join(session, frame.room);
     case "leave":
-      return hub.attempt(session, () => hub.leave(session));
+      return hub.leave(session);
     case "status":
-      return hub.attempt(session, () => hub.setStatus(session, frame.status, frame.note ?? ""));
+      return hub.setStatus(session, frame.status, frame.note ?? "");
     case "history": {
       const target = frame.room !== undefined ? { room: frame.room } : { with: frame.with! };
       // A client's page size is a wish; the server's maximum decides.
       const limit = Math.min(frame.limit ?? hub.settings.limits.historyDefault, hub.settings.limits.historyMax);
-      return hub.attempt(session, async () => session.send(await historyOf(hub, user, target, limit, frame.before)));
+      return session.send(await historyOf(hub, user, target, limit, frame.before));
     }
   }
 }
