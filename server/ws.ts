@@ -1,5 +1,5 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
-import type { Limits } from "./config/schema.ts";
+import { FRAME_BYTES_CAP, type Limits } from "./config/schema.ts";
 import type { ChatEvent } from "./core/events.ts";
 import { historyOf } from "./core/history.ts";
 import type { Hub } from "./core/hub.ts";
@@ -23,7 +23,6 @@ const CLOSE_POLICY = 1008;
 const CLOSE_TOO_BIG = 1009;
 // RFC 6455: a close frame's reason fits in 123 bytes.
 const CLOSE_REASON_MAX_BYTES = 123;
-const HARD_FRAME_CAP = 1 << 24;
 // Every socket stays subscribed to this topic, which nothing is published to: Bun forgets what it
 // has published to a socket but not yet written when the socket leaves its last topic, and a
 // message sent to a room just before its member moves on must still reach them.
@@ -52,7 +51,7 @@ export function wsHandlers(hub: Hub, limits: Limits, tokens: ResumeTokens): WebS
   return {
     // Bun drops oversized frames without a close code; we check the configured limit ourselves
     // and answer 1009, leaving Bun's own cap only for what no client should ever send.
-    maxPayloadLength: HARD_FRAME_CAP,
+    maxPayloadLength: FRAME_BYTES_CAP,
     // What is published to a room's topic is not seen by send() below: Bun itself drops a socket
     // that falls this far behind. The limit is the one at start; a reload reaches send()'s check only.
     backpressureLimit: limits.maxOutboundBytes,

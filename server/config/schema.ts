@@ -4,6 +4,15 @@ import { z } from "zod";
 
 const port = z.number().int().min(0).max(65535);
 
+/** The most maxFrameBytes may be; the WebSocket server refuses bigger frames outright. */
+export const FRAME_BYTES_CAP = 1 << 24;
+/** A status note, shown beside a nick. */
+export const STATUS_NOTE_MAX_BYTES = 200;
+/** A kick or quit reason, shown in the room's "left (…)" line. */
+export const LEAVE_REASON_MAX_BYTES = 200;
+export const PASSWORD_MIN_CHARS = 4;
+export const PASSWORD_MAX_BYTES = 256;
+
 // Either { url } or the credentials-file shape of the original design (utils/credentials_db.json).
 // One object with a refinement, rather than a union, so an error names the field that is wrong.
 const databaseSchema = z.strictObject({
@@ -47,7 +56,7 @@ export const limitsSchema = z.strictObject({
     .describe("Time to answer a prompt, such as /password's, before the command gives up"),
   maxOutboundBytes: z.number().int().min(64 * 1024).max(1 << 30).default(4 * 1024 * 1024)
     .describe("A client that falls this far behind is disconnected"),
-  maxFrameBytes: z.number().int().min(1024).max(1 << 24).default(16384)
+  maxFrameBytes: z.number().int().min(1024).max(FRAME_BYTES_CAP).default(16384)
     .describe("Largest WebSocket frame a client may send; bigger ones close the connection with 1009"),
   closeGraceMs: z.number().int().min(0).max(60_000).default(5000)
     .describe("How long a closing telnet connection may take to send what is queued before it is cut"),

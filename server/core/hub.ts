@@ -1,4 +1,4 @@
-import type { Limits } from "../config/schema.ts";
+import { LEAVE_REASON_MAX_BYTES, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, STATUS_NOTE_MAX_BYTES, type Limits } from "../config/schema.ts";
 import { enter, type Resume } from "./entry.ts";
 import { deliver, messageText, timedInsert } from "./delivery.ts";
 import { CommandError } from "./errors.ts";
@@ -29,10 +29,6 @@ export interface HubSettings {
   motd: string[];
   limits: Limits;
 }
-
-const NOTE_MAX_BYTES = 200;
-const PASSWORD_MIN = 4;
-const PASSWORD_MAX_BYTES = 256;
 
 /**
  * The chat's centre: who is connected, who is in which room, and who receives what.
@@ -191,7 +187,7 @@ export class Hub {
   async setStatus(session: Session, status: Status, note: string) {
     const user = session.user!;
     const clean = cleanText(note).trim();
-    if (exceedsBytes(clean, NOTE_MAX_BYTES)) throw new CommandError(`Status note is too long (${NOTE_MAX_BYTES} bytes at most)`);
+    if (exceedsBytes(clean, STATUS_NOTE_MAX_BYTES)) throw new CommandError(`Status note is too long (${STATUS_NOTE_MAX_BYTES} bytes at most)`);
     await this.store.setStatus(user.id, status, clean);
     user.status = status;
     user.statusNote = clean;
@@ -219,7 +215,7 @@ export class Hub {
   disconnect(session: Session, reason?: string) {
     if (!session.end()) return;
     // A quit or kick reason reaches other people's screens: one clean line, of bounded size.
-    reason = reason === undefined ? undefined : truncateBytes(cleanText(reason).trim(), NOTE_MAX_BYTES) || undefined;
+    reason = reason === undefined ? undefined : truncateBytes(cleanText(reason).trim(), LEAVE_REASON_MAX_BYTES) || undefined;
     this.sessions.delete(session);
     const user = session.user;
     // Leave the online set first, so the "left" announcement says whether the user is still here.
@@ -270,7 +266,7 @@ export class Hub {
 }
 
 export function checkPassword(password: string): string {
-  if ([...password].length < PASSWORD_MIN) throw new CommandError(`Password must be at least ${PASSWORD_MIN} characters long`);
+  if ([...password].length < PASSWORD_MIN_CHARS) throw new CommandError(`Password must be at least ${PASSWORD_MIN_CHARS} characters long`);
   if (exceedsBytes(password, PASSWORD_MAX_BYTES)) throw new CommandError(`Password is too long (${PASSWORD_MAX_BYTES} bytes at most)`);
   return password;
 }

@@ -28,6 +28,16 @@ export interface SessionSink {
   readonly topics?: TopicMembership;
 }
 
+/** What the hub decides for every session: its limits, and what to do when one is passed. */
+export interface SessionOptions {
+  watchesPresence: boolean;
+  maxQueued: number;
+  onFlood: () => void;
+  promptTimeoutMs: number;
+  loginTimeoutMs: number;
+  onLoginTimeout: () => void;
+}
+
 let nextId = 1;
 
 /** One connection: who is on it, where they are, and what it has typed that has not run yet. */
@@ -47,8 +57,7 @@ export class Session {
 
   constructor(
     readonly sink: SessionSink,
-    { watchesPresence = false, maxQueued = Infinity, onFlood = () => {}, promptTimeoutMs = 2 ** 31 - 1, loginTimeoutMs, onLoginTimeout }:
-      { watchesPresence?: boolean; maxQueued?: number; onFlood?: () => void; promptTimeoutMs?: number; loginTimeoutMs: number; onLoginTimeout: () => void },
+    { watchesPresence, maxQueued, onFlood, promptTimeoutMs, loginTimeoutMs, onLoginTimeout }: SessionOptions,
   ) {
     this.promptTimeoutMs = promptTimeoutMs;
     this.watchesPresence = watchesPresence;
