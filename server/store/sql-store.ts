@@ -11,6 +11,10 @@ const MESSAGE_COLUMNS = `m.id, m.kind, m.body, m.created_at, s.nick AS from_nick
   LEFT JOIN rooms r ON r.id = m.room_id
   LEFT JOIN users t ON t.id = m.recipient_id`;
 
+/** The ids in the bigint[] parameter `param` that `table` has no row for. */
+const missingIds = (param: string, table: "users" | "rooms") =>
+  `SELECT id FROM unnest(${param}::bigint[]) AS m (id) WHERE NOT EXISTS (SELECT FROM ${table} WHERE ${table}.id = m.id)`;
+
 // One statement per batch, whatever its size: the batch travels as array parameters, so
 // parsing and binding cost the same for 10 rows or 10,000 (a VALUES list needs 5 parameters a row,
 // capped at 65,535), and a single statement is stored whole or not at all. Ids are drawn as rows
@@ -25,14 +29,12 @@ const INSERT_MESSAGES = `WITH stored AS (
     SELECT sender_id, room_id, recipient_id, kind, body
       FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
            WITH ORDINALITY AS b (sender_id, room_id, recipient_id, kind, body, n)
-     WHERE NOT EXISTS (SELECT FROM unnest($6::bigint[]) AS u (id) WHERE NOT EXISTS (SELECT FROM users WHERE users.id = u.id))
-       AND NOT EXISTS (SELECT FROM unnest($7::bigint[]) AS r (id) WHERE NOT EXISTS (SELECT FROM rooms WHERE rooms.id = r.id))
+     WHERE NOT EXISTS (${missingIds("$6", "users")}) AND NOT EXISTS (${missingIds("$7", "rooms")})
      ORDER BY n
     RETURNING id, created_at
   )
   SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored`;
-const MISSING = `SELECT array(SELECT id FROM unnest($1::bigint[]) AS u (id) WHERE NOT EXISTS (SELECT FROM users WHERE users.id = u.id)) AS users,
-  array(SELECT id FROM unnest($2::bigint[]) AS r (id) WHERE NOT EXISTS (SELECT FROM rooms WHERE rooms.id = r.id)) AS rooms`;
+const MISSING = `SELECT array(${missingIds("$1", "users")}) AS users, array(${missingIds("$2", "rooms")}) AS rooms`;
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 
 interface MessageRow {
