@@ -44,7 +44,7 @@ export function startHttp(hub: Hub, config: Config, admin?: ReturnType<typeof ad
         return new Response(`Origin ${origin} may not open /ws\n`, { status: 403 });
       }
       const remote = server.requestIP(req);
-      const data = { remote: remote ? `${remote.address}:${remote.port}` : "unknown", failedLogins: 0 } as WsData;
+      const data = { remote: remote ? `${remote.address}:${remote.port}` : "unknown" } as WsData;
       if (server.upgrade(req, { data })) return undefined;
       return new Response("Expected a WebSocket upgrade\n", { status: 426 });
     },

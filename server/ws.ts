@@ -14,8 +14,6 @@ import type { ResumeTokens } from "./web/resume-tokens.ts";
 export interface WsData {
   remote: string;
   session: Session;
-  /** Unused: the core counts wrong passwords on the session. Kept only while http.ts still sets it. */
-  failedLogins?: number;
 }
 
 // 1008 (policy violation): the client should not reconnect by itself.
