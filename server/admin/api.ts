@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
-import { CommandError } from "../core/errors.ts";
+import { CommandError, NotFoundError } from "../core/errors.ts";
 import type { Hub } from "../core/hub.ts";
 import type { Log } from "../core/log.ts";
 import { activeBans, announce, ban, kick, unban } from "../core/moderation.ts";
@@ -79,7 +79,7 @@ export function adminApi(deps: AdminDeps) {
   });
 
   app.onError((e, c) => {
-    if (e instanceof CommandError) return c.json({ error: e.message, code: e.code }, e.code.startsWith("no_such") || e.code === "not_online" || e.code === "not_banned" ? 404 : 400);
+    if (e instanceof CommandError) return c.json({ error: e.message, code: e.code }, e instanceof NotFoundError ? 404 : 400);
     if (e instanceof z.ZodError) {
       const issue = e.issues[0]!;
       return c.json({ error: `Bad request: ${issue.path.join(".") || "body"}: ${issue.message}` }, 400);

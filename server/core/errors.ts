@@ -5,6 +5,9 @@ export class CommandError extends Error {
   }
 }
 
+/** The user, room or ban the command names does not exist (the admin API answers 404). */
+export class NotFoundError extends CommandError {}
+
 /** Bad arguments: the message is the command's usage line. */
 export class UsageError extends CommandError {
   constructor(usage: string) {

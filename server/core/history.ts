@@ -1,4 +1,4 @@
-import { CommandError } from "./errors.ts";
+import { CommandError, NotFoundError } from "./errors.ts";
 import type { HistoryEvent } from "./events.ts";
 import type { Hub } from "./hub.ts";
 import type { User } from "./types.ts";
@@ -13,12 +13,12 @@ export async function historyOf(hub: Hub, user: User, target: HistoryTarget, lim
   }
   if ("room" in target) {
     const room = await hub.store.findRoom(target.room);
-    if (!room) throw new CommandError(`No room named ${target.room}`, "no_such_room");
+    if (!room) throw new NotFoundError(`No room named ${target.room}`, "no_such_room");
     const messages = await hub.store.roomHistory(room.id, limit, before);
     return { type: "history", title: `${lastN(messages.length, "message")} in ${room.name}`, messages, room: room.name };
   }
   const other = await hub.store.findUser(target.with);
-  if (!other) throw new CommandError(`No user named "${target.with}"`, "no_such_user");
+  if (!other) throw new NotFoundError(`No user named "${target.with}"`, "no_such_user");
   const messages = await hub.store.conversation(user.id, other.id, limit, before);
   return { type: "history", title: `${lastN(messages.length, "private message")} with ${other.nick}`, messages, with: other.nick };
 }

@@ -1,7 +1,7 @@
 import { LEAVE_REASON_MAX_BYTES, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, STATUS_NOTE_MAX_BYTES, type Limits } from "../config/schema.ts";
 import { enter, type Resume } from "./entry.ts";
 import { deliver, messageText, timedInsert } from "./delivery.ts";
-import { CommandError } from "./errors.ts";
+import { CommandError, NotFoundError } from "./errors.ts";
 import type { OnlineUser } from "./events.ts";
 import { join, leave, leaveRoom } from "./joining.ts";
 import type { Log } from "./log.ts";
@@ -173,7 +173,7 @@ export class Hub {
     const body = messageText(text, this.settings.limits.maxLineBytes);
     const user = session.user!;
     const target = this.onlineUser(to)?.user ?? (await this.store.findUser(to));
-    if (!target) throw new CommandError(`No user named "${to}"`, "no_such_user");
+    if (!target) throw new NotFoundError(`No user named "${to}"`, "no_such_user");
     if (target.id === user.id) throw new CommandError("You cannot send a private message to yourself");
     const message = await this.writer.submit({
       kind: "private", senderId: user.id, from: user.nick, recipientId: target.id, to: target.nick, text: body,

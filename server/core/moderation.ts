@@ -1,5 +1,5 @@
 import { formatDate } from "./commands/format.ts";
-import { CommandError } from "./errors.ts";
+import { CommandError, NotFoundError } from "./errors.ts";
 import type { Hub } from "./hub.ts";
 import type { Online } from "./presence.ts";
 import type { Session } from "./session.ts";
@@ -33,7 +33,7 @@ export async function refuseBanned(hub: Hub, session: Session, nick: string): Pr
 /** Disconnects every session of `nick`; their rooms see "left (kicked: reason)". Returns how many were closed. */
 export function kick(hub: Hub, nick: string, reason: string): number {
   const online = hub.onlineUser(nick);
-  if (!online) throw new CommandError(`${nick} is not online`, "not_online");
+  if (!online) throw new NotFoundError(`${nick} is not online`, "not_online");
   const clean = cleanText(reason).trim();
   const why = clean ? `kicked: ${clean}` : "kicked";
   return closeSessions(hub, online, `You were ${why}`, why);
@@ -42,7 +42,7 @@ export function kick(hub: Hub, nick: string, reason: string): number {
 /** Bans an account (kicking it when online); `until` null bans until unbanned. */
 export async function ban(hub: Hub, nick: string, until: Date | null, reason: string, by: string) {
   const user = await hub.store.findUser(nick);
-  if (!user) throw new CommandError(`No user named "${nick}"`, "no_such_user");
+  if (!user) throw new NotFoundError(`No user named "${nick}"`, "no_such_user");
   if (until && until.getTime() <= Date.now()) throw new CommandError(`Ban end ${until.toISOString()} is not in the future`);
   const saved = await hub.store.addBan({ nick: user.nick, until, reason: cleanText(reason).trim(), createdBy: by });
   const online = hub.onlineUser(user.nick);
@@ -56,7 +56,7 @@ export function activeBans(hub: Hub) {
 }
 
 export async function unban(hub: Hub, nick: string): Promise<void> {
-  if (!(await hub.store.removeBan(nick))) throw new CommandError(`${nick} is not banned`, "not_banned");
+  if (!(await hub.store.removeBan(nick))) throw new NotFoundError(`${nick} is not banned`, "not_banned");
 }
 
 /** A system message to every logged-in session; returns how many got it. */

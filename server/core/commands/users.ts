@@ -1,4 +1,4 @@
-import { CommandError, UsageError } from "../errors.ts";
+import { NotFoundError, UsageError } from "../errors.ts";
 import { firstWord, usage, type Command } from "../registry.ts";
 import { STATUSES, type Status } from "../types.ts";
 import { formatDate, table } from "./format.ts";
@@ -45,7 +45,7 @@ export const profile: Command = {
   async run({ hub, session, user }, args) {
     const nick = args.split(/\s+/)[0] || user.nick;
     const p = await hub.store.profile(nick);
-    if (!p) throw new CommandError(`No user named "${nick}"`, "no_such_user");
+    if (!p) throw new NotFoundError(`No user named "${nick}"`, "no_such_user");
     const online = hub.onlineUser(p.user.nick);
     const u = online?.user ?? p.user;
     const seen = online ? "online now" : u.lastSeen ? formatDate(u.lastSeen) : "never";
