@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import type { adminApi } from "./admin/api.ts";
+import type { adminApi } from "./admin.ts";
 import type { Config } from "./config/schema.ts";
 import type { Hub } from "./core/hub.ts";
 import { storeHealth, uptimeSeconds } from "./core/server-status.ts";
-import { metricsText } from "./metrics.ts";
-import { ResumeTokens } from "./web/resume-tokens.ts";
+import { metricsText } from "./http/metrics.ts";
+import { ResumeTokens } from "./secrets/resume-tokens.ts";
 import { wsHandlers, wsPublisher, type WsData } from "./ws.ts";
 // Bun bundles the page's script and styles, and `bun build --compile` embeds them in the binary.
 import webClient from "../web/index.html";

@@ -4,15 +4,15 @@ import { Hub } from "./core/hub.ts";
 import type { Log } from "./core/log.ts";
 import type { Store } from "./core/store.ts";
 import { startHttp } from "./http.ts";
-import { bunPasswords } from "./passwords.ts";
+import { bunPasswords } from "./secrets/passwords.ts";
 import { embeddedStore } from "./store/pglite.ts";
 import { postgresStore } from "./store/postgres.ts";
 import { startTcp } from "./tcp.ts";
 import pkg from "../package.json" with { type: "json" };
-import { adminApi, type AdminControl } from "./admin/api.ts";
+import { adminApi, type AdminControl } from "./admin.ts";
 import { serverToken } from "./admin/token.ts";
 import { startupMotd } from "./core/motd.ts";
-import type { LogFile } from "./log-file.ts";
+import type { LogFile } from "./log/log-file.ts";
 
 /** What `chat serve` adds to a server: its log file for `chat admin log`, and stop/restart/reload. */
 export interface ServerOptions {

@@ -5,8 +5,8 @@ import type { Hub } from "./core/hub.ts";
 import { promptLogin } from "./core/login.ts";
 import type { Session } from "./core/session.ts";
 import { textBytes } from "./render/text.ts";
-import { TelnetDecoder } from "./telnet.ts";
-import { TcpOutput } from "./tcp-output.ts";
+import { TelnetDecoder } from "./tcp/telnet.ts";
+import { TcpOutput } from "./tcp/output.ts";
 
 interface Conn {
   decoder: TelnetDecoder;

@@ -8,8 +8,8 @@ import { exceedsBytes, truncateBytes } from "./core/text.ts";
 import type { Publisher } from "./core/rooms.ts";
 import type { Session } from "./core/session.ts";
 import { renderJson, toFrame } from "./render/json.ts";
-import { parseFrame, type ClientFrame } from "./web/protocol.ts";
-import type { ResumeTokens } from "./web/resume-tokens.ts";
+import { parseFrame, type ClientFrame } from "./ws/frames.ts";
+import type { ResumeTokens } from "./secrets/resume-tokens.ts";
 
 export interface WsData {
   remote: string;

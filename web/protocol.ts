@@ -1,7 +1,7 @@
 // Type-only imports: they vanish from the bundle, so zod never reaches the browser.
 import type { PresenceEvent } from "../server/core/events.ts";
 import type { Status } from "../server/core/types.ts";
-import type { ClientFrame } from "../server/web/protocol.ts";
+import type { ClientFrame } from "../server/ws/frames.ts";
 
 // The JSON frames spoken over ws://<host>/ws, as the web client sees them.
 export type { ClientFrame, Status };

@@ -1,4 +1,4 @@
-import { main } from "../../server/main.ts";
+import { main } from "../../main.ts";
 
 // Our server as the benchmark runs it: the real entry point, plus a full GC on SIGUSR2 so that
 // idle-connection memory is read after a forced collection, as the benchmark asks.

@@ -1,7 +1,7 @@
 import { configSchema, type Config } from "../config/schema.ts";
 import type { Hub } from "../core/hub.ts";
 import { applyConfigMotd } from "../core/motd.ts";
-import type { ReloadReport } from "./api.ts";
+import type { ReloadReport } from "../admin.ts";
 
 // What a running hub can take from a re-read config; everything else waits for a restart.
 const LIVE = new Set<keyof Config>(["serverName", "motd", "limits"]);

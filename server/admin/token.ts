@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
-import { dataDirSecret } from "../data-secret.ts";
+import { dataDirSecret } from "../secrets/data-secret.ts";
 
 const TOKEN_FILE = "admin.token";
 

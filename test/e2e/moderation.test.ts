@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { AdminClient, AdminError } from "../../server/admin/client.ts";
+import { AdminClient, AdminError } from "../../server/cli/admin/client.ts";
 import { LineClient } from "./client.ts";
 import { drivers, removeDir, tempDir } from "./harness.ts";
 

@@ -2,9 +2,9 @@ import type { Subprocess } from "bun";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dir, "../..");
-export const MAIN = join(ROOT, "server/main.ts");
+export const MAIN = join(ROOT, "main.ts");
 
-/** `chat` as a real child process (bun server/main.ts), so signals and exit codes are the real ones. */
+/** `chat` as a real child process (bun main.ts), so signals and exit codes are the real ones. */
 export interface ServerProcess {
   proc: Subprocess<"ignore", "pipe", "pipe">;
   tcpPort: number;

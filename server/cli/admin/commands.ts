@@ -1,7 +1,7 @@
-import type { Ban } from "../core/types.ts";
-import type { ServerStatus, SessionInfo } from "../core/server-status.ts";
-import { prettyLine, printable, type LogRecord } from "../logger.ts";
-import { DEFAULT_LOG_LINES, type ReloadReport } from "./api.ts";
+import type { Ban } from "../../core/types.ts";
+import type { ServerStatus, SessionInfo } from "../../core/server-status.ts";
+import { prettyLine, printable, type LogRecord } from "../../log/logger.ts";
+import { DEFAULT_LOG_LINES, type ReloadReport } from "../../admin.ts";
 import { AdminError, type AdminClient } from "./client.ts";
 import { formatDuration, parseDuration } from "./duration.ts";
 import { fields, table, when, type Output } from "./output.ts";

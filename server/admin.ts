@@ -1,14 +1,14 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import type { Config } from "../config/schema.ts";
-import { CommandError, NotFoundError } from "../core/errors.ts";
-import type { Hub } from "../core/hub.ts";
-import type { Log } from "../core/log.ts";
-import { activeBans, announce, ban, kick, unban } from "../core/moderation.ts";
-import { motdSource, setMotd } from "../core/motd.ts";
-import { onlineSessions, serverStatus } from "../core/server-status.ts";
-import type { LogFile } from "../log-file.ts";
-import { secretsMatch } from "../data-secret.ts";
+import type { Config } from "./config/schema.ts";
+import { CommandError, NotFoundError } from "./core/errors.ts";
+import type { Hub } from "./core/hub.ts";
+import type { Log } from "./core/log.ts";
+import { activeBans, announce, ban, kick, unban } from "./core/moderation.ts";
+import { motdSource, setMotd } from "./core/motd.ts";
+import { onlineSessions, serverStatus } from "./core/server-status.ts";
+import type { LogFile } from "./log/log-file.ts";
+import { secretsMatch } from "./secrets/data-secret.ts";
 
 /** What only the process that runs the server can do; absent when the server runs embedded in tests. */
 export interface AdminControl {

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { TcpOutput, type OutputSocket } from "./tcp-output.ts";
+import { TcpOutput, type OutputSocket } from "./output.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -1,9 +1,9 @@
 import { parseArgs } from "node:util";
-import pkg from "../package.json" with { type: "json" };
-import { ConfigError, loadConfig } from "./config/load.ts";
-import { adminMain } from "./admin/cli.ts";
-import { runServer } from "./run.ts";
-import { openStore } from "./serve.ts";
+import pkg from "./package.json" with { type: "json" };
+import { ConfigError, loadConfig } from "./server/config/load.ts";
+import { adminMain } from "./server/cli/admin.ts";
+import { runServer } from "./server/cli/serve.ts";
+import { openStore } from "./server/serve.ts";
 
 const HELP = `chat ${pkg.version}: a chat server for telnet, nc and the web, with history in PostgreSQL
 

@@ -1,4 +1,4 @@
-import { padColumns, formatDate } from "../core/commands/format.ts";
+import { padColumns, formatDate } from "../../core/commands/format.ts";
 import { formatDuration } from "./duration.ts";
 
 /** Where `chat admin` prints: JSON for scripts, or tables and colour (unless NO_COLOR) for people. */

@@ -1,5 +1,5 @@
-import type { Hub } from "./core/hub.ts";
-import { connectionsByTransport, uptimeSeconds } from "./core/server-status.ts";
+import type { Hub } from "../core/hub.ts";
+import { connectionsByTransport, uptimeSeconds } from "../core/server-status.ts";
 
 /** The hub's counters in Prometheus text format. */
 export function metricsText(hub: Hub): string {

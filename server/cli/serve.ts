@@ -1,13 +1,13 @@
 import { join } from "node:path";
-import { CommandError } from "./core/errors.ts";
-import type { Log } from "./core/log.ts";
-import type { AdminControl } from "./admin/api.ts";
-import { applyConfig } from "./admin/reload.ts";
-import { ConfigError } from "./config/load.ts";
-import type { Config } from "./config/schema.ts";
-import { LogFile } from "./log-file.ts";
-import { createLogger, stdoutOutput } from "./logger.ts";
-import { startServer, type RunningServer } from "./serve.ts";
+import { CommandError } from "../core/errors.ts";
+import type { Log } from "../core/log.ts";
+import type { AdminControl } from "../admin.ts";
+import { applyConfig } from "../admin/reload.ts";
+import { ConfigError } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
+import { LogFile } from "../log/log-file.ts";
+import { createLogger, stdoutOutput } from "../log/logger.ts";
+import { startServer, type RunningServer } from "../serve.ts";
 
 type Next = { action: "stop" } | { action: "restart"; config: Config };
 

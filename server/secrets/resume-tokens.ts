@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { dataDirSecret, secretsMatch } from "../data-secret.ts";
+import { dataDirSecret, secretsMatch } from "./data-secret.ts";
 
 type TokenUser = { id: number; nick: string; passwordHash: string };
 export interface Claims { id: number; nick: string; pw: string; exp: number }

@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config/load.ts";
-import { AdminClient, AdminError } from "./client.ts";
-import { ADMIN_COMMANDS } from "./commands.ts";
-import { runConsole } from "./console.ts";
-import { OPTIONS, runCommand } from "./dispatch.ts";
-import { terminalOutput } from "./output.ts";
-import { clientToken } from "./token.ts";
+import { AdminClient, AdminError } from "./admin/client.ts";
+import { ADMIN_COMMANDS } from "./admin/commands.ts";
+import { runConsole } from "./admin/console.ts";
+import { OPTIONS, runCommand } from "./admin/dispatch.ts";
+import { terminalOutput } from "./admin/output.ts";
+import { clientToken } from "../admin/token.ts";
 
 export const ADMIN_HELP = `chat admin: control a running chat server
 
