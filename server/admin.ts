@@ -1,13 +1,11 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { Config } from "./config/schema.ts";
-import { CommandError, NotFoundError } from "./core/errors.ts";
-import type { Hub } from "./core/hub.ts";
+import { CommandError, fail, NotFoundError } from "./core/errors.ts";
 import type { Log } from "./core/log.ts";
-import { activeBans, announce, ban, kick, unban } from "./core/moderation.ts";
-import { motdSource, setMotd } from "./core/motd.ts";
-import { onlineSessions, serverStatus } from "./core/server-status.ts";
+import type { Operator } from "./core/operator.ts";
 import type { LogFile } from "./log/log-file.ts";
+import { say } from "./render/i18n/index.ts";
 import { secretsMatch } from "./secrets/data-secret.ts";
 
 /** What only the process that runs the server can do; absent when the server runs embedded in tests. */
@@ -26,7 +24,7 @@ export interface ReloadReport {
 }
 
 export interface AdminDeps {
-  hub: Hub;
+  operator: Operator;
   token: string;
   allowRemote: boolean;
   /** The config's MOTD, which `motd --reset` goes back to. */
@@ -55,7 +53,8 @@ const LOOPBACK_ONLY = { error: "The admin API answers only on loopback" };
 
 /** The `/admin/` HTTP API that `chat admin` calls. Every call is logged, let in or not. */
 export function adminApi(deps: AdminDeps) {
-  const { hub, log } = deps;
+  const { operator, log } = deps;
+  const { moderation } = operator;
   const app = new Hono<Env>();
   const streams = new Set<() => void>();
 
@@ -79,7 +78,8 @@ export function adminApi(deps: AdminDeps) {
   });
 
   app.onError((e, c) => {
-    if (e instanceof CommandError) return c.json({ error: e.message, code: e.code }, e instanceof NotFoundError ? 404 : 400);
+    // The operator's tools speak English.
+    if (e instanceof CommandError) return c.json({ error: say("en", e.notice), code: e.code }, e instanceof NotFoundError ? 404 : 400);
     if (e instanceof z.ZodError) {
       const issue = e.issues[0]!;
       return c.json({ error: `Bad request: ${issue.path.join(".") || "body"}: ${issue.message}` }, 400);
@@ -88,12 +88,12 @@ export function adminApi(deps: AdminDeps) {
     return c.json({ error: "The server failed to do that; see its log" }, 500);
   });
 
-  app.get("/status", async (c) => c.json({ version: deps.version, ...(await serverStatus(hub)) }));
-  app.get("/users", (c) => c.json({ users: onlineSessions(hub) }));
+  app.get("/status", async (c) => c.json({ version: deps.version, ...(await operator.status()) }));
+  app.get("/users", (c) => c.json({ users: operator.onlineSessions() }));
 
   app.post("/kick", async (c) => {
     const { nick, reason } = nickBody.parse(await body(c));
-    const sessions = kick(hub, nick, reason);
+    const sessions = moderation.kick(nick, reason);
     log.info("kicked", { nick, reason, sessions });
     return c.json({ nick, sessions });
   });
@@ -101,31 +101,31 @@ export function adminApi(deps: AdminDeps) {
   app.post("/ban", async (c) => {
     const { nick, reason, seconds } = banBody.parse(await body(c));
     const until = seconds === null ? null : new Date(Date.now() + seconds * 1000);
-    const result = await ban(hub, nick, until, reason, "admin");
+    const result = await moderation.ban(nick, until, reason, "admin");
     log.info("banned", { nick: result.ban.nick, until: result.ban.until, reason: result.ban.reason, kicked: result.kicked });
     return c.json(result);
   });
 
   app.post("/unban", async (c) => {
     const { nick } = nickBody.parse(await body(c));
-    await unban(hub, nick);
+    await moderation.unban(nick);
     log.info("unbanned", { nick });
     return c.json({ nick });
   });
 
-  app.get("/bans", async (c) => c.json({ bans: await activeBans(hub) }));
+  app.get("/bans", async (c) => c.json({ bans: await moderation.activeBans() }));
 
   app.post("/announce", async (c) => {
     const { text } = textBody.parse(await body(c));
-    const reached = announce(hub, text);
+    const reached = moderation.announce(text);
     log.info("announced", { text, reached });
     return c.json({ reached });
   });
 
-  app.get("/motd", async (c) => c.json({ motd: hub.settings.motd, source: await motdSource(hub) }));
+  app.get("/motd", async (c) => c.json(await operator.motd()));
   app.put("/motd", async (c) => {
     const { text } = motdBody.parse(await body(c));
-    const motd = await setMotd(hub, text, deps.configMotd());
+    const motd = await operator.setMotd(text, deps.configMotd());
     const source = text === null ? "config" : "admin";
     log.info("motd set", { motd, source });
     return c.json({ motd, source });
@@ -134,7 +134,7 @@ export function adminApi(deps: AdminDeps) {
   app.get("/log", (c) => {
     const { n, follow } = logQuery.parse(c.req.query());
     const file = deps.logFile;
-    if (!file) throw new CommandError("This server keeps no log file");
+    if (!file) throw fail("no_log_file");
     const last = n > 0 ? file.tail(n) : [];
     if (follow === "0") return c.json({ lines: last });
     // A follower may wait long for the next line; the HTTP idle timeout must not cut it off.
@@ -196,7 +196,7 @@ function afterAnswer(log: Log, name: string, action: () => void) {
 }
 
 function control(deps: AdminDeps): AdminControl {
-  if (!deps.control) throw new CommandError("This server was not started by `chat serve`; it cannot stop, restart or reload itself");
+  if (!deps.control) throw fail("no_control");
   return deps.control;
 }
 
@@ -204,7 +204,7 @@ async function body(c: Context): Promise<unknown> {
   try {
     return await c.req.json();
   } catch {
-    throw new CommandError("Bad request: the body must be JSON");
+    throw fail("bad_request", { detail: "the body must be JSON" });
   }
 }
 

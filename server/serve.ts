@@ -1,18 +1,19 @@
+import pkg from "../package.json" with { type: "json" };
+import { adminApi, type AdminControl } from "./admin.ts";
+import { serverToken } from "./admin/token.ts";
 import type { Config } from "./config/schema.ts";
 import { createRegistry } from "./core/commands/index.ts";
 import { Hub } from "./core/hub.ts";
 import type { Log } from "./core/log.ts";
+import { startupMotd } from "./core/motd.ts";
 import type { Store } from "./core/store.ts";
 import { startHttp } from "./http.ts";
+import type { LogFile } from "./log/log-file.ts";
 import { bunPasswords } from "./secrets/passwords.ts";
+import { ResumeTokens } from "./secrets/resume-tokens.ts";
 import { embeddedStore } from "./store/pglite.ts";
 import { postgresStore } from "./store/postgres.ts";
 import { startTcp } from "./tcp.ts";
-import pkg from "../package.json" with { type: "json" };
-import { adminApi, type AdminControl } from "./admin.ts";
-import { serverToken } from "./admin/token.ts";
-import { startupMotd } from "./core/motd.ts";
-import type { LogFile } from "./log/log-file.ts";
 
 /** What `chat serve` adds to a server: its log file for `chat admin log`, and stop/restart/reload. */
 export interface ServerOptions {
@@ -26,7 +27,7 @@ export interface RunningServer {
   hub: Hub;
   tcpPort: number;
   httpPort: number;
-  stop(reason?: string): Promise<void>;
+  stop(options?: { restarting?: boolean }): Promise<void>;
 }
 
 export async function openStore(config: Config): Promise<Store> {
@@ -38,27 +39,35 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   const store = await openStore(config);
   const applied = await store.migrate();
   if (applied) log.info("migrations applied", { count: applied });
-  const hub = new Hub(store, bunPasswords, { serverName: config.serverName, motd: await startupMotd(store, config.motd), limits: config.limits }, createRegistry(), log);
+  const hub = new Hub({
+    store,
+    passwords: bunPasswords,
+    info: { serverName: config.serverName, motd: await startupMotd(store, config.motd) },
+    limits: config.limits,
+    commands: createRegistry(),
+    tokens: ResumeTokens.inDataDir(config.dataDir, config.web.resumeTokenHours),
+    log,
+  });
   const tcp = startTcp(hub, config.host, config.tcpPort, config.limits);
   const admin = adminApi({
-    hub, log, token: serverToken(config), allowRemote: config.admin.allowRemote, version: pkg.version,
+    operator: hub.operator, log, token: serverToken(config), allowRemote: config.admin.allowRemote, version: pkg.version,
     configMotd: () => config.motd, ...options,
   });
-  const http = startHttp(hub, config, admin.app);
+  const http = startHttp(hub, hub.operator, config, admin.app);
   log.info("started", { store: store.kind, tcpPort: tcp.port, httpPort: http.port, dataDir: config.dataDir });
   let stopping: Promise<void> | null = null;
   return {
     hub,
     tcpPort: tcp.port,
     httpPort: http.port!,
-    stop(reason = "The server is stopping") {
+    stop({ restarting = false } = {}) {
       stopping ??= (async () => {
         // Stop accepting first; open connections (WebSockets among them) stay to hear why.
         tcp.stop();
         admin.close();
         // Not awaited: Bun's graceful stop waits for every open WebSocket, which may never close.
         void http.stop();
-        await hub.shutdown(reason);
+        await hub.shutdown(restarting);
         // Whatever is still open once every session has been told and closed is cut.
         await http.stop(true);
         await store.close();

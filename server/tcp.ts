@@ -1,10 +1,9 @@
-import type { Socket, TCPSocketListener } from "bun";
-import type { Limits } from "./config/schema.ts";
-import { CommandError } from "./core/errors.ts";
-import type { Hub } from "./core/hub.ts";
-import { promptLogin } from "./core/login.ts";
+import type { TCPSocketListener } from "bun";
+import type { Gateway } from "./core/hub.ts";
+import type { Limits } from "./core/limits.ts";
+import { notice } from "./core/notices.ts";
 import type { Session } from "./core/session.ts";
-import { textBytes } from "./render/text.ts";
+import { DEFAULT_WIDTH, textBytes, type TextView } from "./render/text.ts";
 import { TelnetDecoder } from "./tcp/telnet.ts";
 import { TcpOutput } from "./tcp/output.ts";
 
@@ -12,6 +11,7 @@ interface Conn {
   decoder: TelnetDecoder;
   out: TcpOutput;
   session: Session;
+  view: TextView;
   /** Echo is off while a password prompt waits for its answer. */
   hidden: boolean;
 }
@@ -22,7 +22,7 @@ const TELNET_PROBE = new Uint8Array([255, 253, 24, 13]);
 const CRLF = new TextEncoder().encode("\r\n");
 
 /** Raw TCP chat: telnet- and nc-compatible, one line per command, CRLF out. */
-export function startTcp(hub: Hub, host: string, port: number, limits: Limits): TCPSocketListener<Conn> {
+export function startTcp(chat: Gateway, host: string, port: number, limits: Limits): TCPSocketListener<Conn> {
   return Bun.listen<Conn>({
     hostname: host,
     port,
@@ -32,16 +32,17 @@ export function startTcp(hub: Hub, host: string, port: number, limits: Limits): 
         // previous one is unacknowledged waits for the client's delayed ACK (up to 40 ms).
         socket.setNoDelay(true);
         const out = new TcpOutput(socket, limits.maxOutboundBytes, () => {
-          hub.log.warn("slow consumer disconnected", { remote: socket.remoteAddress });
-          hub.disconnect(conn.session);
+          chat.log.warn("slow consumer disconnected", { remote: socket.remoteAddress });
+          chat.disconnect(conn.session);
         }, limits.closeGraceMs);
         const conn: Conn = {
           out,
           decoder: new TelnetDecoder(limits, (bytes) => out.write(bytes)),
           hidden: false,
           session: null as unknown as Session,
+          view: { lang: "en", width: DEFAULT_WIDTH },
         };
-        conn.session = hub.connect({
+        conn.session = chat.connect({
           transport: "tcp",
           remote: `${socket.remoteAddress}:${socket.remotePort}`,
           send: (event) => {
@@ -49,7 +50,8 @@ export function startTcp(hub: Hub, host: string, port: number, limits: Limits): 
               out.write(conn.decoder.hideInput());
               conn.hidden = true;
             }
-            out.write(textBytes(event));
+            conn.view.lang = conn.session.lang;
+            out.write(textBytes(event, conn.view));
           },
           close: () => out.end(),
           secretAnswered: () => {
@@ -61,21 +63,19 @@ export function startTcp(hub: Hub, host: string, port: number, limits: Limits): 
           },
         });
         socket.data = conn;
-        hub.log.info("connect", { transport: "tcp", remote: conn.session.sink.remote });
+        chat.log.info("connect", { transport: "tcp", remote: conn.session.sink.remote });
         out.write(TELNET_PROBE);
-        void promptLogin(hub, conn.session);
+        void chat.promptLogin(conn.session);
       },
       data(socket, chunk) {
         const conn = socket.data;
         for (const input of conn.decoder.push(chunk)) {
-          if (input.kind === "flood") {
-            return hub.drop(conn.session, new CommandError("Too much input without a line end; closing", "flood"));
-          }
+          if (input.kind === "flood") return chat.drop(conn.session, notice("input_flood"));
           if (input.kind === "too-long") {
-            conn.session.send({ type: "error", code: "too_long", message: `Line too long (${input.bytes} bytes; ${limits.maxLineBytes} at most); not sent` });
+            chat.refuse(conn.session, notice("line_too_long", { bytes: input.bytes, max: limits.maxLineBytes }));
             continue;
           }
-          void hub.input(conn.session, input.text);
+          void chat.input(conn.session, input.text);
         }
       },
       drain(socket) {
@@ -85,11 +85,11 @@ export function startTcp(hub: Hub, host: string, port: number, limits: Limits): 
         const conn = socket.data;
         if (!conn) return;
         conn.out.closed();
-        if (!conn.session.closed) hub.log.info("disconnect", { transport: "tcp", remote: conn.session.sink.remote });
-        hub.disconnect(conn.session);
+        if (!conn.session.closed) chat.log.info("disconnect", { transport: "tcp", remote: conn.session.sink.remote });
+        chat.disconnect(conn.session);
       },
       error(socket, error) {
-        hub.log.warn("socket error", { remote: socket.remoteAddress, error: String(error) });
+        chat.log.warn("socket error", { remote: socket.remoteAddress, error: String(error) });
       },
     },
   });

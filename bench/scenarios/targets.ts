@@ -82,7 +82,7 @@ export const bunPublish: Target = {
 export const CHAT_FRAME_BYTES = renderJson({
   type: "message",
   message: { id: 1_000_000, kind: "public", from: "b999", room: "#lobby", text: "x".repeat(64), at: new Date() },
-}).length;
+}, "en").length;
 
 /**
  * The raw peer again, fed frames as long as ours: the runtime's limit for the bytes our protocol

@@ -1,6 +1,5 @@
 import { configSchema, type Config } from "../config/schema.ts";
-import type { Hub } from "../core/hub.ts";
-import { applyConfigMotd } from "../core/motd.ts";
+import type { Operator } from "../core/operator.ts";
 import type { ReloadReport } from "../admin.ts";
 
 // What a running hub can take from a re-read config; everything else waits for a restart.
@@ -11,7 +10,7 @@ const LIVE = new Set<keyof Config>(["serverName", "motd", "limits"]);
  * what differs from `started` (the config the listeners and store were opened with) but
  * only takes effect at a restart.
  */
-export async function applyConfig(hub: Hub, live: Config, started: Config, next: Config): Promise<ReloadReport> {
+export async function applyConfig(operator: Operator, live: Config, started: Config, next: Config): Promise<ReloadReport> {
   const applied: string[] = [];
   const needsRestart: string[] = [];
   // The schema's keys, not the objects': a loaded config also carries the path it came from.
@@ -26,11 +25,11 @@ export async function applyConfig(hub: Hub, live: Config, started: Config, next:
         if (live.limits[k] !== next.limits[k]) applied.push(`limits.${k}`);
       }
       // In place: the transports hold this same object.
-      Object.assign(hub.settings.limits, next.limits);
+      Object.assign(operator.limits, next.limits);
     } else if (key === "motd") {
-      applied.push((await applyConfigMotd(hub, next.motd)) ? "motd" : "motd (the one set with `chat admin motd` stays in force until `motd --reset`)");
+      applied.push((await operator.applyConfigMotd(next.motd)) ? "motd" : "motd (the one set with `chat admin motd` stays in force until `motd --reset`)");
     } else if (key === "serverName") {
-      hub.settings.serverName = next.serverName;
+      operator.info.serverName = next.serverName;
       applied.push("serverName");
     }
   }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { CommandError } from "../core/errors.ts";
+import { fail } from "../core/errors.ts";
 import type { Log } from "../core/log.ts";
 import type { AdminControl } from "../admin.ts";
 import { applyConfig } from "../admin/reload.ts";
@@ -49,7 +49,7 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
       restart: (config) => wake({ action: "restart", config }),
       reload: async () => {
         const next = readConfig(reread);
-        const report = await applyConfig(server.hub, live, started, next);
+        const report = await applyConfig(server.hub.operator, live, started, next);
         live = next;
         log.info("reloaded", { ...report });
         return report;
@@ -64,7 +64,7 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
       process.exit(1);
     }, live.limits.stopDeadlineSeconds * 1000);
     const stopping = performance.now();
-    await server.stop(next.action === "restart" ? "The server is restarting; log in again in a moment" : undefined);
+    await server.stop({ restarting: next.action === "restart" });
     clearTimeout(deadline);
     if (next.action === "stop") return;
     // A port the config leaves as it was is the one the server had, even if that was a random one (port 0).
@@ -82,7 +82,7 @@ function readConfig(reread: () => Config): Config {
   try {
     return reread();
   } catch (e) {
-    if (e instanceof ConfigError) throw new CommandError(e.message, "bad_config");
+    if (e instanceof ConfigError) throw fail("bad_config", { message: e.message });
     throw e;
   }
 }

@@ -1,64 +1,75 @@
-import { CommandError } from "./errors.ts";
+import { fail } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
-import type { Hub } from "./hub.ts";
-import type { Session } from "./session.ts";
-import type { Store } from "./store.ts";
+import type { Presence } from "./presence.ts";
+import type { Reads } from "./reads.ts";
+import type { RoomTable } from "./rooms.ts";
+import type { Stats } from "./stats.ts";
 import { cleanText, exceedsBytes } from "./text.ts";
-import type { ChatMessage } from "./types.ts";
-
-// The message pipeline behind the hub's writer: check the text, store the batch, send to who should see it.
+import type { ChatMessage, NewMessage } from "./types.ts";
 
 /** A message's text as it will be stored; throws when there is nothing to send or too much. */
 export function messageText(text: string, maxLineBytes: number): string {
   const body = cleanText(text).trimEnd();
-  if (body.trim() === "") throw new CommandError("Nothing to send");
-  if (exceedsBytes(body, maxLineBytes)) {
-    throw new CommandError(`Message is too long (${maxLineBytes} bytes at most)`, "too_long");
-  }
+  if (body.trim() === "") throw fail("nothing_to_send");
+  if (exceedsBytes(body, maxLineBytes)) throw fail("too_long", { max: maxLineBytes });
   return body;
 }
 
-/** Stores a batch of messages, counting it in the hub's stats. */
-export async function timedInsert(hub: Hub, batch: Parameters<Store["insertMessages"]>[0]) {
-  const started = performance.now();
-  try {
-    const stored = await hub.store.insertMessages(batch);
-    hub.stats.messagesStored += stored.length;
-    hub.messageRate.add(stored.length);
-    return stored;
-  } catch (e) {
-    hub.stats.storeErrors++;
-    throw e;
-  } finally {
-    hub.stats.storeBatches++;
-    hub.stats.storeSeconds += (performance.now() - started) / 1000;
-  }
-}
+/**
+ * Sends a stored message to who should see it: a room's viewers (with a one-line notice to
+ * members named in it who are looking elsewhere), or every session of a private message's two ends.
+ */
+export class Delivery {
+  constructor(
+    private readonly rooms: RoomTable,
+    private readonly presence: Presence,
+    private readonly reads: Reads,
+    private readonly stats: Stats,
+  ) {}
 
-/** Sends a stored message to its room's members, or to every session of a private message's two ends. */
-export function deliver(hub: Hub, message: ChatMessage) {
-  const event: ChatEvent = { type: "message", message };
-  if (message.room) {
-    // Once per transport that fans out, not once per member: see RoomTable.broadcast.
-    const state = hub.rooms.get(message.room);
-    if (state) hub.stats.deliveries += hub.rooms.broadcast(state, event);
-    return;
+  deliver(message: ChatMessage, sent: NewMessage) {
+    const event: ChatEvent = { type: "message", message };
+    if (sent.roomId !== undefined) {
+      // Once per transport that fans out, not once per viewer: see RoomTable.broadcast.
+      const state = this.rooms.get(sent.roomId);
+      if (state) {
+        state.lastId = message.id;
+        this.stats.deliveries += this.rooms.broadcast(state, event);
+      }
+      if (sent.mentions) this.notifyMentioned(message, sent.roomId, sent.mentions);
+      return;
+    }
+    const recipient = this.presence.get(message.to!);
+    if (recipient) {
+      recipient.lastPrivateFrom = message.from;
+      this.sendPrivate(recipient.sessions, event, { id: sent.senderId, nick: message.from });
+    }
+    const sender = this.presence.get(message.from);
+    if (sender) this.sendPrivate(sender.sessions, event, null);
   }
-  const recipient = hub.onlineUser(message.to!);
-  if (recipient) {
-    recipient.pmSeen = Math.max(recipient.pmSeen, message.id);
-    recipient.lastPrivateFrom = message.from;
-    sendAll(hub, recipient.sessions, event);
-  }
-  const sender = hub.onlineUser(message.from);
-  if (sender) sendAll(hub, sender.sessions, event);
-}
 
-function sendAll(hub: Hub, sessions: Iterable<Session>, event: ChatEvent) {
-  let n = 0;
-  for (const s of sessions) {
-    s.send(event);
-    n++;
+  /** To the recipient's sessions, a terminal marking it read as it shows it (`from` is null for the sender's). */
+  private sendPrivate(sessions: Iterable<import("./session.ts").Session>, event: ChatEvent & { type: "message" }, from: { id: number; nick: string } | null) {
+    let shownOnTerminal = false;
+    let n = 0;
+    for (const s of sessions) {
+      s.send(event);
+      if (!s.seesAllRooms) shownOnTerminal = true;
+      n++;
+    }
+    this.stats.deliveries += n;
+    const user = shownOnTerminal && from ? this.presence.get(event.message.to!)?.user : undefined;
+    if (user && from) this.reads.shownPrivate(user, from, event.message.id);
   }
-  hub.stats.deliveries += n;
+
+  /** Members named in a room message who have a session not showing that room get a notice there. */
+  private notifyMentioned(message: ChatMessage, roomId: number, named: { nick: string }[]) {
+    for (const { nick } of named) {
+      const online = this.presence.get(nick);
+      if (!online?.rooms.has(roomId)) continue;
+      for (const s of online.sessions) {
+        if (!this.rooms.viewing(s, roomId)) s.send({ type: "mention", message });
+      }
+    }
+  }
 }

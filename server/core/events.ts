@@ -1,43 +1,67 @@
-import type { ChatMessage, Status } from "./types.ts";
+import type { Notice } from "./notices.ts";
+import type { ChatMessage, ConversationState, Lang, Status, Target, UserSettings } from "./types.ts";
 
 /**
- * What the hub tells a session. Transports render these (text for terminals, JSON for the web);
- * an event never depends on who receives it, so each can be rendered once per format.
+ * What the core tells a session: data, never text. render/ turns each event into terminal text
+ * (in the session's language, at its width) or a JSON frame. Events that many sessions receive
+ * (messages, presence) do not depend on who receives them, so each is rendered once per format.
  */
 export type ChatEvent =
-  | { type: "message"; message: ChatMessage }
+  | MessageEvent
   | PresenceEvent
-  | { type: "system"; text: string }
-  | HistoryEvent
-  | { type: "error"; code: string; message: string }
+  | { type: "notice"; notice: Notice }
+  | { type: "error"; code: string; notice: Notice }
   /** Asks the user for one line; `secret` means a terminal should not echo it. */
-  | { type: "prompt"; text: string; secret: boolean }
-  /** This session is now in `room`. */
+  | { type: "prompt"; notice: Notice; secret: boolean }
+  | HistoryEvent
+  /** This session's current room: where its plain text goes. */
   | { type: "room"; room: string }
+  /** The account joined or left a room (on any of its sessions). */
+  | { type: "membership"; room: string; joined: boolean; state?: ConversationState }
+  /** Unread and mention counts changed (a read marker moved, on this or another device). */
+  | { type: "unread"; conversations: ConversationState[] }
+  /** Someone named the user in a room this session does not show. */
+  | { type: "mention"; message: ChatMessage }
+  | { type: "users"; users: OnlineUser[] }
+  | { type: "rooms"; rooms: RoomInfo[] }
+  | { type: "profile"; profile: ProfileInfo }
+  | { type: "help"; commands: HelpEntry[]; detail: boolean }
+  | { type: "settings"; settings: UserSettings; lang: Lang }
   /** The account's password changed; a session holding a resume token needs a new one. */
-  | { type: "credentials" }
+  | { type: "credentials"; token: string }
   | WelcomeEvent;
+
+export interface MessageEvent {
+  type: "message";
+  message: ChatMessage;
+}
 
 export interface PresenceEvent {
   type: "presence";
-  /** online/offline go only to sessions that follow everyone's presence (the web's user list). */
+  /**
+   * online/offline: the account's first session came or its last went. joined/left: it became or
+   * stopped being a member of `room`. status: its status or note changed.
+   */
   change: "online" | "offline" | "joined" | "left" | "status";
   nick: string;
   online: boolean;
   status: Status;
   note: string;
   room?: string;
-  /** A quit message, when a user left with one. */
+  /** A quit or kick message, when there was one. */
   reason?: string;
 }
 
+/** Why a history is shown, which decides how it is titled. */
+export type HistoryReason = "recent" | "page" | "missed" | "away";
+
 export interface HistoryEvent {
   type: "history";
-  title: string;
+  target: Target;
+  reason: HistoryReason;
   messages: ChatMessage[];
-  /** What the messages belong to: a room, or the private conversation with a nick. */
-  room?: string;
-  with?: string;
+  /** Of the messages shown, how many the user had not read (a room's replay). */
+  unread?: number;
 }
 
 export interface OnlineUser {
@@ -47,12 +71,49 @@ export interface OnlineUser {
   rooms: string[];
 }
 
+export interface RoomInfo {
+  name: string;
+  members: number;
+  online: number;
+  /** Present for the user's own rooms. */
+  unread?: number;
+  mentions?: number;
+  /** The asking session's current room. */
+  current?: boolean;
+}
+
+export interface ProfileInfo {
+  id: number;
+  nick: string;
+  createdAt: Date;
+  lastSeen: Date | null;
+  online: boolean;
+  status: Status;
+  note: string;
+  messagesSent: number;
+}
+
+export interface HelpEntry {
+  name: string;
+  aliases: string[];
+  /** Arguments as usage shows them, e.g. "<nick> <text>". */
+  args: string;
+}
+
 export interface WelcomeEvent {
   type: "welcome";
   nick: string;
   serverName: string;
   motd: string[];
+  lang: Lang;
+  settings: UserSettings;
+  /** The session's current room. */
   room: string;
-  rooms: { name: string; users: number }[];
+  /** The user's rooms and private conversations with unread messages, with their counts. */
+  conversations: ConversationState[];
+  /** Every room, with how many members and online members each has. */
+  rooms: RoomInfo[];
   users: OnlineUser[];
+  /** For clients that resume (the web): the token to come back with. */
+  token?: string;
 }

@@ -1,272 +1,213 @@
-import { LEAVE_REASON_MAX_BYTES, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, STATUS_NOTE_MAX_BYTES, type Limits } from "../config/schema.ts";
-import { enter, type Resume } from "./entry.ts";
-import { deliver, messageText, timedInsert } from "./delivery.ts";
-import { CommandError, NotFoundError } from "./errors.ts";
-import type { OnlineUser } from "./events.ts";
-import { join, leave, leaveRoom } from "./joining.ts";
-import type { Log } from "./log.ts";
-import { silentLog } from "./log.ts";
-import { validateNick } from "./names.ts";
-import { Presence, type Online } from "./presence.ts";
-import type { Registry } from "./registry.ts";
-import { RoomTable, type Publisher, type RoomState } from "./rooms.ts";
-import { Session, type SessionSink } from "./session.ts";
+import { Accounts, type PasswordHasher } from "./accounts.ts";
+import { frameContext } from "./args.ts";
+import { Background } from "./background.ts";
+import type { CommandContext } from "./context.ts";
+import { Delivery } from "./delivery.ts";
+import { Directory } from "./directory.ts";
+import { Entry, type ResumeTokens } from "./entry.ts";
+import { CommandError, fail } from "./errors.ts";
+import type { Limits } from "./limits.ts";
+import { silentLog, type Log } from "./log.ts";
+import { TerminalLogin } from "./login.ts";
+import { Memberships } from "./memberships.ts";
+import { MentionResolver } from "./mentions.ts";
+import { Messaging } from "./messaging.ts";
+import { Moderation } from "./moderation.ts";
+import type { ServerInfo } from "./motd.ts";
+import { notice, type Notice } from "./notices.ts";
+import { Operator } from "./operator.ts";
+import { Presence } from "./presence.ts";
+import { RateCounter } from "./rate.ts";
+import { Reads } from "./reads.ts";
+import { helpEntry, type Invocation, type Registry } from "./registry.ts";
+import { LOBBY, RoomTable, type Publisher } from "./rooms.ts";
+import type { Session, SessionSink } from "./session.ts";
+import { Sessions, type ConnectOptions } from "./sessions.ts";
 import { Stats } from "./stats.ts";
 import type { Store } from "./store.ts";
-import { cleanText, exceedsBytes, truncateBytes } from "./text.ts";
-import type { ChatMessage, MessageKind, Status, User } from "./types.ts";
+import type { NewMessage, Target } from "./types.ts";
 import { MessageWriter } from "./writer.ts";
-import { refuseBanned } from "./moderation.ts";
-import { RateCounter } from "./rate.ts";
 
-export interface PasswordHasher {
-  hash(password: string): Promise<string>;
-  verify(password: string, hash: string): Promise<boolean>;
-}
-
-export interface HubSettings {
-  serverName: string;
-  motd: string[];
+export interface HubDeps {
+  store: Store;
+  passwords: PasswordHasher;
+  /** The server's name and MOTD; reload and `chat admin motd` change this object. */
+  info: ServerInfo;
+  /** Kept by reference: `chat admin reload` changes it in place. */
   limits: Limits;
+  commands: Registry;
+  /** For app sessions that come back after a dropped connection; null: none can. */
+  tokens?: ResumeTokens | null;
+  log?: Log;
 }
 
 /**
- * The chat's centre: who is connected, who is in which room, and who receives what.
- * It knows nothing about sockets; transports hand it lines and render what it sends.
+ * What a transport does with the core: open sessions, hand over what their users type or send,
+ * and close them. Transports get this, never the hub's parts.
  */
-export class Hub {
-  readonly sessions = new Set<Session>();
-  readonly presence = new Presence();
-  /** Online accounts by folded nick; the same map as presence.online. */
-  readonly online = this.presence.online;
-  readonly rooms = new RoomTable();
-  readonly stats = new Stats();
-  /** Messages stored per second over the last minute, for `chat admin status`. */
-  readonly messageRate = new RateCounter(60);
-  readonly startedAt = new Date();
-  private readonly writer: MessageWriter;
-  /** Store writes nobody awaits (logouts); shutdown waits for them before the store closes. */
-  private readonly background = new Set<Promise<unknown>>();
+export interface Gateway {
+  readonly log: Log;
+  connect(sink: SessionSink, options?: ConnectOptions): Session;
+  /** Runs the line-by-line login of a terminal. */
+  promptLogin(session: Session): Promise<void>;
+  /** A line a terminal user typed: the answer to a prompt, or a command or text in its turn. */
+  input(session: Session, line: string): Promise<void>;
+  /** A frame from an app: `{ type, …fields }`, decoded from JSON but not yet checked. */
+  frame(session: Session, fields: Record<string, unknown>): Promise<void>;
+  /** Tells the user their input was refused (a line too long for the transport, say). */
+  refuse(session: Session, why: Notice): void;
+  disconnect(session: Session, reason?: string): void;
+  drop(session: Session, why?: Notice): void;
+  /** A transport that can write one event to many connections at once (Bun's WebSocket pub/sub). */
+  publishRoomsVia(transport: SessionSink["transport"], publish: Publisher): void;
+}
 
-  constructor(
-    readonly store: Store,
-    readonly passwords: PasswordHasher,
-    readonly settings: HubSettings,
-    readonly commands: Registry,
-    readonly log: Log = silentLog,
-  ) {
+/**
+ * The composition root of the core: it builds each part with the few others it uses and wires
+ * them. Nothing is handed the hub; transports see it as a Gateway, the operator's tools as an Operator.
+ */
+export class Hub implements Gateway {
+  readonly log: Log;
+  readonly operator: Operator;
+  private readonly presence = new Presence();
+  private readonly rooms = new RoomTable();
+  private readonly stats = new Stats();
+  private readonly sessions: Sessions;
+  private readonly writer: MessageWriter;
+  private readonly context: Omit<CommandContext, "session" | "user" | "target" | "send">;
+  private readonly commands: Registry;
+  private readonly login: TerminalLogin;
+
+  constructor({ store, passwords, info, limits, commands, tokens = null, log = silentLog }: HubDeps) {
+    this.log = log;
+    this.commands = commands;
+    const background = new Background(log);
+    const reads = new Reads(store, this.presence, background);
+    const delivery = new Delivery(this.rooms, this.presence, reads, this.stats);
+    const messageRate = new RateCounter(60);
+    const mentions = new MentionResolver((keys) => store.findUsers(keys));
     this.writer = new MessageWriter(
-      (batch) => timedInsert(this, batch),
-      (m) => deliver(this, m),
+      (batch) => this.store(store, mentions, messageRate, batch),
+      (stored, sent) => delivery.deliver(stored, sent),
       (e) => log.error("delivery failed", { error: String(e) }),
     );
-  }
-
-  /** `watchesPresence`: once logged in, the session hears everyone's presence (the web's user list). */
-  connect(sink: SessionSink, { watchesPresence = false } = {}): Session {
-    const session: Session = new Session(sink, {
-      watchesPresence,
-      maxQueued: this.settings.limits.maxQueuedLines,
-      promptTimeoutMs: this.settings.limits.promptTimeoutSeconds * 1000,
-      loginTimeoutMs: this.settings.limits.loginTimeoutSeconds * 1000,
-      onLoginTimeout: () => this.drop(session, new CommandError("Login timed out", "login_timeout")),
-      onFlood: () => {
-        this.log.warn("flood", { transport: sink.transport, remote: sink.remote });
-        this.drop(session, new CommandError("Too many lines waiting to run; closing", "flood"));
-      },
+    const memberships = new Memberships(store, this.rooms, this.presence, reads, limits, log);
+    this.sessions = new Sessions(this.presence, memberships, store, this.writer, background, limits, log);
+    const moderation = new Moderation(store, this.presence, this.sessions, log);
+    const accounts = new Accounts(store, passwords, this.presence, this.rooms, moderation, this.sessions, limits, log);
+    const directory = new Directory(store, this.presence, limits);
+    const entry = new Entry(store, this.presence, memberships, this.rooms, reads, directory, moderation, info, limits, tokens,
+      (session, line, context) => this.sessions.attempt(session, () => this.runLine(session, line, context)), log);
+    const messaging = new Messaging(this.writer, store, this.presence, limits, (session, e) => {
+      log.error("message not stored", { nick: session.user?.nick, error: String(e) });
+      this.sessions.report(session, fail("not_stored"));
     });
-    this.sessions.add(session);
-    return session;
+    this.login = new TerminalLogin(accounts, entry, moderation, this.sessions, info,
+      (session, line) => this.sessions.attempt(session, () => this.runLine(session, line)));
+    this.operator = new Operator(store, this.presence, this.rooms, this.sessions, moderation, info, limits, this.stats, messageRate);
+    this.context = {
+      messaging, memberships, reads, directory, accounts, entry, sessions: this.sessions, server: info, limits,
+      help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },
+    };
   }
 
-  /**
-   * A transport that can write one event to many of its connections at once (Bun's WebSocket
-   * pub/sub) registers it here; room messages then reach its sessions that have `sink.topics`
-   * with one publish per room, not one send per session.
-   */
-  publishRoomsVia(transport: SessionSink["transport"], publish: Publisher) {
-    this.rooms.publishVia(transport, publish);
+  connect(sink: SessionSink, options?: ConnectOptions): Session {
+    return this.sessions.connect(sink, options);
   }
 
-  /** A line typed by the user: the answer to a prompt, or a command or text to run in its turn. */
+  promptLogin(session: Session): Promise<void> {
+    return this.login.run(session);
+  }
+
   input(session: Session, line: string): Promise<void> {
     return session.typed(line);
   }
 
-  /** Runs a line as a command now; the session's inbox calls it in turn. */
-  execute(session: Session, line: string): Promise<void> {
-    if (!session.user || line.trim() === "") return Promise.resolve();
-    return this.attempt(session, () => this.commands.run({ hub: this, session, user: session.user! }, line));
-  }
-
-  /** Runs an action now, showing the user any error it raises. */
-  async attempt(session: Session, action: () => unknown): Promise<void> {
-    // An action queued behind a slow one must not run for a session that has since gone.
-    if (session.closed) return;
-    try {
-      await action();
-    } catch (e) {
-      this.report(session, e);
+  frame(session: Session, fields: Record<string, unknown>): Promise<void> {
+    const { type } = fields;
+    if (typeof type !== "string") return this.badFrame(session, type === undefined ? "frame has no type" : "type: expected a string");
+    if (type === "line") {
+      const { text } = fields;
+      if (typeof text !== "string") return this.badFrame(session, "text: expected a string");
+      let context: Target | undefined;
+      try {
+        context = frameContext(fields);
+      } catch (e) {
+        this.sessions.report(session, e);
+        return Promise.resolve();
+      }
+      // Once logged in, a line may answer a prompt, so it goes where a terminal's lines go.
+      if (session.user) return session.typed(text, context);
+      return session.serially(() => this.sessions.attempt(session, () => this.runLine(session, text, context)));
     }
+    // Frames take effect in the order sent: a "say" right after "login" waits for the login.
+    return session.serially(() => this.sessions.attempt(session, () =>
+      this.run(session, this.commands.fromFrame(type, fields), frameContext(fields))));
   }
 
-  /** Shows a CommandError to its user; anything else is logged and shown as a generic failure. */
-  report(session: Session, e: unknown) {
-    if (e instanceof CommandError) {
-      session.send({ type: "error", code: e.code, message: e.message });
-    } else {
-      this.log.error("command failed", { session: session.id, error: String(e) });
-      session.send({ type: "error", code: "internal", message: "Something went wrong; nothing was changed" });
-    }
+  refuse(session: Session, why: Notice) {
+    this.sessions.report(session, new CommandError(why));
   }
 
-  /** Finds an account and checks its password; null when either is wrong. */
-  async authenticate(nick: string, password: string): Promise<User | null> {
-    const user = await this.store.findUser(nick);
-    if (!user || !(await this.passwords.verify(password, user.passwordHash))) return null;
-    return user;
-  }
-
-  async createAccount(nick: string, password: string): Promise<User> {
-    return this.store.createUser(validateNick(nick), await this.passwords.hash(checkPassword(password)));
-  }
-
-  /** Puts an authenticated session into the chat; see entry.ts. A banned account is put out (BannedError). */
-  async enter(session: Session, user: User, resume?: Resume) {
-    // Logins that take a password check before it too, so a banned account cannot be used to
-    // guess it; this check is the one every path passes, and it sees a ban made meanwhile.
-    await refuseBanned(this, session, user.nick);
-    return enter(this, session, user, resume);
-  }
-
-  /** Moves the session to a room, replaying its recent messages, or on a resume all it missed. */
-  join(session: Session, name: string, resumeSince?: number): Promise<void> {
-    return join(this, session, name, resumeSince);
-  }
-
-  /** Back to the lobby. */
-  leave(session: Session): Promise<void> {
-    return leave(this, session);
-  }
-
-  /** Stores and delivers a message to the session's room. Resolves when delivered. */
-  say(session: Session, text: string, kind: MessageKind = "public"): Promise<ChatMessage> {
-    const room = session.room;
-    if (!room) throw new CommandError("You are not in a room; /join one first");
-    const user = session.user!;
-    return this.writer.submit({ kind, senderId: user.id, from: user.nick, roomId: room.id, room: room.name, text: messageText(text, this.settings.limits.maxLineBytes) });
-  }
-
-  /**
-   * Like say(), without waiting for the store: a fast typist is not held to one commit per line.
-   * Bad text still throws here; a store failure is reported to the sender.
-   */
-  post(session: Session, text: string, kind: MessageKind = "public") {
-    this.say(session, text, kind).catch((e) => {
-      this.log.error("message not stored", { nick: session.user?.nick, error: String(e) });
-      this.report(session, new CommandError("Message not sent: it could not be stored; try again", "not_stored"));
-    });
-  }
-
-  /** Stores and delivers a private message; an offline recipient gets it at next login. */
-  async whisper(session: Session, to: string, text: string): Promise<ChatMessage> {
-    const body = messageText(text, this.settings.limits.maxLineBytes);
-    const user = session.user!;
-    const target = this.onlineUser(to)?.user ?? (await this.store.findUser(to));
-    if (!target) throw new NotFoundError(`No user named "${to}"`, "no_such_user");
-    if (target.id === user.id) throw new CommandError("You cannot send a private message to yourself");
-    const message = await this.writer.submit({
-      kind: "private", senderId: user.id, from: user.nick, recipientId: target.id, to: target.nick, text: body,
-    });
-    if (!this.onlineUser(target.nick)) {
-      session.send({ type: "system", text: `${target.nick} is offline and will see your message at their next login` });
-    }
-    return message;
-  }
-
-  async setStatus(session: Session, status: Status, note: string) {
-    const user = session.user!;
-    const clean = cleanText(note).trim();
-    if (exceedsBytes(clean, STATUS_NOTE_MAX_BYTES)) throw new CommandError(`Status note is too long (${STATUS_NOTE_MAX_BYTES} bytes at most)`);
-    await this.store.setStatus(user.id, status, clean);
-    user.status = status;
-    user.statusNote = clean;
-    const rooms = new Set<RoomState>();
-    // The account may have logged out while the status was stored.
-    for (const s of this.onlineUser(user.nick)?.sessions ?? []) {
-      const state = s.room && this.rooms.get(s.room.name);
-      if (state) rooms.add(state);
-    }
-    this.presence.announce(this.presence.event(user, "status"), ...rooms);
-  }
-
-  /**
-   * Ends a session and closes its connection. With `why`, the user is told first and the connection
-   * closes as a policy close; `roomReason` is what the room sees in "left (…)".
-   */
-  drop(session: Session, why?: CommandError, roomReason?: string) {
-    // Sent before disconnect: a closed session sends nothing.
-    if (why) this.report(session, why);
-    this.disconnect(session, roomReason);
-    session.sink.close(why?.message);
-  }
-
-  /** Ends a session: leaves its room, and when it was the account's last, records the logout. */
   disconnect(session: Session, reason?: string) {
-    if (!session.end()) return;
-    // A quit or kick reason reaches other people's screens: one clean line, of bounded size.
-    reason = reason === undefined ? undefined : truncateBytes(cleanText(reason).trim(), LEAVE_REASON_MAX_BYTES) || undefined;
-    this.sessions.delete(session);
+    this.sessions.disconnect(session, reason);
+  }
+
+  drop(session: Session, why?: Notice) {
+    this.sessions.drop(session, why && new CommandError(why));
+  }
+
+  publishRoomsVia(transport: SessionSink["transport"], publish: Publisher) {
+    this.rooms.publishVia(transport, publish);
+  }
+
+  /** Tells everyone why, stores every accepted message, and closes every session. */
+  shutdown(restarting = false): Promise<void> {
+    return this.sessions.shutdown(notice(restarting ? "server_restarting" : "server_stopping"));
+  }
+
+  private runLine(session: Session, line: string, context?: Target): Promise<void> {
+    if (line.trim() === "") return Promise.resolve();
+    return this.run(session, this.commands.parse(line), context);
+  }
+
+  private async run(session: Session, call: Invocation, context?: Target) {
     const user = session.user;
-    // Leave the online set first, so the "left" announcement says whether the user is still here.
-    const online = this.presence.remove(session);
-    leaveRoom(this, session, reason);
-    if (!user || !online) return;
-    this.log.info("logout", { nick: user.nick, transport: session.sink.transport, remote: session.sink.remote });
-    if (online.sessions.size > 0) return;
-    this.presence.announce(this.presence.event(user, "offline"));
-    const write = this.store.markSeen(user.id, online.pmSeen)
-      .catch((e) => this.log.error("markSeen failed", { nick: user.nick, error: String(e) }))
-      .finally(() => this.background.delete(write));
-    this.background.add(write);
+    if (!user && !call.command.beforeLogin) throw fail("not_logged_in");
+    const target = context ?? { room: session.room?.name ?? LOBBY };
+    if (user && call.command.spanish?.includes(call.as)) this.offerSpanish(session);
+    await call.command.run({ ...this.context, session, user: user!, target, send: (e) => session.send(e) }, call.args as never);
   }
 
-  /** Tells everyone, stores every accepted message, and closes every session. */
-  async shutdown(text: string) {
-    for (const s of this.sessions) s.send({ type: "system", text });
-    // What a user already started (a password being changed, say) finishes before the store closes.
-    const running = [...this.sessions].map((s) => s.idle());
-    await this.writer.drain();
-    for (const s of [...this.sessions]) {
-      this.disconnect(s);
-      s.sink.close();
+  /** Someone typed a Spanish command name: the first time, they are offered Spanish messages. */
+  private offerSpanish(session: Session) {
+    const user = session.user!;
+    if (user.settings.lang || user.settings.langOffered || session.lang === "es") return;
+    session.send({ type: "notice", notice: notice("lang_offer") });
+    const settings = { ...user.settings, langOffered: true };
+    this.context.accounts.saveSettings(user, settings).catch((e) => this.log.error("settings not saved", { error: String(e) }));
+  }
+
+  private badFrame(session: Session, detail: string): Promise<void> {
+    this.refuse(session, notice("bad_frame", { detail }));
+    return Promise.resolve();
+  }
+
+  /** Stores a batch (with who each message names), counting it for /metrics and the admin status. */
+  private async store(store: Store, mentions: MentionResolver, rate: RateCounter, batch: NewMessage[]) {
+    const started = performance.now();
+    try {
+      await mentions.resolve(batch);
+      const stored = await store.insertMessages(batch);
+      this.stats.messagesStored += stored.length;
+      rate.add(stored.length);
+      return stored;
+    } catch (e) {
+      this.stats.storeErrors++;
+      throw e;
+    } finally {
+      this.stats.storeBatches++;
+      this.stats.storeSeconds += (performance.now() - started) / 1000;
     }
-    await Promise.all(running);
-    await this.writer.drain();
-    await Promise.all(this.background);
   }
-
-  /** Registers an authenticated session as online; returns its account's shared state. */
-  addOnline(session: Session, user: User): { online: Online; first: boolean } {
-    return this.presence.add(session, user);
-  }
-
-  /** Rooms with how many distinct users are in each right now. */
-  async roomList(): Promise<{ name: string; users: number }[]> {
-    return (await this.store.listRooms()).map((room) => ({ name: room.name, users: this.rooms.userCount(room.name) }));
-  }
-
-  onlineUsers(): OnlineUser[] {
-    return this.presence.users();
-  }
-
-  onlineUser(nick: string): Online | undefined {
-    return this.presence.get(nick);
-  }
-}
-
-export function checkPassword(password: string): string {
-  if ([...password].length < PASSWORD_MIN_CHARS) throw new CommandError(`Password must be at least ${PASSWORD_MIN_CHARS} characters long`);
-  if (exceedsBytes(password, PASSWORD_MAX_BYTES)) throw new CommandError(`Password is too long (${PASSWORD_MAX_BYTES} bytes at most)`);
-  return password;
 }

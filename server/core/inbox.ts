@@ -1,4 +1,7 @@
-type Work = { line: string; done(): void } | { task: () => Promise<void>; done(): void };
+import type { Target } from "./types.ts";
+
+type Line = { line: string; context?: Target; done(): void };
+type Work = Line | { task: () => Promise<void>; done(): void };
 
 /**
  * One queue for everything a session sends, in arrival order. A prompt takes the first line
@@ -10,23 +13,24 @@ export class SessionInbox {
   private readonly queue: Work[] = [];
   private prompt: { resolve(line: string): void; reject(e: Error): void } | null = null;
   private running: Promise<void> | null = null;
-  private run: ((line: string) => Promise<void>) | null = null;
+  private run: ((line: string, context?: Target) => Promise<void>) | null = null;
   private closed: Error | null = null;
 
   /** `max` items may wait; one more calls `onOverflow` (a client flooding faster than it is served). */
   constructor(private readonly max: number, private readonly onOverflow: () => void) {}
 
-  line(line: string): Promise<void> {
+  /** A typed line; `context` is the conversation it was typed in, when the client says. */
+  line(line: string, context?: Target): Promise<void> {
     // A blank line nobody asked for would only take a place in the queue.
     if (line.trim() === "" && !this.prompt) return Promise.resolve();
-    return new Promise((done) => this.push({ line, done }));
+    return new Promise((done) => this.push({ line, context, done }));
   }
 
   task(task: () => Promise<void>): Promise<void> {
     return new Promise((done) => this.push({ task, done }));
   }
 
-  startCommands(run: (line: string) => Promise<void>) {
+  startCommands(run: (line: string, context?: Target) => Promise<void>) {
     this.run = run;
     this.pump();
   }
@@ -85,7 +89,7 @@ export class SessionInbox {
     if (this.prompt) {
       const i = this.queue.findIndex((w) => "line" in w);
       if (i < 0) return;
-      const [work] = this.queue.splice(i, 1) as [{ line: string; done(): void }];
+      const [work] = this.queue.splice(i, 1) as [Line];
       const prompt = this.prompt;
       this.prompt = null;
       prompt.resolve(work.line);
@@ -99,7 +103,7 @@ export class SessionInbox {
     const run = this.run;
     // Started in a then(): even a task that throws synchronously must not jam the queue.
     this.running = Promise.resolve()
-      .then(() => ("line" in next ? run!(next.line) : next.task()))
+      .then(() => ("line" in next ? run!(next.line, next.context) : next.task()))
       // A failure belongs to whoever queued the work; it must not stop the queue.
       .catch(() => {})
       .finally(() => {

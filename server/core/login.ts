@@ -1,9 +1,12 @@
-import { CommandError } from "./errors.ts";
-import { checkPassword, type Hub } from "./hub.ts";
-import { refuseBanned } from "./moderation.ts";
+import { checkPassword, type Accounts } from "./accounts.ts";
+import { CommandError, fail } from "./errors.ts";
+import type { Entry } from "./entry.ts";
+import type { Moderation } from "./moderation.ts";
+import type { ServerInfo } from "./motd.ts";
+import { notice } from "./notices.ts";
 import { validateNick } from "./names.ts";
-import { wrongPassword } from "./password-login.ts";
 import type { Session } from "./session.ts";
+import type { Sessions } from "./sessions.ts";
 import { NickTakenError } from "./store.ts";
 import type { User } from "./types.ts";
 
@@ -13,76 +16,92 @@ const MAX_NICK_TRIES = 10;
 /**
  * The line-by-line login of terminals, after the original design's validate_session():
  * a known nick asks for its password, a new one for a password twice and creates the account.
+ * A line starting with "/" at the nick prompt runs as a command (/help, /quit).
  */
-export async function promptLogin(hub: Hub, session: Session): Promise<void> {
-  const { serverName, motd } = hub.settings;
-  session.send({ type: "system", text: [`Welcome to ${serverName}`, ...motd].join("\n") });
-  try {
-    const user = await askAccount(hub, session);
-    if (user) await hub.enter(session, user);
-  } catch (e) {
-    // A ban, or a connection that went, has ended the session already.
-    if (session.closed) return;
-    // Not logged in and no prompt left: an open connection would only hang.
-    hub.report(session, e);
-    hub.drop(session);
-  }
-}
+export class TerminalLogin {
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly entry: Pick<Entry, "enter">,
+    private readonly moderation: Pick<Moderation, "refuseBanned">,
+    private readonly sessions: Pick<Sessions, "drop" | "report">,
+    private readonly info: ServerInfo,
+    private readonly command: (session: Session, line: string) => Promise<void>,
+  ) {}
 
-async function askAccount(hub: Hub, session: Session): Promise<User | null> {
-  for (let tries = 0; tries < MAX_NICK_TRIES; tries++) {
-    const answer = await session.ask("Nickname: ");
-    let nick: string;
+  async run(session: Session): Promise<void> {
+    const { serverName, motd } = this.info;
+    session.send({ type: "notice", notice: notice("welcome_banner", { serverName, motd }) });
     try {
-      nick = validateNick(answer.trim());
+      const user = await this.askAccount(session);
+      if (user) await this.entry.enter(session, user);
     } catch (e) {
-      if (!(e instanceof CommandError)) throw e;
-      session.send({ type: "error", code: "bad_nick", message: e.message });
-      continue;
+      // A ban, or a connection that went, has ended the session already.
+      if (session.closed) return;
+      // Not logged in and no prompt left: an open connection would only hang.
+      this.sessions.report(session, e);
+      this.sessions.drop(session);
     }
-    const existing = await hub.store.findUser(nick);
-    // Before the password, so a banned account cannot be used to guess it.
-    if (existing) await refuseBanned(hub, session, existing.nick);
-    const user = existing ? await askPassword(hub, session, existing) : await askNewPassword(hub, session, nick);
-    if (user !== undefined) return user;
   }
-  hub.drop(session, new CommandError("Too many attempts", "login_failed"));
-  return null;
-}
 
-/** Returns the user, or null after too many wrong passwords (the session is then closed). */
-async function askPassword(hub: Hub, session: Session, user: User): Promise<User | null> {
-  for (;;) {
-    const password = await session.ask("Password: ", true);
-    if (await hub.passwords.verify(password, user.passwordHash)) return user;
-    if (!wrongPassword(hub, session, user.nick)) return null;
+  private async askAccount(session: Session): Promise<User | null> {
+    for (let tries = 0; tries < MAX_NICK_TRIES; tries++) {
+      const answer = (await session.ask(notice("prompt_nick"))).trim();
+      if (answer.startsWith("/")) {
+        await this.command(session, answer);
+        if (session.closed) return null;
+        tries--;
+        continue;
+      }
+      let nick: string;
+      try {
+        nick = validateNick(answer);
+      } catch (e) {
+        if (!(e instanceof CommandError)) throw e;
+        this.sessions.report(session, e);
+        continue;
+      }
+      const existing = await this.accounts.store.findUser(nick);
+      // Before the password, so a banned account cannot be used to guess it.
+      if (existing) await this.moderation.refuseBanned(session, existing.nick);
+      const user = existing ? await this.askPassword(session, existing) : await this.askNewPassword(session, nick);
+      if (user !== undefined) return user;
+    }
+    this.sessions.drop(session, fail("too_many_attempts"));
+    return null;
   }
-}
 
-/** Creates the account; undefined means "ask for the nick again" (it was taken meanwhile). */
-async function askNewPassword(hub: Hub, session: Session, nick: string): Promise<User | undefined> {
-  session.send({ type: "system", text: `${nick} is a new nick; choose a password to create the account` });
-  for (;;) {
-    const password = await session.ask("New password: ", true);
-    try {
-      checkPassword(password);
-    } catch (e) {
-      if (!(e instanceof CommandError)) throw e;
-      session.send({ type: "error", code: "bad_password", message: e.message });
-      continue;
+  /** Returns the user, or null after too many wrong passwords (the session is then closed). */
+  private async askPassword(session: Session, user: User): Promise<User | null> {
+    for (;;) {
+      const password = await session.ask(notice("prompt_password"), true);
+      if (await this.accounts.verify(password, user)) return user;
+      if (!this.accounts.wrongPassword(session, user.nick)) return null;
     }
-    if ((await session.ask("Repeat password: ", true)) !== password) {
-      session.send({ type: "error", code: "bad_password", message: "The passwords do not match; try again" });
-      continue;
-    }
-    try {
-      const user = await hub.createAccount(nick, password);
-      hub.log.info("account created", { nick, remote: session.sink.remote });
-      return user;
-    } catch (e) {
-      if (!(e instanceof NickTakenError)) throw e;
-      session.send({ type: "error", code: "nick_taken", message: `${nick} was just taken by someone else; pick another` });
-      return undefined;
+  }
+
+  /** Creates the account; undefined means "ask for the nick again" (it was taken meanwhile). */
+  private async askNewPassword(session: Session, nick: string): Promise<User | undefined> {
+    session.send({ type: "notice", notice: notice("new_nick", { nick }) });
+    for (;;) {
+      const password = await session.ask(notice("prompt_new_password"), true);
+      try {
+        checkPassword(password);
+      } catch (e) {
+        if (!(e instanceof CommandError)) throw e;
+        this.sessions.report(session, e);
+        continue;
+      }
+      if ((await session.ask(notice("prompt_repeat_password"), true)) !== password) {
+        this.sessions.report(session, fail("passwords_differ_retry"));
+        continue;
+      }
+      try {
+        return await this.accounts.create(nick, password, session);
+      } catch (e) {
+        if (!(e instanceof NickTakenError)) throw e;
+        this.sessions.report(session, fail("nick_taken_race", { nick }));
+        return undefined;
+      }
     }
   }
 }

@@ -1,4 +1,5 @@
-import { CommandError } from "./errors.ts";
+import { fail } from "./errors.ts";
+import type { NameKind } from "./notices.ts";
 
 // Nicks and room names: Unicode letters, marks and digits plus _ - . so "José" and "Łukasz"
 // work, while nothing invisible or confusable with syntax gets in.
@@ -11,25 +12,25 @@ export const ROOM_MAX = 32;
 
 /** Returns the NFC form of a valid nick, or throws a CommandError saying why it is refused. */
 export function validateNick(input: string): string {
-  return validateName(input.normalize("NFC"), "Nick", NICK_MIN, NICK_MAX);
+  return validateName(input.normalize("NFC"), "nick", NICK_MIN, NICK_MAX);
 }
 
 /** Accepts "dev" or "#dev" and returns "#dev"; throws a CommandError saying why it is refused. */
 export function validateRoomName(input: string): string {
   const bare = input.normalize("NFC").replace(/^#/, "");
-  return "#" + validateName(bare, "Room name", 1, ROOM_MAX);
+  return "#" + validateName(bare, "room", 1, ROOM_MAX);
 }
 
-function validateName(name: string, what: string, min: number, max: number): string {
+function validateName(name: string, what: NameKind, min: number, max: number): string {
   const length = [...name].length;
-  if (length < min || length > max) {
-    throw new CommandError(`${what} must be ${min}–${max} characters long (got ${length})`);
-  }
-  if (/[\p{Zs}\t]/u.test(name)) throw new CommandError(`${what} may not contain spaces`);
-  if (INVISIBLE.test(name)) throw new CommandError(`${what} may not contain control or invisible characters`);
-  if (!ALLOWED.test(name)) {
-    const bad = [...name].find((c) => !ALLOWED.test(c));
-    throw new CommandError(`${what} may only contain letters, digits, "_", "-" and "." (not "${bad}")`);
-  }
+  if (length < min || length > max) throw fail("name_length", { what, min, max, got: length });
+  if (/[\p{Zs}\t]/u.test(name)) throw fail("name_space", { what });
+  if (INVISIBLE.test(name)) throw fail("name_invisible", { what });
+  if (!ALLOWED.test(name)) throw fail("name_char", { what, char: [...name].find((c) => !ALLOWED.test(c))! });
   return name;
+}
+
+/** Case-insensitive identity of a nick or room name: the same folding everywhere, mentions included. */
+export function foldKey(name: string): string {
+  return name.normalize("NFC").toLowerCase();
 }

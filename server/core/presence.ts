@@ -1,41 +1,47 @@
 import type { OnlineUser, PresenceEvent } from "./events.ts";
-import type { RoomState } from "./rooms.ts";
+import { foldKey } from "./names.ts";
 import type { Session } from "./session.ts";
-import { foldKey } from "./store.ts";
-import type { User } from "./types.ts";
+import type { RoomRef, User } from "./types.ts";
 
 /** An account with at least one session. Sessions of one account share this. */
 export interface Online {
   user: User;
   sessions: Set<Session>;
-  /** Highest private message id shown to this account, persisted at logout. */
-  pmSeen: number;
+  /** The account's rooms, by id, kept while it is online. */
+  rooms: Map<number, RoomRef>;
   lastPrivateFrom: string | null;
 }
 
-/** Who is online, and who hears about it: the rooms they are in, and every presence watcher. */
+/** Who is online, and who hears about it: the rooms' viewers, and every app session (its user list). */
 export class Presence {
-  readonly online = new Map<string, Online>();
+  private readonly online = new Map<string, Online>();
   /** Sessions that keep a live list of everyone online (the web client). */
   private readonly watchers = new Set<Session>();
+
+  get size(): number {
+    return this.online.size;
+  }
 
   get(nick: string): Online | undefined {
     return this.online.get(foldKey(nick));
   }
 
-  /** Registers an authenticated session as online; returns its account's shared state. */
-  add(session: Session, user: User): { online: Online; first: boolean } {
+  accounts(): IterableIterator<Online> {
+    return this.online.values();
+  }
+
+  /** Registers an authenticated session as online; `first` when the account had no other. */
+  add(session: Session, user: User, rooms: RoomRef[]): { online: Online; first: boolean } {
     const key = foldKey(user.nick);
     let online = this.online.get(key);
     const first = !online;
     if (!online) {
-      online = { user, sessions: new Set(), pmSeen: user.pmReadId, lastPrivateFrom: null };
+      online = { user, sessions: new Set(), rooms: new Map(rooms.map((r) => [r.id, r])), lastPrivateFrom: null };
       this.online.set(key, online);
     }
     online.sessions.add(session);
     session.user = online.user;
-    if (session.watchesPresence) this.watchers.add(session);
-    if (first) this.announce(this.event(online.user, "online"));
+    if (session.seesAllRooms) this.watchers.add(session);
     return { online, first };
   }
 
@@ -44,8 +50,8 @@ export class Presence {
     this.watchers.delete(session);
     const key = session.user ? foldKey(session.user.nick) : "";
     const online = this.online.get(key);
-    online?.sessions.delete(session);
-    if (online?.sessions.size === 0) this.online.delete(key);
+    if (!online?.sessions.delete(session)) return undefined;
+    if (online.sessions.size === 0) this.online.delete(key);
     return online;
   }
 
@@ -56,8 +62,15 @@ export class Presence {
         nick: o.user.nick,
         status: o.user.status,
         note: o.user.statusNote,
-        rooms: [...new Set([...o.sessions].flatMap((s) => (s.room ? [s.room.name] : [])))],
+        rooms: [...o.rooms.values()].map((r) => r.name).sort(),
       }));
+  }
+
+  /** How many online accounts are members of the room. */
+  membersOnline(roomId: number): number {
+    let n = 0;
+    for (const o of this.online.values()) if (o.rooms.has(roomId)) n++;
+    return n;
   }
 
   event(user: User, change: PresenceEvent["change"], room?: string): PresenceEvent {
@@ -67,10 +80,10 @@ export class Presence {
     return event;
   }
 
-  /** To the members of the given rooms (joins, leaves, statuses) and to every presence watcher, once each. */
-  announce(event: PresenceEvent, ...rooms: RoomState[]) {
+  /** To every app session and to the given audiences (a room's viewers), once each, but not to `except`. */
+  announce(event: PresenceEvent, audiences: Iterable<Iterable<Session>> = [], except?: Set<Session>) {
     const to = new Set(this.watchers);
-    for (const state of rooms) for (const s of state.members) to.add(s);
-    for (const s of to) s.send(event);
+    for (const audience of audiences) for (const s of audience) to.add(s);
+    for (const s of to) if (!except?.has(s)) s.send(event);
   }
 }

@@ -1,33 +1,36 @@
 import type { ChatEvent } from "./events.ts";
 import type { Session } from "./session.ts";
-import { foldKey, type Store } from "./store.ts";
-import type { Room, User } from "./types.ts";
+import type { RoomRef } from "./types.ts";
 
-/** The room every session starts in. */
+/** The room every account starts in. */
 export const LOBBY = "#lobby";
 
 /** Sends one event to every connection of a transport that is subscribed to `topic`. */
 export type Publisher = (topic: string, event: ChatEvent) => void;
 
 export interface RoomState {
-  room: Room;
+  room: RoomRef;
   /** The room's topic on a transport's fan-out: by id, so names that differ only in case never share one. */
   topic: string;
-  members: Set<Session>;
+  /** Sessions shown the room's messages live: its members' app sessions, and terminals whose current room it is. */
+  viewers: Set<Session>;
   /**
-   * Members sent the room's messages one by one: those whose transport has no fan-out, and those
-   * still holding events for a replay. The other members hear them on the room's topic.
+   * Viewers sent the room's messages one by one: those whose transport has no fan-out, and those
+   * still holding events for a replay. The other viewers hear them on the room's topic.
    */
   direct: Set<Session>;
+  /** The last message delivered here: a viewer that stops viewing has been shown everything up to it. */
+  lastId: number;
 }
 
-/** Rooms that have someone in them right now, and who. A room with nobody in it is only in the store. */
+/** Rooms that someone is viewing right now, and who. A room nobody views is only in the store. */
 export class RoomTable {
-  private readonly byKey = new Map<string, RoomState>();
+  private readonly byId = new Map<number, RoomState>();
+  private readonly bySession = new Map<Session, Set<RoomState>>();
   private readonly publishers = new Map<string, Publisher>();
 
-  get(name: string): RoomState | undefined {
-    return this.byKey.get(foldKey(name));
+  get(roomId: number): RoomState | undefined {
+    return this.byId.get(roomId);
   }
 
   /** A transport that fans a room's messages out itself; its sessions with `sink.topics` use it. */
@@ -35,73 +38,82 @@ export class RoomTable {
     this.publishers.set(transport, publish);
   }
 
-  /** The live state of a room, creating the room in the store when it is new. */
-  async open(store: Store, name: string, createdBy: number): Promise<RoomState> {
-    const key = foldKey(name);
-    let state = this.byKey.get(key);
+  /** Shows the room to the session from now on, one by one until subscribe(). */
+  view(session: Session, room: RoomRef): RoomState {
+    let state = this.byId.get(room.id);
     if (!state) {
-      const room = await store.ensureRoom(name, createdBy);
-      // Another session may have opened it while we waited.
-      state = this.byKey.get(key) ?? { room, topic: `room:${room.id}`, members: new Set(), direct: new Set() };
-      this.byKey.set(key, state);
+      state = { room, topic: `room:${room.id}`, viewers: new Set(), direct: new Set(), lastId: 0 };
+      this.byId.set(room.id, state);
+    }
+    if (!state.viewers.has(session)) {
+      state.viewers.add(session);
+      state.direct.add(session);
+      let views = this.bySession.get(session);
+      if (!views) this.bySession.set(session, (views = new Set()));
+      views.add(state);
     }
     return state;
   }
 
-  /** Takes the session out of its room; returns the room when the account has no session left there. */
-  remove(session: Session): RoomState | null {
-    const room = session.room;
-    if (!room) return null;
-    session.room = null;
-    const state = this.get(room.name);
-    if (!state) return null;
-    state.members.delete(session);
+  /** Stops showing the room to the session; returns its state as it was, if the session viewed it. */
+  unview(session: Session, roomId: number): RoomState | undefined {
+    const state = this.byId.get(roomId);
+    if (!state?.viewers.delete(session)) return undefined;
     if (!state.direct.delete(session)) session.sink.topics?.unsubscribe(state.topic);
-    if (state.members.size === 0) this.byKey.delete(foldKey(room.name));
-    return hasUser(state, session.user!) ? null : state;
+    const views = this.bySession.get(session)!;
+    views.delete(state);
+    if (views.size === 0) this.bySession.delete(session);
+    if (state.viewers.size === 0) this.byId.delete(roomId);
+    return state;
   }
 
-  /** Puts the session in the room; returns true when it is the account's first session there. */
-  add(session: Session, state: RoomState): boolean {
-    const first = !hasUser(state, session.user!);
-    state.members.add(session);
-    // Sent one by one until subscribe(): a joining session holds live events while its replay loads.
-    state.direct.add(session);
-    session.room = state.room;
-    return first;
+  /** Stops showing every room to the session (it is going); returns what it viewed. */
+  unviewAll(session: Session): RoomState[] {
+    const states = [...(this.bySession.get(session) ?? [])];
+    for (const state of states) this.unview(session, state.room.id);
+    return states;
+  }
+
+  viewing(session: Session, roomId: number): boolean {
+    return this.byId.get(roomId)?.viewers.has(session) ?? false;
   }
 
   /**
    * The session shows live events from now on (its replay has been sent): when its transport has a
-   * fan-out, the room's messages reach it on the room's topic instead of one by one.
+   * fan-out, the rooms it views reach it on their topics instead of one by one.
    */
   subscribe(session: Session) {
     const topics = session.sink.topics;
     if (!topics || session.closed || session.holding || !this.publishers.has(session.sink.transport)) return;
-    const state = session.room && this.get(session.room.name);
-    if (state?.direct.delete(session)) topics.subscribe(state.topic);
+    for (const state of this.bySession.get(session) ?? []) {
+      if (state.direct.delete(session)) topics.subscribe(state.topic);
+    }
   }
 
   /**
-   * Sends an event to every member: once per transport with a fan-out, then to the other members
-   * one by one. Returns how many members it was sent to.
+   * Sends an event to every viewer: once per transport with a fan-out, then to the other viewers
+   * one by one. Returns how many viewers it was sent to.
    */
   broadcast(state: RoomState, event: ChatEvent): number {
-    if (state.direct.size < state.members.size) {
+    if (state.direct.size < state.viewers.size) {
       for (const publish of this.publishers.values()) publish(state.topic, event);
     }
     for (const s of state.direct) s.send(event);
-    return state.members.size;
+    return state.viewers.size;
   }
 
-  /** How many distinct users are in a room right now. */
-  userCount(name: string): number {
-    const state = this.get(name);
-    return state ? new Set([...state.members].map((s) => s.user!.id)).size : 0;
+  /** Who hears about people in these rooms (joins, statuses, going offline): the sessions showing them. */
+  audience(roomIds: Iterable<number>): Set<Session>[] {
+    const out: Set<Session>[] = [];
+    for (const id of roomIds) {
+      const state = this.byId.get(id);
+      if (state) out.push(state.viewers);
+    }
+    return out;
   }
-}
 
-function hasUser(state: RoomState, user: User) {
-  for (const s of state.members) if (s.user!.id === user.id) return true;
-  return false;
+  /** How many rooms someone is viewing. */
+  get size(): number {
+    return this.byId.size;
+  }
 }

@@ -1,7 +1,8 @@
-import { CommandError, SessionClosedError } from "./errors.ts";
+import { fail, SessionClosedError } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
 import { SessionInbox } from "./inbox.ts";
-import type { ChatMessage, Room, User } from "./types.ts";
+import type { Notice } from "./notices.ts";
+import type { ChatMessage, Lang, RoomRef, Target, User } from "./types.ts";
 
 /**
  * A transport's own fan-out (Bun's WebSocket pub/sub): the connection joins and leaves named
@@ -12,7 +13,7 @@ export interface TopicMembership {
   unsubscribe(topic: string): void;
 }
 
-/** What a transport gives the hub for one connection. */
+/** What a transport gives the core for one connection. */
 export interface SessionSink {
   readonly transport: "tcp" | "ws";
   readonly remote: string;
@@ -21,16 +22,22 @@ export interface SessionSink {
    * Ends the connection after what was already sent has been written. A `reason` means the server
    * put the user out (kick, ban, failed logins): a client should not reconnect by itself.
    */
-  close(reason?: string): void;
+  close(reason?: Notice): void;
   /** The answer to a secret prompt has been taken (a terminal turns its echo back on). */
   secretAnswered?(): void;
   /** Set when the transport can carry a room's messages to this connection on a shared topic. */
   readonly topics?: TopicMembership;
 }
 
-/** What the hub decides for every session: its limits, and what to do when one is passed. */
+/** What the core decides for every session: how it shows the chat, its limits, and what to do when one is passed. */
 export interface SessionOptions {
-  watchesPresence: boolean;
+  /**
+   * An app (the web client) shows all of the user's rooms at once and keeps a live list of
+   * everyone online; a terminal shows its current room, and only a notice when named elsewhere.
+   */
+  seesAllRooms: boolean;
+  /** The language the client asked for, used until the account says otherwise. */
+  lang: Lang;
   maxQueued: number;
   onFlood: () => void;
   promptTimeoutMs: number;
@@ -40,31 +47,31 @@ export interface SessionOptions {
 
 let nextId = 1;
 
-/** One connection: who is on it, where they are, and what it has typed that has not run yet. */
+/** One connection: who is on it, where it is, and what it has typed that has not run yet. */
 export class Session {
   readonly id = nextId++;
   readonly connectedAt = new Date();
   user: User | null = null;
-  room: Room | null = null;
+  /** The current room: where plain text goes, and what a terminal shows. */
+  room: RoomRef | null = null;
+  lang: Lang;
   closed = false;
   /** Wrong passwords on this connection, whichever login asked for them. */
   failedLogins = 0;
+  readonly seesAllRooms: boolean;
   private held: ChatEvent[] | null = null;
   private readonly inbox: SessionInbox;
   private readonly promptTimeoutMs: number;
   private readonly loginTimer: ReturnType<typeof setTimeout>;
-  readonly watchesPresence: boolean;
 
-  constructor(
-    readonly sink: SessionSink,
-    { watchesPresence, maxQueued, onFlood, promptTimeoutMs, loginTimeoutMs, onLoginTimeout }: SessionOptions,
-  ) {
-    this.promptTimeoutMs = promptTimeoutMs;
-    this.watchesPresence = watchesPresence;
-    this.inbox = new SessionInbox(maxQueued, onFlood);
+  constructor(readonly sink: SessionSink, options: SessionOptions) {
+    this.seesAllRooms = options.seesAllRooms;
+    this.lang = options.lang;
+    this.promptTimeoutMs = options.promptTimeoutMs;
+    this.inbox = new SessionInbox(options.maxQueued, options.onFlood);
     this.loginTimer = setTimeout(() => {
-      if (!this.user && !this.closed) onLoginTimeout();
-    }, loginTimeoutMs);
+      if (!this.user && !this.closed) options.onLoginTimeout();
+    }, options.loginTimeoutMs);
   }
 
   /** In the chat: the login deadline no longer applies. */
@@ -79,8 +86,8 @@ export class Session {
   }
 
   /** A line the user typed: it answers a prompt, or runs as a command in its turn. Resolves when done. */
-  typed(line: string): Promise<void> {
-    return this.closed ? Promise.resolve() : this.inbox.line(line);
+  typed(line: string, context?: Target): Promise<void> {
+    return this.closed ? Promise.resolve() : this.inbox.line(line, context);
   }
 
   /** Runs a task in turn with what the user typed, so everything takes effect in the order sent. */
@@ -89,15 +96,15 @@ export class Session {
   }
 
   /** From now on, typed lines that no prompt takes run as commands. */
-  startCommands(run: (line: string) => Promise<void>) {
+  startCommands(run: (line: string, context?: Target) => Promise<void>) {
     this.inbox.startCommands(run);
   }
 
   /** Shows a prompt and resolves with the next line the user types, even one typed ahead. */
-  async ask(text: string, secret = false): Promise<string> {
-    this.send({ type: "prompt", text, secret });
+  async ask(prompt: Notice, secret = false): Promise<string> {
+    this.send({ type: "prompt", notice: prompt, secret });
     try {
-      return await this.inbox.ask(this.promptTimeoutMs, () => new CommandError("No answer in time; nothing changed", "prompt_timeout"));
+      return await this.inbox.ask(this.promptTimeoutMs, () => fail("prompt_timeout"));
     } finally {
       // Answered, or the session went: a terminal that stopped echoing may echo again.
       if (secret) this.sink.secretAnswered?.();

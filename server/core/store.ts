@@ -1,4 +1,9 @@
-import type { Ban, ChatMessage, NewMessage, Profile, Room, Status, User } from "./types.ts";
+import type {
+  Ban, ChatMessage, Membership, NewMessage, PrivateUnread, Profile, Room, RoomListing, Status, User, UserSettings,
+} from "./types.ts";
+
+/** A read marker's conversation, by id. */
+export type ReadTarget = { roomId: number } | { peerId: number };
 
 /**
  * Everything the chat keeps. Two drivers implement it (embedded PGlite and a real
@@ -10,29 +15,49 @@ export interface Store {
   migrate(): Promise<number>;
 
   findUser(nick: string): Promise<User | null>;
+  /** The accounts among folded nicks (see foldKey); unknown ones are left out. */
+  findUsers(keys: string[]): Promise<{ id: number; nick: string }[]>;
   /** Throws NickTakenError when the nick is taken (case-insensitively). */
   createUser(nick: string, passwordHash: string): Promise<User>;
   setPassword(userId: number, passwordHash: string): Promise<void>;
   setStatus(userId: number, status: Status, note: string): Promise<void>;
-  /** Records a logout: last seen now, and the highest private message id the user was shown. */
-  markSeen(userId: number, pmReadId: number): Promise<void>;
+  setSettings(userId: number, settings: UserSettings): Promise<void>;
+  /** Records a logout: last seen now. */
+  markSeen(userId: number): Promise<void>;
   profile(nick: string): Promise<Profile | null>;
 
   findRoom(name: string): Promise<Room | null>;
   /** Returns the room, creating it when missing. */
   ensureRoom(name: string, createdBy: number | null): Promise<Room>;
-  listRooms(): Promise<Room[]>;
+  /** Every room with its number of members, by name. */
+  listRooms(): Promise<RoomListing[]>;
 
-  /** Stores messages in one round trip. Ids rise in the order given. */
+  /** The user's rooms with their unread and mention counts (each at most UNREAD_COUNT_CAP). */
+  memberships(userId: number): Promise<Membership[]>;
+  /** Makes the user a member, with everything already in the room read; false when already one. */
+  join(userId: number, roomId: number): Promise<boolean>;
+  /** Ends a membership; false when there was none. */
+  leave(userId: number, roomId: number): Promise<boolean>;
+  /** Moves a read marker forward (never back). */
+  markRead(userId: number, target: ReadTarget, messageId: number): Promise<void>;
+  /** A conversation's read marker and counts now. */
+  readState(userId: number, target: ReadTarget): Promise<{ readId: number; unread: number; mentions: number }>;
+  /** Private conversations with unread messages to the user, by peer. */
+  unreadPrivate(userId: number): Promise<PrivateUnread[]>;
+  /** Unread private messages to the user: the last `limit`, oldest first, and how many there are. */
+  unreadPrivateMessages(userId: number, limit: number): Promise<{ messages: ChatMessage[]; total: number }>;
+
+  /** Stores messages and their mentions in one round trip. Ids rise in the order given. */
   insertMessages(batch: NewMessage[]): Promise<ChatMessage[]>;
   /** The last `limit` messages of a room, oldest first, optionally before an id. */
   roomHistory(roomId: number, limit: number, beforeId?: number): Promise<ChatMessage[]>;
   /** The last `limit` private messages between two users, oldest first. */
   conversation(userA: number, userB: number, limit: number, beforeId?: number): Promise<ChatMessage[]>;
-  /** Private messages to a user with ids above `afterId`, oldest first. */
-  privateSince(userId: number, afterId: number, limit: number): Promise<{ messages: ChatMessage[]; total: number }>;
-  /** What a reconnecting session missed: the room's messages and the user's private ones (both ways) after `afterId`; the last `limit` of them, oldest first. */
-  messagesSince(userId: number, roomId: number, afterId: number, limit: number): Promise<ChatMessage[]>;
+  /**
+   * What a reconnecting client missed: the messages of the given rooms and the user's private
+   * ones (both ways) after `afterId`; the last `limit` of them, oldest first.
+   */
+  messagesSince(userId: number, roomIds: number[], afterId: number, limit: number): Promise<ChatMessage[]>;
   /** Total messages stored. */
   countMessages(): Promise<number>;
 
@@ -57,9 +82,4 @@ export class NickTakenError extends Error {
   constructor(nick: string) {
     super(`Nick "${nick}" is taken`);
   }
-}
-
-/** Case-insensitive identity of a nick or room name. */
-export function foldKey(name: string): string {
-  return name.normalize("NFC").toLowerCase();
 }

@@ -3,7 +3,19 @@
 export const STATUSES = ["available", "busy", "away"] as const;
 export type Status = (typeof STATUSES)[number];
 
+export const LANGS = ["en", "es"] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** What a message is: said in a room, said privately, or an action (/me) in either. */
 export type MessageKind = "public" | "private" | "emote";
+
+/** Choices a user makes for every device, stored with the account. */
+export interface UserSettings {
+  /** Absent: follow the client (the browser's language; English on a terminal). */
+  lang?: Lang;
+  /** Whether the user has been offered Spanish after typing a Spanish command name. */
+  langOffered?: boolean;
+}
 
 export interface User {
   id: number;
@@ -13,7 +25,7 @@ export interface User {
   lastSeen: Date | null;
   status: Status;
   statusNote: string;
-  pmReadId: number;
+  settings: UserSettings;
 }
 
 export interface Room {
@@ -21,6 +33,12 @@ export interface Room {
   name: string;
   createdAt: Date;
 }
+
+/** A room as the live parts of the core refer to it. */
+export type RoomRef = Pick<Room, "id" | "name">;
+
+/** Where a message goes or a command looks: a room, or the private conversation with a nick. */
+export type Target = { room: string } | { with: string };
 
 /** A message as it is delivered and shown: room messages have `room`, private ones `to`. */
 export interface ChatMessage {
@@ -31,6 +49,8 @@ export interface ChatMessage {
   to?: string;
   text: string;
   at: Date;
+  /** The users the text names (@nick, or "nick:" at the start), when there are any. */
+  mentions?: string[];
 }
 
 export interface NewMessage {
@@ -42,6 +62,32 @@ export interface NewMessage {
   recipientId?: number;
   to?: string;
   text: string;
+  /** Set by the writer before the batch is stored: the existing users the text names. */
+  mentions?: { id: number; nick: string }[];
+}
+
+/** A stored membership with what its user has not read yet. */
+export interface Membership {
+  room: RoomRef;
+  /** The highest message id of the room the user has read. */
+  readId: number;
+  unread: number;
+  mentions: number;
+}
+
+/** A private conversation with messages its user has not read yet. */
+export interface PrivateUnread {
+  peer: { id: number; nick: string };
+  readId: number;
+  unread: number;
+}
+
+/** Unread counts of one conversation, as every client shows them. */
+export type ConversationState = Target & { readId: number; unread: number; mentions: number };
+
+export interface RoomListing {
+  room: RoomRef;
+  members: number;
 }
 
 export interface Profile {

@@ -11,7 +11,7 @@ export class MessageWriter {
 
   constructor(
     private readonly insert: (batch: NewMessage[]) => Promise<ChatMessage[]>,
-    private readonly deliver: (message: ChatMessage) => void,
+    private readonly deliver: (stored: ChatMessage, sent: NewMessage) => void,
     private readonly onDeliveryError: (e: unknown) => void = () => {},
   ) {}
 
@@ -51,7 +51,7 @@ export class MessageWriter {
         for (let i = 0; i < batch.length; i++) {
           // Stored is stored: one failing delivery must not hold back the others or the next batch.
           try {
-            this.deliver(stored[i]!);
+            this.deliver(stored[i]!, batch[i]!.message);
           } catch (e) {
             this.onDeliveryError(e);
           }

@@ -1,17 +1,14 @@
-import type { Hub } from "../core/hub.ts";
-import { connectionsByTransport, uptimeSeconds } from "../core/server-status.ts";
+import type { Counters } from "../core/operator.ts";
 
-/** The hub's counters in Prometheus text format. */
-export function metricsText(hub: Hub): string {
-  const connections = connectionsByTransport(hub);
-  const s = hub.stats;
+/** The core's counters in Prometheus text format. */
+export function metricsText({ connections, usersOnline, stats: s, uptimeSeconds }: Counters): string {
   const lines = [
     "# HELP chat_connections Open connections by transport.",
     "# TYPE chat_connections gauge",
     ...Object.entries(connections).map(([t, n]) => `chat_connections{transport="${t}"} ${n}`),
     "# HELP chat_users_online Accounts with at least one session.",
     "# TYPE chat_users_online gauge",
-    `chat_users_online ${hub.online.size}`,
+    `chat_users_online ${usersOnline}`,
     "# HELP chat_messages_total Messages stored since the server started.",
     "# TYPE chat_messages_total counter",
     `chat_messages_total ${s.messagesStored}`,
@@ -27,7 +24,7 @@ export function metricsText(hub: Hub): string {
     `chat_store_errors_total ${s.storeErrors}`,
     "# HELP chat_uptime_seconds Seconds since the server started.",
     "# TYPE chat_uptime_seconds gauge",
-    `chat_uptime_seconds ${uptimeSeconds(hub)}`,
+    `chat_uptime_seconds ${uptimeSeconds}`,
   ];
   return lines.join("\n") + "\n";
 }

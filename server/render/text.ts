@@ -1,82 +1,173 @@
-import type { ChatEvent } from "../core/events.ts";
+import type { ChatEvent, HelpEntry, HistoryEvent, RoomInfo } from "../core/events.ts";
+import { UNREAD_COUNT_CAP } from "../core/limits.ts";
 import { cleanText } from "../core/text.ts";
-import type { ChatMessage } from "../core/types.ts";
+import type { ChatMessage, Lang } from "../core/types.ts";
+import type { Catalogue } from "./i18n/catalogue.ts";
+import { catalogue, say } from "./i18n/index.ts";
+import { displayWidth, formatDate, padEnd, table, wrap } from "./layout.ts";
 
-// How a terminal shows events. Events do not depend on their recipient, so each is rendered
-// once however many sessions receive it.
-const bytesCache = new WeakMap<ChatEvent, Uint8Array>();
+/** How one terminal shows text: its language and width. */
+export interface TextView {
+  lang: Lang;
+  /** Columns; 80 when the client has not said. */
+  width: number;
+}
+
+export const DEFAULT_WIDTH = 80;
+/** Where /help's descriptions start, at most. */
+const HELP_COLUMN = 28;
+
+// Messages and presence go to many terminals at once and do not depend on the width: each is
+// encoded once per language, and every socket writes the same bytes.
+const shared: Record<Lang, WeakMap<ChatEvent, Uint8Array>> = { en: new WeakMap(), es: new WeakMap() };
 const encoder = new TextEncoder();
-let last: { event: ChatEvent | null; bytes: Uint8Array } = { event: null, bytes: new Uint8Array(0) };
+let last: { event: ChatEvent | null; lang: Lang; bytes: Uint8Array } = { event: null, lang: "en", bytes: new Uint8Array(0) };
 
-/**
- * renderText as UTF-8, encoded once per event: a room message to a thousand terminals is one
- * buffer that every socket writes. Nobody may change the bytes; they are shared.
- */
-export function textBytes(event: ChatEvent): Uint8Array {
-  // A room message is asked for once per member, in a row: the last answer saves a WeakMap lookup each.
-  if (event === last.event) return last.bytes;
-  let bytes = bytesCache.get(event);
+/** renderText as UTF-8. Nobody may change the bytes: for shared events they are shared. */
+export function textBytes(event: ChatEvent, view: TextView): Uint8Array {
+  if (event.type !== "message" && event.type !== "presence") return encoder.encode(renderText(event, view));
+  // A room message is asked for once per viewer, in a row: the last answer saves a lookup each.
+  if (event === last.event && view.lang === last.lang) return last.bytes;
+  const cache = shared[view.lang];
+  let bytes = cache.get(event);
   if (bytes === undefined) {
-    bytes = encoder.encode(renderText(event));
-    bytesCache.set(event, bytes);
+    bytes = encoder.encode(renderText(event, view));
+    cache.set(event, bytes);
   }
-  last = { event, bytes };
+  last = { event, lang: view.lang, bytes };
   return bytes;
 }
 
 /** The event as terminal text: CRLF line ends, and no control or bidi characters from users. */
-export function renderText(event: ChatEvent, now = new Date()): string {
-  return event.type === "prompt" ? cleanText(event.text) : toLines(event, now).map((l) => cleanText(l) + "\r\n").join("");
+export function renderText(event: ChatEvent, view: TextView, now = new Date()): string {
+  const c = catalogue(view.lang);
+  if (event.type === "prompt") return cleanText(say(view.lang, event.notice));
+  return toLines(event, c, view, now).map((l) => cleanText(l) + "\r\n").join("");
 }
 
-/** Lines for a terminal; events a terminal has no use for (the web's bookkeeping) give none. */
-function toLines(e: ChatEvent, now: Date): string[] {
+/** Lines for a terminal; events a terminal has no use for (an app's bookkeeping) give none. */
+function toLines(e: ChatEvent, c: Catalogue, view: TextView, now: Date): string[] {
+  const t = c.text;
   switch (e.type) {
     case "message":
       return [messageLine(e.message, now)];
-    case "system":
-      return notice(e.text);
+    case "notice":
+      return notice(say(view.lang, e.notice), view.width);
     case "error":
-      return [`*** Error: ${e.message}`];
-    case "presence": {
-      const note = e.note ? ` (${e.note})` : "";
-      if (e.change === "status") return [`*** ${e.nick} is now ${e.status}${note}`];
-      if (e.change === "online" || e.change === "offline") return [];
-      const reason = e.reason ? ` (${e.reason})` : "";
-      return [`*** ${e.nick} ${e.change === "joined" ? "joined" : "left"} ${e.room}${reason}`];
-    }
+      return notice(t.error(say(view.lang, e.notice)), view.width);
+    case "presence":
+      switch (e.change) {
+        case "online": return [`*** ${t.online(e.nick)}`];
+        case "offline": return [`*** ${t.offline(e.nick, e.reason)}`];
+        case "joined": return [`*** ${t.joined(e.nick, e.room!)}`];
+        case "left": return [`*** ${t.left(e.nick, e.room!)}`];
+        case "status": return [`*** ${t.statusChanged(e.nick, t.status(e.status), e.note)}`];
+      }
+      return [];
     case "history":
+      return history(e, t, now);
+    case "welcome": {
+      const lines = [`*** ${t.hello(e.nick, e.room)}`];
+      // Private messages that arrived meanwhile are shown right after; rooms wait for /join.
+      const unread = e.conversations
+        .filter((s) => "room" in s && s.unread > 0 && s.room !== e.room)
+        .map((s) => t.unreadItem("room" in s ? s.room : "", figure(s.unread), s.mentions));
+      if (unread.length) lines.push(...notice(t.unreadSummary(unread), view.width));
+      return lines;
+    }
+    case "membership":
+      return [`*** ${e.joined ? t.youJoined(e.room) : t.youLeft(e.room)}`];
+    case "mention":
+      return [`*** ${t.mentionedIn(e.message.room ?? "")} ${messageLine(e.message, now)}`];
+    case "users":
       return [
-        `--- ${e.title} ---`,
-        ...(e.messages.length ? e.messages.map((m) => messageLine(m, now)) : ["(no messages)"]),
-        "--- end ---",
+        `*** ${t.usersTitle(e.users.length)}`,
+        ...table(e.users.map((u) => [u.nick, t.status(u.status) + (u.note ? ` (${u.note})` : ""), u.rooms.join(", ") || "-"]), view.width),
       ];
-    case "welcome":
-      return [`*** Hello ${e.nick}! You are in ${e.room}. /help lists the commands.`];
+    case "rooms":
+      return rooms(e.rooms, t, view.width);
+    case "profile": {
+      const p = e.profile;
+      const f = t.profileFields;
+      return [
+        `*** ${t.profileTitle(p.nick)}`,
+        ...table([
+          [f.id, String(p.id)],
+          [f.created, formatDate(p.createdAt)],
+          [f.lastSeen, p.online ? t.onlineNow : p.lastSeen ? formatDate(p.lastSeen) : t.never],
+          [f.status, t.status(p.status) + (p.note ? ` (${p.note})` : "")],
+          [f.messages, String(p.messagesSent)],
+        ], view.width),
+      ];
+    }
+    case "help":
+      return help(e.commands, e.detail, c, view.width);
+    case "settings":
+      return [`*** ${t.settings(e.lang, e.settings.lang !== undefined)}`];
     case "prompt":
-      return [e.text];
     case "room":
+    case "unread":
     case "credentials":
       return [];
   }
 }
 
-/** Only system text is several lines; everything else is one line, whatever its fields hold. */
-function notice(text: string): string[] {
+/** A notice's first line starts with "***"; it and the rest are wrapped at the terminal's width. */
+function notice(text: string, width: number): string[] {
   const [first, ...rest] = text.split("\n");
-  return [`*** ${first}`, ...rest];
+  return [...wrap(`*** ${first}`, width, "    "), ...rest.flatMap((l) => wrap(l, width))];
+}
+
+function history(e: HistoryEvent, t: Catalogue["text"], now: Date): string[] {
+  return [
+    `--- ${t.historyTitle(e.reason, e.target, e.messages.length, e.unread)} ---`,
+    ...(e.messages.length ? e.messages.map((m) => messageLine(m, now)) : [t.noMessages]),
+    t.historyEnd,
+  ];
+}
+
+/** An unread count as shown: counting stops at the cap. */
+function figure(n: number): string {
+  return n >= UNREAD_COUNT_CAP ? `${UNREAD_COUNT_CAP}+` : String(n);
+}
+
+function rooms(list: RoomInfo[], t: Catalogue["text"], width: number): string[] {
+  const mine = list.filter((r) => r.unread !== undefined);
+  const others = list.filter((r) => r.unread === undefined);
+  const lines = [`*** ${t.yourRooms}`];
+  lines.push(...table(mine.map((r) => [(r.current ? "* " : "  ") + r.name, t.roomPeople(r.online, r.members), r.unread ? t.unreadItem("", figure(r.unread), r.mentions ?? 0).trim() : ""]), width));
+  if (others.length) lines.push(`*** ${t.otherRooms}`, ...table(others.map((r) => ["  " + r.name, t.roomPeople(r.online, r.members)]), width));
+  return lines;
+}
+
+function help(commands: HelpEntry[], detail: boolean, c: Catalogue, width: number): string[] {
+  const usage = (h: HelpEntry) => `/${h.name}${h.args ? " " + h.args : ""}`;
+  if (detail) {
+    const h = commands[0]!;
+    const lines = [`*** ${usage(h)}`, ...wrap(c.commands[h.name] ?? "", width)];
+    if (h.aliases.length) lines.push(c.text.alsoKnownAs(h.aliases.map((a) => "/" + a).join(", ")));
+    return lines;
+  }
+  // Usage on the left, what it does on the right; a usage too long for the left column gets a
+  // line of its own, so one long command does not squeeze every description.
+  const column = Math.min(HELP_COLUMN, Math.max(...commands.map((h) => displayWidth(usage(h)))) + 4);
+  const lines = [`*** ${c.text.helpTitle}`];
+  for (const h of commands) {
+    const aka = h.aliases.length ? ` (${h.aliases.map((a) => "/" + a).join(" ")})` : "";
+    const text = wrap((c.commands[h.name] ?? "") + aka, Math.max(20, width - column), "");
+    const left = `  ${usage(h)}`;
+    if (displayWidth(left) + 2 > column) lines.push(left, ...text.map((l) => " ".repeat(column) + l));
+    else lines.push(padEnd(left, column) + text[0], ...text.slice(1).map((l) => " ".repeat(column) + l));
+  }
+  lines.push(...wrap(c.text.helpFooter, width));
+  return lines;
 }
 
 function messageLine(m: ChatMessage, now: Date): string {
   const at = `[${stamp(m.at, now)}]`;
-  switch (m.kind) {
-    case "emote":
-      return `${at} * ${m.from} ${m.text}`;
-    case "private":
-      return `${at} [${m.from} → ${m.to}] ${m.text}`;
-    case "public":
-      return `${at} <${m.from}> ${m.text}`;
-  }
+  const action = `* ${m.from} ${m.text}`;
+  if (m.to !== undefined) return `${at} [${m.from} → ${m.to}] ${m.kind === "emote" ? action : m.text}`;
+  return m.kind === "emote" ? `${at} ${action}` : `${at} <${m.from}> ${m.text}`;
 }
 
 const two = (n: number) => String(n).padStart(2, "0");

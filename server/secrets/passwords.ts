@@ -1,4 +1,4 @@
-import type { PasswordHasher } from "../core/hub.ts";
+import type { PasswordHasher } from "../core/accounts.ts";
 
 /** argon2id through Bun's built-in hasher. */
 export const bunPasswords: PasswordHasher = {

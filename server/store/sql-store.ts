@@ -1,5 +1,7 @@
-import { foldKey, NickTakenError, type Store } from "../core/store.ts";
-import type { Ban, ChatMessage, MessageKind, NewMessage, Room, Status, User } from "../core/types.ts";
+import { UNREAD_COUNT_CAP } from "../core/limits.ts";
+import { foldKey } from "../core/names.ts";
+import { NickTakenError, type ReadTarget, type Store } from "../core/store.ts";
+import type { Ban, ChatMessage, Membership, MessageKind, NewMessage, Room, Status, User, UserSettings } from "../core/types.ts";
 import { migrate } from "./migrations.ts";
 import type { SqlClient } from "./sql-client.ts";
 
@@ -24,6 +26,8 @@ const missingIds = (param: string, table: "users" | "rooms") =>
 // row (sql/003): each distinct one once per batch, before any row is made, which costs next to
 // nothing (a per-row check was 10% of the statement). A batch that names a missing one stores
 // nothing; a second query then finds which, since that is rare.
+// Who each message names goes in the same statement ($8–$10: the message's place in the batch,
+// the user, the room), so a message is never stored without its mentions; most batches name nobody.
 const INSERT_MESSAGES = `WITH stored AS (
     INSERT INTO messages (sender_id, room_id, recipient_id, kind, body)
     SELECT sender_id, room_id, recipient_id, kind, body
@@ -32,10 +36,23 @@ const INSERT_MESSAGES = `WITH stored AS (
      WHERE NOT EXISTS (${missingIds("$6", "users")}) AND NOT EXISTS (${missingIds("$7", "rooms")})
      ORDER BY n
     RETURNING id, created_at
+  ), ids AS (
+    SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored
+  ), named AS (
+    INSERT INTO mentions (user_id, message_id, room_id)
+    SELECT x.user_id, ids.ids[x.n], x.room_id
+      FROM unnest($8::int[], $9::bigint[], $10::bigint[]) AS x (n, user_id, room_id), ids
+     WHERE ids.ids IS NOT NULL
   )
-  SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored`;
+  SELECT ids, created_at FROM ids`;
 const MISSING = `SELECT array(${missingIds("$1", "users")}) AS users, array(${missingIds("$2", "rooms")}) AS rooms`;
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
+// A membership's unread messages (not the reader's own) and mentions past its read marker, each
+// counted up to $2: over a year of a busy room, a cap costs less than the exact figure tells.
+const UNREAD_ROOM = `(SELECT count(*) FROM (SELECT 1 FROM messages m
+    WHERE m.room_id = mb.room_id AND m.id > mb.read_id AND m.sender_id <> mb.user_id LIMIT $2) u)::int`;
+const MENTIONS = `(SELECT count(*) FROM (SELECT 1 FROM mentions mn
+    WHERE mn.user_id = mb.user_id AND mn.room_id = mb.room_id AND mn.message_id > mb.read_id LIMIT $2) x)::int`;
 
 interface MessageRow {
   id: number | string;
@@ -59,6 +76,12 @@ export class SqlStore implements Store {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
+  async findUsers(keys: string[]) {
+    if (keys.length === 0) return [];
+    const rows = await this.db.query<{ id: number | string; nick: string }>("SELECT id, nick FROM users WHERE nick_key = ANY($1::text[])", [keys]);
+    return rows.map((r) => ({ id: Number(r.id), nick: r.nick }));
+  }
+
   async createUser(nick: string, passwordHash: string) {
     const rows = await this.db.query(
       `INSERT INTO users (nick, nick_key, password_hash) VALUES ($1, $2, $3)
@@ -77,11 +100,13 @@ export class SqlStore implements Store {
     await this.db.query("UPDATE users SET status = $2, status_note = $3 WHERE id = $1", [userId, status, note]);
   }
 
-  async markSeen(userId: number, pmReadId: number) {
-    await this.db.query(
-      "UPDATE users SET last_seen = now(), pm_read_id = GREATEST(pm_read_id, $2) WHERE id = $1",
-      [userId, pmReadId],
-    );
+  async setSettings(userId: number, settings: UserSettings) {
+    // Sent as text and cast: each driver has its own idea of how to encode a jsonb parameter.
+    await this.db.query("UPDATE users SET settings = $2::text::jsonb WHERE id = $1", [userId, JSON.stringify(settings)]);
+  }
+
+  async markSeen(userId: number) {
+    await this.db.query("UPDATE users SET last_seen = now() WHERE id = $1", [userId]);
   }
 
   async profile(nick: string) {
@@ -110,8 +135,87 @@ export class SqlStore implements Store {
   }
 
   async listRooms() {
-    const rows = await this.db.query("SELECT * FROM rooms ORDER BY name_key");
-    return rows.map(toRoom);
+    const rows = await this.db.query<Record<string, any>>(
+      "SELECT r.*, (SELECT count(*) FROM memberships mb WHERE mb.room_id = r.id)::int AS members FROM rooms r ORDER BY r.name_key",
+    );
+    return rows.map((r) => ({ room: toRoom(r), members: Number(r.members) }));
+  }
+
+  async memberships(userId: number): Promise<Membership[]> {
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT r.id, r.name, mb.read_id, ${UNREAD_ROOM} AS unread, ${MENTIONS} AS mentions
+         FROM memberships mb JOIN rooms r ON r.id = mb.room_id
+        WHERE mb.user_id = $1 ORDER BY r.name_key`,
+      [userId, UNREAD_COUNT_CAP],
+    );
+    return rows.map((r) => ({ room: { id: Number(r.id), name: r.name }, readId: Number(r.read_id), unread: r.unread, mentions: r.mentions }));
+  }
+
+  async join(userId: number, roomId: number) {
+    // What is already in the room counts as read: the join replays it.
+    const rows = await this.db.query(
+      `INSERT INTO memberships (user_id, room_id, read_id)
+       VALUES ($1, $2, coalesce((SELECT max(id) FROM messages WHERE room_id = $2), 0))
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [userId, roomId],
+    );
+    return rows.length > 0;
+  }
+
+  async leave(userId: number, roomId: number) {
+    const rows = await this.db.query("DELETE FROM memberships WHERE user_id = $1 AND room_id = $2 RETURNING 1", [userId, roomId]);
+    return rows.length > 0;
+  }
+
+  async markRead(userId: number, target: ReadTarget, messageId: number) {
+    if ("roomId" in target) {
+      await this.db.query("UPDATE memberships SET read_id = GREATEST(read_id, $3) WHERE user_id = $1 AND room_id = $2", [userId, target.roomId, messageId]);
+      return;
+    }
+    await this.db.query(
+      `INSERT INTO private_reads (user_id, peer_id, read_id) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, peer_id) DO UPDATE SET read_id = GREATEST(private_reads.read_id, EXCLUDED.read_id)`,
+      [userId, target.peerId, messageId],
+    );
+  }
+
+  async readState(userId: number, target: ReadTarget) {
+    const rows = "roomId" in target
+      ? await this.db.query<Record<string, any>>(
+        `SELECT mb.read_id, ${UNREAD_ROOM} AS unread, ${MENTIONS} AS mentions FROM memberships mb WHERE mb.user_id = $1 AND mb.room_id = $3`,
+        [userId, UNREAD_COUNT_CAP, target.roomId],
+      )
+      : await this.db.query<Record<string, any>>(
+        `SELECT r.read_id, (SELECT count(*) FROM (SELECT 1 FROM messages m
+                  WHERE m.recipient_id = $1 AND m.sender_id = $3 AND m.id > r.read_id LIMIT $2) u)::int AS unread, 0 AS mentions
+           FROM (SELECT coalesce((SELECT read_id FROM private_reads WHERE user_id = $1 AND peer_id = $3), 0) AS read_id) r`,
+        [userId, UNREAD_COUNT_CAP, target.peerId],
+      );
+    const r = rows[0];
+    return { readId: Number(r?.read_id ?? 0), unread: Number(r?.unread ?? 0), mentions: Number(r?.mentions ?? 0) };
+  }
+
+  async unreadPrivate(userId: number) {
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT u.id, u.nick, coalesce(pr.read_id, 0) AS read_id, least(count(*), $2)::int AS unread
+         FROM messages m JOIN users u ON u.id = m.sender_id
+         LEFT JOIN private_reads pr ON pr.user_id = $1 AND pr.peer_id = m.sender_id
+        WHERE m.recipient_id = $1 AND m.id > coalesce(pr.read_id, 0)
+        GROUP BY u.id, u.nick, pr.read_id ORDER BY u.nick`,
+      [userId, UNREAD_COUNT_CAP],
+    );
+    return rows.map((r) => ({ peer: { id: Number(r.id), nick: r.nick }, readId: Number(r.read_id), unread: r.unread }));
+  }
+
+  async unreadPrivateMessages(userId: number, limit: number) {
+    const unread = `messages m LEFT JOIN private_reads pr ON pr.user_id = $1 AND pr.peer_id = m.sender_id
+      WHERE m.recipient_id = $1 AND m.id > coalesce(pr.read_id, 0)`;
+    const [count] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${unread}`, [userId]);
+    const rows = await this.db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} WHERE m.id IN (SELECT m.id FROM ${unread} ORDER BY m.id DESC LIMIT $2) ORDER BY m.id DESC`,
+      [userId, limit],
+    );
+    return { messages: rows.reverse().map(toMessage), total: Number(count?.n ?? 0) };
   }
 
   async insertMessages(batch: NewMessage[]): Promise<ChatMessage[]> {
@@ -123,6 +227,14 @@ export class SqlStore implements Store {
       if (m.recipientId != null) users.add(m.recipientId);
       if (m.roomId != null) rooms.add(m.roomId);
     }
+    const named: [number[], number[], number[]] = [[], [], []];
+    batch.forEach((m, i) => {
+      for (const u of m.mentions ?? []) {
+        named[0].push(i + 1);
+        named[1].push(u.id);
+        named[2].push(m.roomId!);
+      }
+    });
     const [row] = await this.db.query<{ ids: (number | string)[] | null; created_at: Date }>(INSERT_MESSAGES, [
       batch.map((m) => m.senderId),
       batch.map((m) => m.roomId ?? null),
@@ -131,11 +243,16 @@ export class SqlStore implements Store {
       batch.map((m) => m.text),
       [...users],
       [...rooms],
+      ...named,
     ]);
     if (row!.ids === null) throw await this.danglingError(batch, [...users], [...rooms]);
     const ids = row!.ids;
     const at = row!.created_at;
-    return batch.map((m, i) => ({ id: Number(ids[i]), kind: m.kind, from: m.from, room: m.room, to: m.to, text: m.text, at }));
+    return batch.map((m, i) => {
+      const stored: ChatMessage = { id: Number(ids[i]), kind: m.kind, from: m.from, room: m.room, to: m.to, text: m.text, at };
+      if (m.mentions) stored.mentions = m.mentions.map((u) => u.nick);
+      return stored;
+    });
   }
 
   /** Names the first message of a refused batch that points at a missing user or room. */
@@ -169,24 +286,12 @@ export class SqlStore implements Store {
     return rows.reverse().map(toMessage);
   }
 
-  async privateSince(userId: number, afterId: number, limit: number) {
-    const [count] = await this.db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM messages WHERE recipient_id = $1 AND id > $2",
-      [userId, afterId],
-    );
-    const rows = await this.db.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} WHERE m.recipient_id = $1 AND m.id > $2 ORDER BY m.id DESC LIMIT $3`,
-      [userId, afterId, limit],
-    );
-    return { messages: rows.reverse().map(toMessage), total: Number(count?.n ?? 0) };
-  }
-
-  async messagesSince(userId: number, roomId: number, afterId: number, limit: number) {
+  async messagesSince(userId: number, roomIds: number[], afterId: number, limit: number) {
     const rows = await this.db.query<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS}
-       WHERE m.id > $3 AND (m.room_id = $2 OR m.recipient_id = $1 OR (m.sender_id = $1 AND m.recipient_id IS NOT NULL))
+       WHERE m.id > $3 AND (m.room_id = ANY($2::bigint[]) OR m.recipient_id = $1 OR (m.sender_id = $1 AND m.recipient_id IS NOT NULL))
        ORDER BY m.id DESC LIMIT $4`,
-      [userId, roomId, afterId, limit],
+      [userId, roomIds, afterId, limit],
     );
     return rows.reverse().map(toMessage);
   }
@@ -264,7 +369,7 @@ function toUser(r: Record<string, any>): User {
     lastSeen: r.last_seen ? new Date(r.last_seen) : null,
     status: r.status,
     statusNote: r.status_note,
-    pmReadId: Number(r.pm_read_id),
+    settings: typeof r.settings === "string" ? JSON.parse(r.settings) : (r.settings ?? {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Ban } from "../../core/types.ts";
-import type { ServerStatus, SessionInfo } from "../../core/server-status.ts";
+import type { ServerStatus, SessionInfo } from "../../core/operator.ts";
 import { prettyLine, printable, type LogRecord } from "../../log/logger.ts";
 import { DEFAULT_LOG_LINES, type ReloadReport } from "../../admin.ts";
 import { AdminError, type AdminClient } from "./client.ts";

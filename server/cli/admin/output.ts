@@ -1,4 +1,4 @@
-import { padColumns, formatDate } from "../../core/commands/format.ts";
+import { formatDate, table as columns } from "../../render/layout.ts";
 import { formatDuration } from "./duration.ts";
 
 /** Where `chat admin` prints: JSON for scripts, or tables and colour (unless NO_COLOR) for people. */
@@ -23,7 +23,7 @@ export function bold(out: Output, text: string): string {
 
 /** Columns under a bold header. */
 export function table(out: Output, headers: string[], rows: string[][]): string {
-  const [head, ...body] = padColumns([headers, ...rows], "");
+  const [head, ...body] = columns([headers, ...rows], Infinity, "");
   return [bold(out, head!), ...body].join("\n");
 }
 

@@ -1,70 +1,113 @@
-import { CommandError } from "../errors.ts";
-import { checkPassword } from "../hub.ts";
-import { usage, type Command } from "../registry.ts";
-import type { CommandContext } from "../registry.ts";
+import { fail } from "../errors.ts";
+import { notice } from "../notices.ts";
+import { command, usage } from "../registry.ts";
+import { LANGS, type Lang } from "../types.ts";
 
-export const help: Command = {
+// The account and the session: help, settings, passwords, logging in and out.
+
+export const help = command({
   name: "help",
-  aliases: ["ayuda", "h", "?"],
-  args: "[command]",
-  help: "List the commands, or explain one",
-  run({ hub, session }, args) {
-    if (args) {
-      const c = hub.commands.find(args.split(/\s+/)[0]!);
-      if (!c) throw new CommandError(`Unknown command ${args}; type /help for the list`, "unknown_command");
-      const aka = c.aliases?.length ? `\nAlso: ${c.aliases.map((a) => "/" + a).join(", ")}` : "";
-      session.send({ type: "system", text: `${usage(c)}\n${c.help}${aka}` });
+  aliases: ["h", "?"],
+  spanish: ["ayuda"],
+  args: [{ name: "command", type: "word", optional: true }] as const,
+  beforeLogin: true,
+  run({ help: commands, send }, { command: name }) {
+    if (name === undefined) return send({ type: "help", commands: commands.all(), detail: false });
+    const entry = commands.find(name);
+    if (!entry) throw fail("unknown_command", { command: name.replace(/^\//, "") });
+    send({ type: "help", commands: [entry], detail: true });
+  },
+});
+
+export const motd = command({
+  name: "motd",
+  args: [] as const,
+  run({ server, send }) {
+    send({ type: "notice", notice: notice("motd", { lines: server.motd }) });
+  },
+});
+
+export const password = command({
+  name: "password",
+  aliases: ["passwd"],
+  spanish: ["clave"],
+  args: [{ name: "current", type: "secret", optional: true }, { name: "new", type: "secret", optional: true }] as const,
+  async run({ session, user, accounts, entry, send }, args) {
+    if ((args.current === undefined) !== (args.new === undefined)) throw fail("usage", { usage: usage(password) });
+    const current = args.current ?? (await session.ask(notice("prompt_current_password"), true));
+    if (!(await accounts.verify(current, user))) throw fail("wrong_password_unchanged");
+    let next = args.new;
+    if (next === undefined) {
+      next = await session.ask(notice("prompt_new_password"), true);
+      if ((await session.ask(notice("prompt_repeat_new_password"), true)) !== next) throw fail("passwords_differ_unchanged");
+    }
+    await accounts.changePassword(user, next);
+    entry.renewTokens(user);
+    send({ type: "notice", notice: notice("password_changed") });
+  },
+});
+
+/** Settings a user may choose, with the values each takes. */
+const SETTINGS: Record<string, readonly string[]> = { lang: LANGS };
+
+export const set = command({
+  name: "set",
+  spanish: ["ajustes"],
+  args: [{ name: "name", type: "word", optional: true }, { name: "value", type: "word", optional: true }] as const,
+  async run({ session, user, accounts, send }, { name, value }) {
+    if (name === undefined) {
+      send({ type: "settings", settings: user.settings, lang: session.lang });
       return;
     }
-    const width = Math.max(...hub.commands.all.map((c) => usage(c).length));
-    const lines = hub.commands.all.map((c) => {
-      const aka = c.aliases?.length ? ` (${c.aliases.map((a) => "/" + a).join(" ")})` : "";
-      return `  ${usage(c).padEnd(width)}  ${c.help}${aka}`;
-    });
-    session.send({ type: "system", text: `Commands:\n${lines.join("\n")}\nAnything else you type goes to your room; //text sends a line that starts with /` });
+    const values = SETTINGS[name.toLowerCase()];
+    if (!values) throw fail("unknown_setting", { name, names: Object.keys(SETTINGS).join(", ") });
+    const chosen = value?.toLowerCase();
+    if (chosen === undefined || !values.includes(chosen)) throw fail("bad_setting_value", { name, values: values.join("|") });
+    await accounts.saveSettings(user, { ...user.settings, lang: chosen as Lang });
+    accounts.applyLanguage(user);
+    send({ type: "settings", settings: user.settings, lang: session.lang });
   },
-};
+});
 
-export const motd: Command = {
-  name: "motd",
-  help: "Show the message of the day",
-  run({ hub, session }) {
-    session.send({ type: "system", text: hub.settings.motd.join("\n") });
-  },
-};
-
-export const password: Command = {
-  name: "password",
-  aliases: ["passwd", "clave"],
-  args: "[current new]",
-  help: "Change your password; with no arguments it asks for each without echoing",
-  async run(ctx: CommandContext, args) {
-    const { hub, session, user } = ctx;
-    const words = args.split(/\s+/).filter(Boolean);
-    if (words.length !== 0 && words.length !== 2) throw new CommandError(`Usage: ${usage(password)}`, "usage");
-    const current = words[0] ?? (await session.ask("Current password: ", true));
-    if (!(await hub.passwords.verify(current, user.passwordHash))) throw new CommandError("Wrong password; nothing changed");
-    let next = words[1];
-    if (next === undefined) {
-      next = checkPassword(await session.ask("New password: ", true));
-      if ((await session.ask("Repeat new password: ", true)) !== next) throw new CommandError("The passwords do not match; nothing changed");
-    }
-    const hash = await hub.passwords.hash(checkPassword(next));
-    await hub.store.setPassword(user.id, hash);
-    user.passwordHash = hash;
-    for (const s of hub.onlineUser(user.nick)?.sessions ?? []) s.send({ type: "credentials" });
-    session.send({ type: "system", text: "Password changed" });
-  },
-};
-
-export const quit: Command = {
+export const quit = command({
   name: "quit",
-  aliases: ["salir", "desconectar", "exit"],
-  args: "[message]",
-  help: "Leave the chat, with an optional goodbye",
-  run({ hub, session }, args) {
-    session.send({ type: "system", text: "Goodbye!" });
-    hub.disconnect(session, args || undefined);
-    session.sink.close();
+  aliases: ["exit"],
+  spanish: ["salir", "desconectar"],
+  args: [{ name: "message", type: "text", optional: true }] as const,
+  beforeLogin: true,
+  run({ session, sessions }, { message }) {
+    sessions.quit(session, message);
   },
-};
+});
+
+export const login = command({
+  name: "login",
+  hidden: true,
+  beforeLogin: true,
+  args: [{ name: "nick", type: "nick" }, { name: "password", type: "secret" }, { name: "lang", type: "word", optional: true }] as const,
+  async run({ session, accounts, entry }, { nick, password, lang }) {
+    if (session.user) throw fail("already_logged_in");
+    if (lang && (LANGS as readonly string[]).includes(lang)) session.lang = lang as Lang;
+    const user = await accounts.passwordLogin(session, nick, password);
+    // The core has told the user, and put the session out after too many tries.
+    if (!user || session.closed) return;
+    await entry.enter(session, user);
+  },
+});
+
+export const resume = command({
+  name: "resume",
+  hidden: true,
+  beforeLogin: true,
+  args: [
+    { name: "token", type: "secret" },
+    { name: "since", type: "id", optional: true },
+    { name: "room", type: "room", optional: true },
+    { name: "lang", type: "word", optional: true },
+  ] as const,
+  async run({ session, entry }, { token, since, room, lang }) {
+    if (session.user) throw fail("already_logged_in");
+    if (lang && (LANGS as readonly string[]).includes(lang)) session.lang = lang as Lang;
+    await entry.resume(session, token, { since, room });
+  },
+});

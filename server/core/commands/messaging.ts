@@ -1,37 +1,43 @@
-import { CommandError } from "../errors.ts";
-import { firstWord, type Command } from "../registry.ts";
+import { fail } from "../errors.ts";
+import { command } from "../registry.ts";
 
-export const msg: Command = {
+// Saying things: to the conversation the line was typed in, or privately to one person.
+
+export const say = command({
+  name: "say",
+  args: [{ name: "text", type: "text" }] as const,
+  run({ session, target, messaging }, { text }) {
+    return messaging.send(session, target, text);
+  },
+});
+
+export const msg = command({
   name: "msg",
-  aliases: ["m", "privado"],
-  args: "<nick> <text>",
-  help: "Send a private message; !nick text does the same",
-  async run({ hub, session }, args) {
-    const [to, text] = firstWord(msg, args);
-    await hub.whisper(session, to, text);
+  aliases: ["m"],
+  spanish: ["privado"],
+  args: [{ name: "to", type: "nick", label: "nick" }, { name: "text", type: "text" }] as const,
+  async run({ session, messaging }, { to, text }) {
+    await messaging.whisper(session, to, text);
   },
-};
+});
 
-export const reply: Command = {
+export const reply = command({
   name: "reply",
-  aliases: ["r", "responder"],
-  args: "<text>",
-  help: "Answer the last private message you received",
-  async run({ hub, session, user }, args) {
-    const to = hub.onlineUser(user.nick)?.lastPrivateFrom;
-    if (!to) throw new CommandError("Nobody has sent you a private message yet");
-    if (args.trim() === "") throw new CommandError(`Usage: /reply <text> (to ${to})`, "usage");
-    await hub.whisper(session, to, args);
+  aliases: ["r"],
+  spanish: ["responder"],
+  args: [{ name: "text", type: "text" }] as const,
+  async run({ session, user, messaging }, { text }) {
+    const to = messaging.lastPrivateFrom(user);
+    if (!to) throw fail("no_one_to_reply");
+    await messaging.whisper(session, to, text);
   },
-};
+});
 
-export const me: Command = {
+export const me = command({
   name: "me",
-  aliases: ["yo"],
-  args: "<action>",
-  help: "Describe what you are doing, e.g. /me waves",
-  run({ hub, session }, args) {
-    if (args.trim() === "") throw new CommandError("Usage: /me <action>", "usage");
-    return hub.say(session, args, "emote");
+  spanish: ["yo"],
+  args: [{ name: "action", type: "text" }] as const,
+  run({ session, target, messaging }, { action }) {
+    return messaging.send(session, target, action, true);
   },
-};
+});

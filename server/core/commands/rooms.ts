@@ -1,52 +1,58 @@
-import { CommandError, UsageError } from "../errors.ts";
-import { usage, type Command } from "../registry.ts";
-import { historyOf } from "../history.ts";
-import { table } from "./format.ts";
+import { command } from "../registry.ts";
 
-export const join: Command = {
+// Rooms a user is in, moving between them, and what was said in a conversation.
+
+export const join = command({
   name: "join",
-  aliases: ["j", "unirse"],
-  args: "#room",
-  help: "Enter a room, creating it if it does not exist; its recent messages are replayed",
-  run({ hub, session }, args) {
-    if (!args) throw new UsageError(usage(join));
-    return hub.join(session, args.split(/\s+/)[0]!);
+  aliases: ["j"],
+  spanish: ["unirse"],
+  args: [{ name: "room", type: "room", label: "#room" }] as const,
+  run({ session, memberships }, { room }) {
+    return memberships.join(session, room);
   },
-};
+});
 
-export const leave: Command = {
+export const leave = command({
   name: "leave",
-  aliases: ["part", "dejar"],
-  help: "Leave the current room and go back to #lobby",
-  run({ hub, session }) {
-    return hub.leave(session);
+  aliases: ["part"],
+  spanish: ["dejar"],
+  args: [{ name: "room", type: "room", optional: true, label: "#room" }] as const,
+  run({ session, memberships }, { room }) {
+    return memberships.leave(session, room);
   },
-};
+});
 
-export const rooms: Command = {
+export const rooms = command({
   name: "rooms",
-  aliases: ["salas"],
-  help: "List the rooms and how many users are in each",
-  async run({ hub, session }) {
-    const rows = (await hub.roomList()).map(({ name, users }) => [name, users === 1 ? "1 user" : `${users} users`]);
-    session.send({ type: "system", text: `Rooms (${rows.length}):\n${table(rows)}` });
+  spanish: ["salas"],
+  args: [] as const,
+  async run({ session, user, memberships, directory, send }) {
+    // A terminal has read its room up to now; the counts must say so.
+    await memberships.settle(session);
+    const list = await directory.rooms(user);
+    for (const r of list) if (r.name === session.room?.name) r.current = true;
+    send({ type: "rooms", rooms: list });
   },
-};
+});
 
-export const history: Command = {
+export const history = command({
   name: "history",
-  aliases: ["historial"],
-  args: "[nick|#room] [n]",
-  help: "Show the last n messages (default 20) of a room, or between you and a user",
-  async run({ hub, session, user }, args) {
-    const words = args.split(/\s+/).filter(Boolean);
-    if (words.length > 2) throw new UsageError(usage(history));
-    let target: string | undefined = words[0];
-    let count: string | undefined = words[1];
-    if (target !== undefined && count === undefined && /^\d+$/.test(target)) [target, count] = [undefined, target];
-    const n = count === undefined ? hub.settings.limits.historyDefault : Number(count);
-    const room = target ?? session.room?.name;
-    if (!room) throw new CommandError("You are not in a room");
-    session.send(await historyOf(hub, user, room.startsWith("#") ? { room } : { with: room }, n));
+  spanish: ["historial"],
+  args: [
+    { name: "target", type: "target", optional: true },
+    { name: "limit", type: "count", optional: true, label: "n" },
+    { name: "before", type: "id", optional: true },
+  ] as const,
+  async run({ user, target: here, directory, send }, { target, limit, before }) {
+    send(await directory.history(user, target ?? here, limit, before));
   },
-};
+});
+
+export const read = command({
+  name: "read",
+  hidden: true,
+  args: [{ name: "target", type: "target" }, { name: "id", type: "id" }] as const,
+  run({ user, reads }, { target, id }) {
+    return reads.mark(user, target, id);
+  },
+});

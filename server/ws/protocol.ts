@@ -1,0 +1,133 @@
+// The JSON frames spoken over ws://<host>/ws, for the server and the web client alike. Types and
+// constants only: the browser bundle imports this file, and nothing of the server comes with it.
+//
+// A client frame's `type` is a command's name and its other fields are that command's arguments
+// (server/core/commands): the frames and the typed commands are one thing. `line` is a line typed
+// by a person, parsed exactly as on a terminal. `to` ("#room" or a nick) on any frame says which
+// conversation its text belongs to; without it, the session's current room.
+
+export type Status = "available" | "busy" | "away";
+export type Lang = "en" | "es";
+type To = { to?: string };
+type Where = { room: string; with?: never } | { with: string; room?: never };
+
+export type ClientFrame =
+  | { type: "login"; nick: string; password: string; lang?: string }
+  | { type: "resume"; token: string; since?: number; room?: string; lang?: string }
+  | ({ type: "line"; text: string } & To)
+  | ({ type: "say"; text: string } & To)
+  | ({ type: "me"; action: string } & To)
+  | { type: "msg"; to: string; text: string }
+  | { type: "reply"; text: string }
+  | { type: "join"; room: string }
+  | { type: "leave"; room?: string }
+  | { type: "status"; status?: Status; note?: string }
+  | ({ type: "history"; limit?: number; before?: number } & Where)
+  | ({ type: "read"; id: number } & Where)
+  | { type: "list" }
+  | { type: "rooms" }
+  | { type: "profile"; nick?: string }
+  | { type: "help"; command?: string }
+  | { type: "motd" }
+  | { type: "set"; name?: string; value?: string }
+  | { type: "quit"; message?: string };
+
+export interface ChatMessage {
+  id: number;
+  kind: "public" | "private" | "emote";
+  from: string;
+  /** Room messages have `room`; private ones `to`. */
+  room?: string;
+  to?: string;
+  text: string;
+  /** ISO 8601 time. */
+  at: string;
+  /** Nicks the text names, when it names any. */
+  mentions?: string[];
+}
+
+export interface UserInfo {
+  nick: string;
+  status: Status;
+  note: string;
+  rooms: string[];
+}
+
+export interface RoomInfo {
+  name: string;
+  members: number;
+  online: number;
+  /** Present for the user's own rooms. */
+  unread?: number;
+  mentions?: number;
+}
+
+/** A conversation's read marker and counts: a room (`room`) or a private one (`with`). */
+export type ConversationState = Where & { readId: number; unread: number; mentions: number };
+
+export interface WelcomeFrame {
+  type: "welcome";
+  nick: string;
+  serverName: string;
+  motd: string[];
+  lang: Lang;
+  settings: { lang?: Lang };
+  room: string;
+  conversations: ConversationState[];
+  rooms: RoomInfo[];
+  users: UserInfo[];
+  token?: string;
+}
+
+export interface PresenceFrame {
+  type: "presence";
+  change: "online" | "offline" | "joined" | "left" | "status";
+  nick: string;
+  online: boolean;
+  status: Status;
+  note: string;
+  room?: string;
+  reason?: string;
+}
+
+export type HistoryFrame = Where & {
+  type: "history";
+  reason: "recent" | "page" | "missed" | "away";
+  unread?: number;
+  messages: ChatMessage[];
+};
+
+export interface HelpFrame {
+  type: "help";
+  detail: boolean;
+  commands: { name: string; aliases: string[]; args: string; help: string }[];
+}
+
+export interface ProfileFrame {
+  type: "profile";
+  profile: { id: number; nick: string; createdAt: string; lastSeen: string | null; online: boolean; status: Status; note: string; messagesSent: number };
+}
+
+export type ServerFrame =
+  | WelcomeFrame
+  | ({ type: "message" } & ChatMessage)
+  | { type: "mention"; message: ChatMessage }
+  | PresenceFrame
+  | HistoryFrame
+  | { type: "room"; room: string }
+  | { type: "membership"; room: string; joined: boolean; state?: ConversationState }
+  | { type: "unread"; conversations: ConversationState[] }
+  | { type: "users"; users: UserInfo[] }
+  | { type: "rooms"; rooms: RoomInfo[] }
+  | ProfileFrame
+  | HelpFrame
+  | { type: "settings"; settings: { lang?: Lang }; lang: Lang }
+  | { type: "notice"; key: string; params: Record<string, unknown>; text: string }
+  | { type: "error"; code: string; key: string; message: string }
+  | { type: "prompt"; key: string; text: string; secret: boolean }
+  | { type: "token"; token: string };
+
+/** Close code for policy closes (kicked, banned, too many wrong passwords): never reconnect. */
+export const CLOSE_POLICY = 1008;
+/** A frame over limits.maxFrameBytes. */
+export const CLOSE_TOO_BIG = 1009;
