@@ -52,7 +52,7 @@ export class LineClient {
     } else {
       c.send(password);
     }
-    await c.waitFor(/joined #lobby|Recent messages/);
+    await c.waitFor(/^--- (Recent messages|Mensajes recientes) in #lobby|^--- Mensajes recientes en #lobby/);
     return c;
   }
 
@@ -73,13 +73,25 @@ export class LineClient {
     return this.lines.join("\n") + (this.partial ? "\n" + this.partial : "");
   }
 
-  /** Resolves with the first received line matching `re` (searching from the start), or rejects after a timeout. */
-  waitFor(re: RegExp, { timeout = 5000, partial = false } = {}): Promise<string> {
+  /**
+   * Resolves with the first received line matching `re` (searching from line `from`, the start by
+   * default), or rejects after a timeout.
+   */
+  waitFor(re: RegExp, { timeout = 5000, partial = false, from = 0 } = {}): Promise<string> {
     return this.signal.until(() => {
-      const found = this.lines.find((l) => re.test(l)) ?? (partial && re.test(this.partial) ? this.partial : undefined);
+      const found = this.lines.slice(from).find((l) => re.test(l)) ?? (partial && re.test(this.partial) ? this.partial : undefined);
       if (found === undefined && this.closedFlag) throw new Error(`Connection closed while waiting for ${re}; got:\n${this.text}`);
       return found;
     }, Date.now() + timeout, () => `Timed out waiting for ${re}; got:\n${this.text}`);
+  }
+
+  /** Resolves once `done()` holds, checked after each chunk received. */
+  until(done: () => boolean, what: string, timeout = 5000): Promise<true> {
+    return this.signal.until(() => {
+      if (done()) return true;
+      if (this.closedFlag) throw new Error(`Connection closed while waiting for ${what}; got:\n${this.text}`);
+      return undefined;
+    }, Date.now() + timeout, () => `Timed out waiting for ${what}; got:\n${this.text}`);
   }
 
   /** Waits until `text` appears anywhere, prompts included. */

@@ -42,7 +42,10 @@ export const embedded: Driver = driver("embedded", () => undefined, async () => 
 export async function drivers(): Promise<Driver[]> {
   const list = [embedded];
   const pg: PgServer | null = await startPgServer();
-  if (pg) list.push(driver("postgres", () => pg.url, () => pg.stop()));
+  // Stopped once the file's tests are done, after every describe's own servers: several
+  // describes in one file share it.
+  if (pg) afterAll(() => pg.stop());
+  if (pg) list.push(driver("postgres", () => pg.url, async () => {}));
   else console.warn("e2e: no PostgreSQL binaries; running against the embedded store only");
   return list;
 }

@@ -4,11 +4,15 @@ import { Signal } from "./signal.ts";
 export class WsClient {
   frames: any[] = [];
   closeCode: number | null = null;
+  /** Called with each frame as it arrives, as a client would act on it. */
+  onFrame: ((frame: any) => void) | null = null;
   private readonly signal = new Signal();
 
   private constructor(private readonly ws: WebSocket) {
     ws.onmessage = (e) => {
-      this.frames.push(JSON.parse(String(e.data)));
+      const frame = JSON.parse(String(e.data));
+      this.frames.push(frame);
+      this.onFrame?.(frame);
       this.signal.wake();
     };
     ws.onclose = (e) => {
@@ -37,10 +41,10 @@ export class WsClient {
     this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
   }
 
-  /** The first received frame matching `pred`, waiting for it if need be. */
-  waitFor(pred: (f: any) => boolean, timeout = 5000): Promise<any> {
+  /** The first received frame (from index `from`) matching `pred`, waiting for it if need be. */
+  waitFor(pred: (f: any) => boolean, { timeout = 5000, from = 0 }: { timeout?: number; from?: number } = {}): Promise<any> {
     return this.signal.until(() => {
-      const found = this.frames.find(pred);
+      const found = this.frames.slice(from).find(pred);
       if (!found && this.closeCode !== null) throw new Error(`Closed (${this.closeCode}) while waiting; got ${JSON.stringify(this.frames)}`);
       return found;
     }, Date.now() + timeout, () => `Timed out; got ${JSON.stringify(this.frames)}`);
