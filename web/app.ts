@@ -1,16 +1,17 @@
 // Entry point: the login form, the composer, the connection and what a reload restores.
 
+import { CLOSE_POLICY, type ClientFrame, type Lang, type ServerFrame, type Status } from "../server/ws/protocol.ts";
 import { Chat } from "./chat.ts";
 import { Connection, socketUrl } from "./connection.ts";
+import { helpBlock, profileBlock, roomsBlock, settingsBlock, usersBlock } from "./data.ts";
 import { byId, el } from "./dom.ts";
-import { CLOSE_POLICY, type ClientFrame, type ServerFrame, type Status } from "./protocol.ts";
-import { clearSession, loadSession, saveSession, type SavedSession } from "./saved.ts";
+import { closeSidebar } from "./drawer.ts";
+import { clearSession, loadSession, saveSession } from "./saved.ts";
 
 type Phase = "login" | "resuming" | "chat";
 
 const loginScreen = byId("login");
 const appScreen = byId("app");
-const loginForm = byId<HTMLFormElement>("login-form");
 const loginNick = byId<HTMLInputElement>("login-nick");
 const loginPassword = byId<HTMLInputElement>("login-password");
 const loginError = byId("login-error");
@@ -21,29 +22,33 @@ const input = byId<HTMLInputElement>("composer-input");
 const statusSelect = byId<HTMLSelectElement>("status-select");
 const statusNote = byId<HTMLInputElement>("status-note");
 
+/** The browser's language, for the server's notices until the account chooses one. */
+const lang: Lang = /^es\b/i.test(navigator.language ?? "") ? "es" : "en";
+
 let phase: Phase = "login";
 let token = "";
 let pendingLogin: { nick: string; password: string } | null = null;
-/** A reload's saved tabs, reopened once the session is back. */
-let restore: SavedSession | null = loadSession();
+/** The resume on its way asked for what was missed since a message id: it comes before the room. */
+let resumedSince = false;
 let prompt: { text: string; secret: boolean } | null = null;
-let quitting = false;
 let chat = newChat();
 
 const conn = new Connection(socketUrl(), {
   open(reconnect) {
     if (token) {
       phase = "resuming";
+      // After a reload the page has seen nothing: the server sends a fresh view, as at login.
       const since = reconnect && chat.maxSeen > 0 ? chat.maxSeen : undefined;
-      conn.send({ type: "resume", token, ...(since !== undefined ? { since } : {}), room: chat.room });
+      resumedSince = since !== undefined;
+      conn.send({ type: "resume", token, ...(since !== undefined ? { since } : {}), room: chat.lastRoom, lang });
     } else if (pendingLogin) {
-      conn.send({ type: "login", ...pendingLogin });
+      conn.send({ type: "login", ...pendingLogin, lang });
     }
   },
   frame: onFrame,
   close(code, reason, retryIn) {
-    if (code === CLOSE_POLICY || quitting) {
-      signOut(reason || (quitting ? "You left the chat." : "Disconnected by the server."));
+    if (code === CLOSE_POLICY) {
+      signOut(reason || "Disconnected by the server.");
     } else if (phase === "login") {
       if (pendingLogin) showLoginError(reason || "Could not reach the server. Try again.");
     } else if (retryIn !== null) {
@@ -63,62 +68,69 @@ function send(frame: ClientFrame): boolean {
 
 function onFrame(f: ServerFrame) {
   switch (f.type) {
-    case "token":
-      // The password changed: the old resume token no longer works.
-      token = f.token;
-      persist();
-      break;
-    case "welcome": {
+    case "welcome":
       phase = "chat";
-      token = f.token;
+      token = f.token ?? token;
       pendingLogin = null;
       loginPassword.value = "";
       conn.setKeepAlive(true);
       conn.resetBackoff();
       hideBanner();
       byId("server-name").textContent = f.serverName;
-      chat.welcome(f);
+      chat.welcome(f, resumedSince);
+      resumedSince = false;
       showApp();
-      if (restore) reopenTabs(restore);
       persist();
-      break;
-    }
+      return;
+    case "token":
+      // The password changed: the old resume token no longer works.
+      token = f.token;
+      return persist();
     case "room":
-      chat.setRoom(f.room);
-      break;
+      return chat.room(f.room);
     case "message":
-      chat.message(f);
-      break;
-    case "presence":
-      chat.presence(f);
-      break;
+      return chat.message(f);
+    case "mention":
+      return chat.message(f.message);
     case "history":
-      chat.history(f);
-      break;
-    case "system":
-      chat.note(f.text);
-      break;
+      return chat.history(f);
+    case "presence":
+      return chat.presence(f);
+    case "membership":
+      return chat.membership(f.room, f.joined, f.state);
+    case "unread":
+      return chat.unread(f.conversations);
+    case "users":
+      chat.people.replace(f.users);
+      chat.block(usersBlock(f.users));
+      return chat.render();
+    case "rooms":
+      chat.block(roomsBlock(f.rooms));
+      return chat.roomList(f.rooms);
+    case "profile":
+      return chat.block(profileBlock(f));
+    case "help":
+      return chat.block(helpBlock(f));
+    case "settings":
+      return chat.block(settingsBlock(f.settings, f.lang));
+    case "notice":
+      // The user typed /quit: signed out, no error to show.
+      if (f.key === "goodbye") return signOut();
+      if (phase === "chat") chat.note(f.text, "notice", f.key);
+      return;
     case "error":
       if (phase === "login") showLoginError(f.message);
-      else if (phase === "resuming") signOut(`Your session has ended: ${f.message}. Please sign in again.`);
-      else chat.note(f.message, "error");
-      break;
+      else if (phase === "resuming") signOut(`Your session has ended: ${f.message}`);
+      else chat.note(f.message, "error", f.key);
+      return;
     case "prompt":
-      setPrompt({ text: f.text, secret: f.secret });
-      break;
+      return setPrompt({ text: f.text, secret: f.secret });
   }
-}
-
-function reopenTabs(saved: SavedSession) {
-  restore = null;
-  for (const nick of saved.pms) chat.openPm(nick);
-  const active = saved.active;
-  chat.activate(active && active.startsWith("pm:") && chat.openPms.some((n) => `pm:${n.toLowerCase()}` === active) ? active : `room:${chat.room.toLowerCase()}`);
 }
 
 function persist() {
   if (!token) return;
-  saveSession({ token, nick: chat.nick, room: chat.room, pms: chat.openPms, active: chat.activeKey || undefined });
+  saveSession({ token, nick: chat.nick, room: chat.lastRoom, pms: chat.privates.map((c) => c.name), active: chat.active?.name });
 }
 
 function signOut(message = "") {
@@ -127,10 +139,11 @@ function signOut(message = "") {
   token = "";
   phase = "login";
   pendingLogin = null;
-  quitting = false;
-  restore = null;
+  resumedSince = false;
   setPrompt(null);
   hideBanner();
+  closeSidebar();
+  chat.dispose();
   chat = newChat();
   appScreen.hidden = true;
   loginScreen.hidden = false;
@@ -185,7 +198,7 @@ function setPrompt(p: typeof prompt) {
   }
 }
 
-loginForm.addEventListener("submit", (e) => {
+byId<HTMLFormElement>("login-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const nick = loginNick.value.trim();
   const password = loginPassword.value;
@@ -193,10 +206,12 @@ loginForm.addEventListener("submit", (e) => {
   loginError.hidden = true;
   loginSubmit.disabled = true;
   pendingLogin = { nick, password };
-  if (conn.isOpen) conn.send({ type: "login", nick, password });
+  if (conn.isOpen) conn.send({ type: "login", nick, password, lang });
   else conn.open();
 });
 
+// What is typed goes as it is: the server reads it as a terminal line (/commands, !nick, /me…),
+// in the conversation shown.
 composer.addEventListener("submit", (e) => {
   e.preventDefault();
   const text = input.value;
@@ -208,27 +223,16 @@ composer.addEventListener("submit", (e) => {
     return;
   }
   if (!text.trim()) return;
-  const conv = chat.active;
-  let frame: ClientFrame;
-  if (text.startsWith("/")) {
-    quitting = /^\/(quit|salir|desconectar)(\s|$)/i.test(text);
-    frame = { type: "line", text };
-  } else if (conv?.kind === "pm") frame = { type: "msg", to: conv.name, text };
-  else frame = { type: "say", text };
-  if (send(frame)) input.value = "";
-  else {
-    quitting = false;
-    chat.note("Not connected: the message was not sent.", "error");
-  }
+  const to = chat.active?.name;
+  if (send({ type: "line", text, ...(to !== undefined ? { to } : {}) })) input.value = "";
+  else chat.note("Not connected: the message was not sent.", "error");
 });
 
-statusSelect.addEventListener("change", () => {
-  send({ type: "status", status: statusSelect.value as Status, note: statusNote.value.trim() });
-});
-
+const sendStatus = () => send({ type: "status", status: statusSelect.value as Status, note: statusNote.value.trim() });
+statusSelect.addEventListener("change", sendStatus);
 byId<HTMLFormElement>("note-form").addEventListener("submit", (e) => {
   e.preventDefault();
-  send({ type: "status", status: statusSelect.value as Status, note: statusNote.value.trim() });
+  sendStatus();
   statusNote.blur();
 });
 
@@ -237,40 +241,31 @@ byId<HTMLFormElement>("new-room-form").addEventListener("submit", (e) => {
   const field = byId<HTMLInputElement>("new-room");
   const name = field.value.trim();
   if (!name) return;
-  if (send({ type: "join", room: name.startsWith("#") ? name : `#${name}` })) field.value = "";
+  const room = name.startsWith("#") ? name : `#${name}`;
+  if (chat.isMember(room)) chat.open(room);
+  else if (!send({ type: "join", room })) return;
+  field.value = "";
   closeSidebar();
 });
 
-byId("leave-room").addEventListener("click", () => send({ type: "leave" }));
+byId("leave-room").addEventListener("click", () => {
+  const active = chat.active;
+  if (active?.isRoom) send({ type: "leave", room: active.name });
+});
 byId("logout").addEventListener("click", () => signOut());
 
-const toggle = byId<HTMLButtonElement>("sidebar-toggle");
-toggle.addEventListener("click", () => setSidebar(!appScreen.classList.contains("app--sidebar-open")));
-byId("scrim").addEventListener("click", closeSidebar);
-byId("sidebar-close").addEventListener("click", () => {
-  closeSidebar();
-  toggle.focus();
-});
-document.addEventListener("keydown", (e) => {
-  if (e.key === "Escape") closeSidebar();
-});
+// Whether the user can see the conversation decides whether it is read.
+document.addEventListener("visibilitychange", () => chat.checkRead());
+window.addEventListener("focus", () => chat.checkRead());
 
-function setSidebar(open: boolean) {
-  appScreen.classList.toggle("app--sidebar-open", open);
-  toggle.setAttribute("aria-expanded", String(open));
-  byId("scrim").hidden = !open;
-}
-
-function closeSidebar() {
-  setSidebar(false);
-}
-
-// A reload with a live session resumes it (no `since`: the server sends the room's recent history).
+// A reload with a live session resumes it, coming back to the conversations it showed.
+const restore = loadSession();
 if (restore) {
   token = restore.token;
   phase = "resuming";
   chat.nick = restore.nick;
-  chat.room = restore.room;
+  chat.lastRoom = restore.room;
+  chat.restore(restore.pms, restore.active);
   appScreen.hidden = false;
   loginScreen.hidden = true;
   showBanner("Connecting…", false);

@@ -1,253 +1,291 @@
-// The signed-in side: conversations, people and rooms, kept live from the server's frames.
+// The signed-in side: the user's conversations (every room they are in, and private ones), each
+// with the counts the server keeps, kept live from the server's frames.
 
-import { Conversation, conversationKey } from "./conversation.ts";
+import type { ChatMessage, ClientFrame, ConversationState, HistoryFrame, PresenceFrame, RoomInfo, WelcomeFrame } from "../server/ws/protocol.ts";
+import { Conversation, type NoteKind } from "./conversation.ts";
+import { historyBlock } from "./data.ts";
 import { byId } from "./dom.ts";
-import { nickKey, type ChatMessage, type ClientFrame, type HistoryFrame, type PresenceFrame, type RoomInfo, type UserInfo, type WelcomeFrame } from "./protocol.ts";
-import { renderRooms, renderTabs, renderUsers } from "./view.ts";
+import { conversationKey, conversationOf, isRoom, mentionsMe, sameName } from "./frames.ts";
+import { People } from "./people.ts";
+import { Paging } from "./paging.ts";
+import { ReadMarkers } from "./reads.ts";
+import { renderBrowse, renderConversations } from "./sidebar.ts";
 
-/** How many older messages one scroll to the top asks for. */
-export const HISTORY_PAGE = 50;
 const LOBBY = "#lobby";
 
 export interface ChatHost {
   send(frame: ClientFrame): boolean;
-  /** Something worth persisting (room, tabs, active tab) changed. */
+  /** Something worth keeping over a reload (active conversation, private ones) changed. */
   changed(): void;
-  /** The sidebar should close (phone layout) after picking a room or person. */
+  /** The sidebar should close (phone layout) after picking a conversation. */
   picked(): void;
 }
 
 export class Chat {
   nick = "";
-  room = LOBBY;
+  serverName = "chat";
+  /** The session's current room on the server: where it last joined. */
+  serverRoom = LOBBY;
+  /** The room last shown: the one a resume asks to come back to. */
+  lastRoom = LOBBY;
   /** Highest message id seen, in any conversation: `since` for a resume. */
   maxSeen = 0;
   activeKey = "";
-  private readonly users = new Map<string, UserInfo>();
-  private readonly knownRooms = new Map<string, string>();
-  private readonly conversations = new Map<string, Conversation>();
-  /** Keys of open private tabs, in order. */
-  private pmTabs: string[] = [];
-  /** Whether each log was scrolled to the bottom when it was last hidden. */
-  private readonly stick = new Map<string, boolean>();
+  readonly people: People;
+  /** The conversation to show when the server's `room` frame comes, instead of that room. */
+  private pendingActive: string | null = null;
+  /** A resume's missed messages come between its welcome and its `room`: the welcome counted them already. */
+  private replaying = false;
+  private welcomed = false;
+  private readonly allRooms = new Map<string, RoomInfo>();
+  private readonly convs = new Map<string, Conversation>();
+  private readonly reads: ReadMarkers;
+  private readonly paging: Paging;
   private readonly logs = byId("logs");
 
-  constructor(private readonly host: ChatHost) {}
-
-  get active(): Conversation | undefined {
-    return this.conversations.get(this.activeKey);
+  constructor(private readonly host: ChatHost) {
+    this.reads = new ReadMarkers(host.send, () => this.checkRead());
+    this.paging = new Paging(host.send, (c) => c.key === this.activeKey);
+    this.people = new People(() => this.nick, (nick) => this.open(nick));
   }
 
-  get openPms(): string[] {
-    return this.pmTabs.map((k) => this.conversations.get(k)!.name);
+  get active(): Conversation | undefined {
+    return this.convs.get(this.activeKey);
+  }
+
+  get rooms(): Conversation[] {
+    return [...this.convs.values()].filter((c) => c.isRoom).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  get privates(): Conversation[] {
+    return [...this.convs.values()].filter((c) => !c.isRoom);
   }
 
   get unreadTotal(): number {
-    return [...this.conversations.values()].reduce((n, c) => n + c.unread, 0);
+    let n = 0;
+    for (const c of this.convs.values()) n += c.unread;
+    return n;
   }
 
-  /** After login or resume: the people and rooms are replaced, the conversations kept. */
-  welcome(w: WelcomeFrame) {
-    const first = this.conversations.size === 0;
+  /** Before the session is back after a reload: the private conversations and the one that was shown. */
+  restore(privates: string[], active?: string) {
+    for (const nick of privates) this.conversation(nick);
+    if (active) this.pendingActive = conversationKey(active);
+  }
+
+  /** After login or resume: people, rooms and counts replaced; logs kept. `since`: missed messages follow. */
+  welcome(w: WelcomeFrame, since: boolean) {
+    const first = !this.welcomed;
+    this.welcomed = true;
     this.nick = w.nick;
-    this.users.clear();
-    for (const u of w.users) this.users.set(nickKey(u.nick), { ...u, rooms: [...(u.rooms ?? [])] });
-    for (const r of w.rooms) this.knownRooms.set(r.name.toLowerCase(), r.name);
-    this.setRoom(w.room);
-    if (first && w.motd.length) this.roomConversation(w.room).note(w.motd.join("\n"));
-    this.renderSidebar();
+    this.serverName = w.serverName;
+    this.serverRoom = w.room;
+    this.people.replace(w.users);
+    this.allRooms.clear();
+    for (const r of w.rooms) this.allRooms.set(conversationKey(r.name), r);
+    const member = new Set(w.conversations.flatMap((s) => (s.room !== undefined ? [conversationKey(s.room)] : [])));
+    for (const c of this.rooms) if (!member.has(c.key)) this.drop(c);
+    for (const s of w.conversations) this.setState(s, true);
+    this.pendingActive ??= this.activeKey || null;
+    this.replaying = since;
+    if (first && w.motd.length) this.conversation(w.room).note(w.motd.join("\n"), "notice", "motd");
+    this.render();
   }
 
-  setRoom(room: string) {
-    const changed = room.toLowerCase() !== this.room.toLowerCase() || !this.conversations.has(conversationKey("room", room));
-    this.room = room;
-    this.knownRooms.set(room.toLowerCase(), room);
-    this.roomConversation(room);
-    if (changed || !this.activeKey) this.activate(conversationKey("room", room));
-    byId("leave-room").hidden = room.toLowerCase() === LOBBY;
-    this.renderSidebar();
-    this.host.changed();
+  /** The session's current room: shown, unless a resume is coming back to another conversation. */
+  room(name: string) {
+    this.serverRoom = name;
+    const conv = this.conversation(name);
+    // Its recent history follows, except at the end of a resume's replay.
+    if (!this.replaying) conv.loaded = true;
+    if (this.replaying) {
+      this.replaying = false;
+      for (const c of this.convs.values()) c.reconcile();
+    }
+    const wanted = this.pendingActive;
+    this.pendingActive = null;
+    this.activate(wanted && this.convs.has(wanted) ? wanted : conv.key);
   }
 
   message(m: ChatMessage) {
     this.maxSeen = Math.max(this.maxSeen, m.id);
-    const mine = nickKey(m.from) === nickKey(this.nick);
-    const conv = m.kind === "private" ? this.pm(mine ? m.to ?? m.from : m.from) : this.roomConversation(m.room ?? this.room);
-    const added = conv.add([m]);
-    if (added.length && !mine && conv.key !== this.activeKey) {
-      conv.unread++;
-      this.renderTabs();
-    }
+    const to = conversationOf(m, this.nick);
+    // A room the user has just left.
+    if (isRoom(to) && !this.convs.has(conversationKey(to))) return;
+    const conv = this.conversation(to);
+    if (!conv.add([m]).length || this.replaying || sameName(m.from, this.nick)) return this.refresh();
+    conv.unread++;
+    if (mentionsMe(m, this.nick)) conv.mentions++;
+    this.refresh();
   }
 
   history(h: HistoryFrame) {
     for (const m of h.messages) this.maxSeen = Math.max(this.maxSeen, m.id);
-    const conv = h.with ? this.pm(h.with) : this.roomConversation(h.room ?? this.room);
+    const to = h.room ?? h.with;
+    // The history of a room the user is not in: shown where they are.
+    if (isRoom(to) && !this.convs.has(conversationKey(to))) return this.block(historyBlock(to, h.messages));
+    const conv = this.conversation(to);
     conv.add(h.messages);
-    if (conv.loadingOlder) {
-      conv.loadingOlder = false;
-      conv.reachedStart = h.messages.length < HISTORY_PAGE;
-    } else if (h.messages.length === 0 && conv.size === 0) {
-      conv.reachedStart = true;
-    }
-    conv.setTopState(conv.reachedStart ? "start" : "idle");
-    this.fillScreen(conv);
+    this.paging.received(conv, h);
+    this.refresh();
   }
 
-  presence(p: PresenceFrame) {
-    const key = nickKey(p.nick);
-    const before = this.users.get(key);
-    if (p.change === "offline" || !p.online) {
-      this.users.delete(key);
-      if (before && this.inRoom(before, this.room)) this.roomNote(`${p.nick} went offline${p.reason ? ` (${p.reason})` : ""}`);
+  membership(room: string, joined: boolean, state?: ConversationState) {
+    if (joined) {
+      this.conversation(room);
+      if (state) this.setState(state);
     } else {
-      const u: UserInfo = before ?? { nick: p.nick, status: p.status, note: p.note, rooms: [] };
-      u.status = p.status;
-      u.note = p.note ?? "";
-      if (p.room) {
-        this.knownRooms.set(p.room.toLowerCase(), p.room);
-        const has = this.inRoom(u, p.room);
-        if (p.change === "left" && has) u.rooms = u.rooms.filter((r) => r.toLowerCase() !== p.room!.toLowerCase());
-        else if (p.change !== "left" && !has) u.rooms.push(p.room);
-        const here = p.room.toLowerCase() === this.room.toLowerCase();
-        if (here && key !== nickKey(this.nick) && (p.change === "joined" || p.change === "left")) {
-          this.roomNote(`${p.nick} ${p.change === "joined" ? "joined" : "left"} ${p.room}${p.reason ? ` (${p.reason})` : ""}`);
-        }
-      }
-      this.users.set(key, u);
+      const conv = this.convs.get(conversationKey(room));
+      if (conv) this.drop(conv);
     }
-    if (key === nickKey(this.nick)) this.showMyStatus();
-    this.renderSidebar();
+    this.render();
+    this.host.changed();
   }
 
-  /** Command output, notices and errors go to whatever the user is looking at. */
-  note(text: string, kind: "system" | "error" = "system") {
-    (this.active ?? this.roomConversation(this.room)).note(text, kind);
+  /** Someone came, went, joined or left one of the user's rooms, or changed their status. */
+  presence(p: PresenceFrame) {
+    this.people.presence(p);
+    const room = p.room !== undefined ? this.allRooms.get(conversationKey(p.room)) : undefined;
+    if (room && (p.change === "joined" || p.change === "left")) room.members = Math.max(0, room.members + (p.change === "joined" ? 1 : -1));
+    const joinedOrLeft = p.change === "joined" ? "joined" : p.change === "left" ? "left" : "";
+    if (p.room !== undefined && joinedOrLeft && !sameName(p.nick, this.nick)) {
+      this.convs.get(conversationKey(p.room))?.note(`${p.nick} ${joinedOrLeft} ${p.room}${p.reason ? ` (${p.reason})` : ""}`, "presence");
+    }
+    this.render();
   }
 
-  /** Opens (or shows) the private tab with `nick`, loading its history the first time. */
-  openPm(nick: string) {
-    const key = conversationKey("pm", nick);
-    const fresh = !this.conversations.has(key);
-    const conv = this.pm(nick);
-    this.activate(key);
-    if (fresh || conv.size === 0) this.host.send({ type: "history", with: conv.name, limit: HISTORY_PAGE });
+  /** New counts from the server, after a read on this device or another. */
+  unread(states: ConversationState[]) {
+    for (const s of states) this.setState(s);
+    this.refresh();
+  }
+
+  /** Every room (an answer to /rooms): the ones to browse are those the user is not in. */
+  roomList(rooms: RoomInfo[]) {
+    this.allRooms.clear();
+    for (const r of rooms) this.allRooms.set(conversationKey(r.name), r);
+    this.render();
+  }
+
+  /** Notices, errors and data go to whatever the user is looking at. */
+  note(text: string, kind: NoteKind = "notice", key?: string) {
+    (this.active ?? this.conversation(this.serverRoom)).note(text, kind, key);
+  }
+
+  block(node: HTMLElement) {
+    (this.active ?? this.conversation(this.serverRoom)).block(node);
+  }
+
+  /** Shows the conversation with `to` ("#room" of the user's, or a nick), starting it if need be. */
+  open(to: string) {
+    if (isRoom(to) && !this.convs.has(conversationKey(to))) return;
+    this.activate(this.conversation(to).key);
     this.host.picked();
   }
 
-  closePm(key: string) {
-    this.pmTabs = this.pmTabs.filter((k) => k !== key);
-    if (this.activeKey === key) this.activate(conversationKey("room", this.room));
-    else this.renderTabs();
+  isMember(room: string): boolean {
+    return this.convs.has(conversationKey(room));
+  }
+
+  closePrivate(nick: string) {
+    const conv = this.convs.get(conversationKey(nick));
+    if (conv && !conv.isRoom) this.drop(conv);
+    this.render();
     this.host.changed();
   }
 
   activate(key: string) {
-    const prev = this.active;
-    if (prev) {
-      this.stick.set(prev.key, prev.atBottom());
-      prev.element.hidden = true;
-    }
-    const conv = this.conversations.get(key);
+    const conv = this.convs.get(key);
     if (!conv) return;
+    const previous = this.active;
+    if (previous && previous !== conv) previous.element.hidden = true;
     this.activeKey = key;
     conv.element.hidden = false;
-    conv.unread = 0;
-    if (this.stick.get(key) ?? true) conv.scrollToBottom();
-    const title = conv.kind === "room" ? conv.name : `Private with ${conv.name}`;
-    byId("current-title").textContent = title;
-    byId<HTMLInputElement>("composer-input").placeholder = conv.kind === "room" ? `Message ${conv.name}` : `Message ${conv.name} privately`;
-    byId("composer-label").textContent = conv.kind === "room" ? `Message to ${conv.name}` : `Private message to ${conv.name}`;
-    this.renderTabs();
-    this.fillScreen(conv);
+    if (conv.isRoom) this.lastRoom = conv.name;
+    if (!conv.loaded) this.paging.latest(conv);
+    if (previous !== conv) conv.scrollToBottom();
+    byId("current-title").textContent = conv.isRoom ? conv.name : `${conv.name} (private)`;
+    byId<HTMLInputElement>("composer-input").placeholder = conv.isRoom ? `Message ${conv.name}` : `Message ${conv.name} privately`;
+    byId("composer-label").textContent = conv.isRoom ? `Message to ${conv.name}` : `Private message to ${conv.name}`;
+    this.paging.fill(conv);
+    this.refresh();
     this.host.changed();
   }
 
-  /** Asks for the messages before the oldest one shown, once at a time, until the start. */
-  requestOlder(conv: Conversation) {
-    if (conv.loadingOlder || conv.reachedStart || conv.oldestId === undefined || conv.key !== this.activeKey) return;
-    const where = conv.kind === "room" ? { room: conv.name } : { with: conv.name };
-    if (!this.host.send({ type: "history", ...where, before: conv.oldestId, limit: HISTORY_PAGE })) return;
-    conv.loadingOlder = true;
-    conv.setTopState("loading");
-    setTimeout(() => {
-      if (conv.loadingOlder) {
-        conv.loadingOlder = false;
-        conv.setTopState("idle");
-      }
-    }, 10_000);
+  /** The active conversation is read when the window shows it scrolled to the end: the server is told. */
+  checkRead() {
+    const conv = this.active;
+    if (!conv || !conv.loaded || document.visibilityState !== "visible" || !document.hasFocus() || !conv.atBottom()) return;
+    const had = conv.unread + conv.mentions;
+    conv.unread = 0;
+    conv.mentions = 0;
+    this.reads.seen(conv);
+    if (had) this.render();
   }
 
-  renderTabs() {
-    const room = this.conversations.get(conversationKey("room", this.room));
-    const convs = [room, ...this.pmTabs.map((k) => this.conversations.get(k))].filter((c): c is Conversation => !!c);
-    renderTabs(byId("tabs"), convs.map((c) => ({ key: c.key, kind: c.kind, label: c.name, unread: c.unread, active: c.key === this.activeKey })),
-      (key) => this.activate(key), (key) => this.closePm(key));
-    const unread = this.unreadTotal;
-    document.title = `${unread ? `(${unread}) ` : ""}${this.active?.name ?? "chat"} · chat`;
+  /** Stops everything that would still run: the chat is being replaced. */
+  dispose() {
+    this.reads.clear();
   }
 
-  renderSidebar() {
-    const users = [...this.users.values()];
-    renderUsers(byId("user-list"), users, this.nick, (nick) => this.openPm(nick));
-    byId("user-count").textContent = String(users.length);
-    const rooms: RoomInfo[] = [...this.knownRooms.values()].map((name) => ({ name, users: users.filter((u) => this.inRoom(u, name)).length }));
-    renderRooms(byId("room-list"), rooms, this.room, (room) => {
+  render() {
+    const item = (c: Conversation) => ({ to: c.name, unread: c.unread, mentions: c.mentions, active: c.key === this.activeKey });
+    const open = (to: string) => this.open(to);
+    renderConversations(byId("room-list"), this.rooms.map(item), open);
+    const privates = this.privates;
+    renderConversations(byId("pm-list"), privates.map(item), open, (nick) => this.closePrivate(nick));
+    byId("pm-empty").hidden = privates.length > 0;
+    const others = [...this.allRooms.values()].filter((r) => !this.convs.has(conversationKey(r.name)));
+    renderBrowse(byId("browse-list"), others, (room) => {
       this.host.send({ type: "join", room });
       this.host.picked();
     });
-    byId("me-nick").textContent = this.nick;
+    byId("browse").hidden = others.length === 0;
+    const active = this.active;
+    byId("leave-room").hidden = !active?.isRoom || this.rooms.length < 2;
+    this.people.render();
+    const unread = this.unreadTotal;
+    const menu = byId("menu-unread");
+    menu.textContent = unread ? String(unread) : "";
+    menu.hidden = unread === 0;
+    document.title = `${unread ? `(${unread}) ` : ""}${active?.name ?? "chat"} · ${this.serverName}`;
   }
 
-  private showMyStatus() {
-    const me = this.users.get(nickKey(this.nick));
-    if (!me) return;
-    byId<HTMLSelectElement>("status-select").value = me.status;
-    const note = byId<HTMLInputElement>("status-note");
-    if (document.activeElement !== note) note.value = me.note;
-    byId("me-dot").className = `dot dot--${me.status}`;
+  /** Counts may have changed: the active conversation may be read now, and the sidebar redrawn. */
+  private refresh() {
+    this.checkRead();
+    this.render();
   }
 
-  private inRoom(u: UserInfo, room: string): boolean {
-    return u.rooms.some((r) => r.toLowerCase() === room.toLowerCase());
+  private setState(s: ConversationState, create = false) {
+    const to = s.room ?? s.with;
+    let conv = this.convs.get(conversationKey(to));
+    // A private conversation with something new shows up; a read one that is not open stays away.
+    if (!conv && (create || (s.with !== undefined && s.unread > 0))) conv = this.conversation(to);
+    conv?.setState(s);
   }
 
-  private roomNote(text: string) {
-    this.roomConversation(this.room).note(text, "presence");
+  private drop(conv: Conversation) {
+    conv.element.remove();
+    this.convs.delete(conv.key);
+    if (this.activeKey !== conv.key) return;
+    this.activeKey = "";
+    const next = [this.serverRoom, this.lastRoom, LOBBY].map(conversationKey).find((k) => this.convs.has(k)) ?? this.rooms[0]?.key;
+    if (next) this.activate(next);
   }
 
-  /** Loads older messages while the log is too short to scroll. */
-  private fillScreen(conv: Conversation) {
-    if (conv.key !== this.activeKey || conv.reachedStart) return;
-    requestAnimationFrame(() => {
-      if (conv.element.scrollHeight <= conv.element.clientHeight) this.requestOlder(conv);
-    });
-  }
-
-  private roomConversation(room: string): Conversation {
-    return this.conversation("room", room);
-  }
-
-  private pm(nick: string): Conversation {
-    const conv = this.conversation("pm", nick);
-    if (!this.pmTabs.includes(conv.key)) {
-      this.pmTabs.push(conv.key);
-      this.renderTabs();
-      this.host.changed();
-    }
-    return conv;
-  }
-
-  private conversation(kind: "room" | "pm", name: string): Conversation {
-    const key = conversationKey(kind, name);
-    let conv = this.conversations.get(key);
+  private conversation(to: string): Conversation {
+    const key = conversationKey(to);
+    let conv = this.convs.get(key);
     if (!conv) {
-      conv = new Conversation(kind, name, () => this.nick);
-      const c = conv;
-      c.onNearTop = () => this.requestOlder(c);
-      c.element.hidden = true;
-      this.conversations.set(key, c);
+      const c = new Conversation(to, () => this.nick);
+      c.onNearTop = () => this.paging.older(c);
+      c.onScroll = () => {
+        if (c.key === this.activeKey) this.checkRead();
+      };
+      this.convs.set(key, c);
       this.logs.append(c.element);
+      conv = c;
     }
     return conv;
   }

@@ -1,6 +1,7 @@
 // One WebSocket to the chat server that reconnects with exponential backoff after a drop.
 
-import { CLOSE_POLICY, parseFrame, type ClientFrame, type ServerFrame } from "./protocol.ts";
+import { CLOSE_POLICY, type ClientFrame, type ServerFrame } from "../server/ws/protocol.ts";
+import { parseFrame } from "./frames.ts";
 
 export interface ConnectionEvents {
   /** The socket is open; `reconnect` is true after a drop (send `resume` then). */

@@ -1,56 +1,68 @@
-// One conversation's message log (a room or a private chat): ordered by id, never twice.
+// One conversation's log (a room or a private chat): messages ordered by id, never twice, with
+// notes and data blocks between them; and the read marker and counts the server keeps for it.
 
+import type { ChatMessage, ConversationState } from "../server/ws/protocol.ts";
 import { el, formatTime, nickHue } from "./dom.ts";
-import { nickKey, type ChatMessage } from "./protocol.ts";
+import { conversationKey, isRoom, mentionsMe, sameName } from "./frames.ts";
 
-export type ConversationKind = "room" | "pm";
-export type NoteKind = "system" | "error" | "presence";
+export type NoteKind = "notice" | "error" | "presence";
 
 /** Pixels from the top (or bottom) that count as "at the top" (or "at the bottom"). */
 const EDGE_PX = 48;
 
 export class Conversation {
   readonly element: HTMLDivElement;
+  readonly key: string;
+  /** The last message the server says the user has read, and the counts past it. */
+  readId = 0;
   unread = 0;
+  mentions = 0;
+  /** The latest page of history has been asked for (or pushed by the server). */
+  loaded = false;
   /** No older messages on the server. */
   reachedStart = false;
   loadingOlder = false;
-  /** Called when the user scrolls near the top. */
+  /** The latest page was asked for and has not come yet. */
+  loadingLatest = false;
+  /** Called when the user scrolls near the top, and on every scroll. */
   onNearTop: (() => void) | null = null;
+  onScroll: (() => void) | null = null;
   private readonly ids: number[] = [];
   private readonly nodes = new Map<number, HTMLElement>();
+  /** Per message id: [sent by me, names me]. */
+  private readonly facts = new Map<number, [boolean, boolean]>();
   private readonly top: HTMLDivElement;
 
-  constructor(readonly kind: ConversationKind, public name: string, private readonly me: () => string) {
+  /** `name` is what a frame's `to` says: "#room" or a nick. */
+  constructor(public name: string, private readonly me: () => string) {
+    this.key = conversationKey(name);
     this.top = el("div", { class: "log__top", "data-testid": "log-top" });
     this.element = el("div", {
       class: "log",
       role: "log",
       "aria-live": "polite",
-      "aria-label": kind === "room" ? `Messages in ${name}` : `Private conversation with ${name}`,
+      "aria-label": this.isRoom ? `Messages in ${name}` : `Private conversation with ${name}`,
       "data-testid": "messages",
-      "data-conversation": kind === "room" ? name : `@${name}`,
+      "data-conversation": name,
       tabindex: "0",
     }, this.top);
+    this.element.hidden = true;
     this.element.addEventListener("scroll", () => {
       if (this.element.scrollTop < EDGE_PX) this.onNearTop?.();
+      this.onScroll?.();
     }, { passive: true });
   }
 
-  get key(): string {
-    return conversationKey(this.kind, this.name);
+  get isRoom(): boolean {
+    return isRoom(this.name);
   }
 
   get oldestId(): number | undefined {
     return this.ids[0];
   }
 
-  get size(): number {
-    return this.ids.length;
-  }
-
-  has(id: number): boolean {
-    return this.nodes.has(id);
+  get newestId(): number {
+    return this.ids.at(-1) ?? 0;
   }
 
   atBottom(): boolean {
@@ -60,6 +72,27 @@ export class Conversation {
 
   scrollToBottom() {
     this.element.scrollTop = this.element.scrollHeight;
+  }
+
+  /** The server's counts (welcome, unread, membership); never below what this log itself shows unread. */
+  setState(s: Pick<ConversationState, "readId" | "unread" | "mentions">) {
+    // An answer to an older read frame: the answer to the newer one is on its way.
+    if (s.readId < this.readId) return;
+    this.readId = s.readId;
+    this.reconcile(s.unread, s.mentions);
+  }
+
+  /** Counts at least the messages shown here past the read marker that are not the user's own. */
+  reconcile(unread = this.unread, mentions = this.mentions) {
+    let u = 0;
+    let m = 0;
+    for (const [id, [mine, named]] of this.facts) {
+      if (id <= this.readId || mine) continue;
+      u++;
+      if (named) m++;
+    }
+    this.unread = Math.max(unread, u);
+    this.mentions = Math.max(mentions, m);
   }
 
   /**
@@ -82,26 +115,37 @@ export class Conversation {
       else this.element.insertBefore(node, this.nodes.get(next)!);
       this.ids.splice(index, 0, m.id);
       this.nodes.set(m.id, node);
+      this.facts.set(m.id, [sameName(m.from, this.me()), mentionsMe(m, this.me())]);
       added.push(m);
     }
     if (!added.length) return added;
     const onlyOlder = oldestBefore !== undefined && added.every((m) => m.id < oldestBefore);
     if (onlyOlder && !wasAtBottom) this.element.scrollTop = scrollBefore + (this.element.scrollHeight - heightBefore);
-    else if (wasAtBottom || added.some((m) => nickKey(m.from) === nickKey(this.me()))) this.scrollToBottom();
+    else if (wasAtBottom || added.some((m) => sameName(m.from, this.me()))) this.scrollToBottom();
     return added;
   }
 
-  /** A line that is not a message: command output, an error, someone joining. */
-  note(text: string, kind: NoteKind = "system") {
-    const wasAtBottom = this.atBottom();
-    this.element.append(el("div", { class: `note note--${kind}`, "data-testid": kind, role: kind === "error" ? "alert" : undefined }, text));
-    if (wasAtBottom || kind !== "presence") this.scrollToBottom();
+  /** A line that is not a message: a notice, an error, someone joining. */
+  note(text: string, kind: NoteKind = "notice", key?: string) {
+    const attrs = { class: `note note--${kind}`, "data-testid": kind, "data-key": key, role: kind === "error" ? "alert" : undefined };
+    this.append(el("div", attrs, text), kind !== "presence");
+  }
+
+  /** A block of data (a list of people, rooms, commands…) drawn by data.ts. */
+  block(node: HTMLElement) {
+    this.append(node, true);
   }
 
   /** Shows "loading…" or "start of the conversation" at the top of the log. */
   setTopState(state: "idle" | "loading" | "start") {
     this.top.textContent = state === "loading" ? "Loading older messages…" : state === "start" ? "Start of the conversation" : "";
     this.top.dataset.state = state;
+  }
+
+  private append(node: HTMLElement, scroll: boolean) {
+    const wasAtBottom = this.atBottom();
+    this.element.append(node);
+    if (wasAtBottom || scroll) this.scrollToBottom();
   }
 
   private insertionIndex(id: number): number {
@@ -118,23 +162,21 @@ export class Conversation {
   private render(m: ChatMessage): HTMLElement {
     const at = new Date(m.at);
     const time = el("time", { class: "msg__time", datetime: m.at, title: Number.isNaN(at.getTime()) ? undefined : at.toLocaleString() }, formatTime(m.at));
-    const mine = nickKey(m.from) === nickKey(this.me());
+    const mine = sameName(m.from, this.me());
+    const named = mentionsMe(m, this.me());
     const attrs = {
-      class: `msg msg--${m.kind}${mine ? " msg--mine" : ""}`,
+      class: `msg msg--${m.kind}${mine ? " msg--mine" : ""}${named ? " msg--mention" : ""}`,
       "data-testid": "message",
       "data-id": String(m.id),
       "data-from": m.from,
       "data-kind": m.kind,
+      "data-mention": named ? "true" : undefined,
     };
     if (m.kind === "emote") {
-      return el("div", attrs, time, el("span", { class: "msg__text msg__emote" }, `* ${m.from} ${m.text}`));
+      return el("div", attrs, time, el("span", { class: "msg__text msg__emote", "data-testid": "message-emote" }, `* ${m.from} ${m.text}`));
     }
     const from = el("span", { class: "msg__from" }, m.from);
     from.style.setProperty("--hue", String(nickHue(m.from)));
     return el("div", attrs, time, from, el("span", { class: "msg__text", "data-testid": "message-text" }, m.text));
   }
-}
-
-export function conversationKey(kind: ConversationKind, name: string): string {
-  return kind === "room" ? `room:${name.toLowerCase()}` : `pm:${nickKey(name)}`;
 }

@@ -3,10 +3,11 @@
 export interface SavedSession {
   token: string;
   nick: string;
+  /** The room last shown, for the resume to come back to. */
   room: string;
-  /** Nicks of the open private tabs, in tab order. */
+  /** Nicks of the private conversations in the sidebar. */
   pms: string[];
-  /** The active tab's key, if any. */
+  /** The conversation shown: "#room" or a nick. */
   active?: string;
 }
 

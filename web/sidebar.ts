@@ -1,7 +1,72 @@
-// Renders the sidebar (rooms, people) and the conversation tabs from plain data.
+// Renders the sidebar from plain data: the user's conversations (rooms, then private ones) with
+// their unread and mention badges, other rooms to join, and the people online.
 
+import type { RoomInfo, Status, UserInfo } from "../server/ws/protocol.ts";
 import { el, nickHue } from "./dom.ts";
-import { nickKey, type RoomInfo, type Status, type UserInfo } from "./protocol.ts";
+import { sameName } from "./frames.ts";
+
+export interface ConversationItem {
+  /** "#room" or a nick. */
+  to: string;
+  unread: number;
+  mentions: number;
+  active: boolean;
+}
+
+/** The unread and mention badges of a conversation, or nothing when there is nothing new. */
+export function badges(c: { to: string; unread: number; mentions: number }): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (c.mentions > 0) {
+    out.push(el("span", { class: "badge badge--mention", "data-testid": `mentions-${c.to}`, title: `${c.mentions} mentioning you` }, `@${c.mentions}`));
+  }
+  if (c.unread > 0) {
+    out.push(el("span", { class: "badge", "data-testid": `unread-${c.to}`, title: `${c.unread} unread` }, String(c.unread)));
+  }
+  return out;
+}
+
+function badgeLabel(c: ConversationItem): string {
+  return [c.unread ? `${c.unread} unread` : "", c.mentions ? `${c.mentions} mentioning you` : ""].filter(Boolean).join(", ");
+}
+
+/** The user's rooms or private conversations; `close` puts a × beside each (private ones). */
+export function renderConversations(list: HTMLElement, items: ConversationItem[], select: (to: string) => void, close?: (to: string) => void) {
+  list.replaceChildren(...items.map((c) => {
+    const room = c.to.startsWith("#");
+    const label = badgeLabel(c);
+    const button = el("button", {
+      class: `conv${c.active ? " conv--active" : ""}${c.unread ? " conv--unread" : ""}`,
+      type: "button",
+      "aria-current": c.active ? "true" : undefined,
+      "aria-label": `${room ? c.to : `Private with ${c.to}`}${label ? `, ${label}` : ""}`,
+    },
+      el("span", { class: "conv__icon", "aria-hidden": "true" }, room ? "#" : "@"),
+      el("span", { class: "conv__name" }, room ? c.to.slice(1) : c.to),
+      ...badges(c));
+    button.addEventListener("click", () => select(c.to));
+    const item = el("li", { class: "conv-item", "data-testid": room ? `room-${c.to}` : `pm-${c.to}` }, button);
+    if (close) {
+      const x = el("button", { class: "conv__close", type: "button", "aria-label": `Close conversation with ${c.to}`, "data-testid": `close-pm-${c.to}` }, "×");
+      x.addEventListener("click", () => close(c.to));
+      item.append(x);
+    }
+    return item;
+  }));
+}
+
+/** Rooms the user is not in: a click joins. */
+export function renderBrowse(list: HTMLElement, rooms: RoomInfo[], join: (room: string) => void) {
+  const sorted = [...rooms].sort((a, b) => a.name.localeCompare(b.name));
+  list.replaceChildren(...sorted.map((r) => {
+    const people = `${r.members} ${r.members === 1 ? "member" : "members"}`;
+    const button = el("button", { class: "conv conv--other", type: "button", "aria-label": `Join ${r.name}, ${people}`, title: `Join ${r.name}` },
+      el("span", { class: "conv__icon", "aria-hidden": "true" }, "#"),
+      el("span", { class: "conv__name" }, r.name.slice(1)),
+      el("span", { class: "count", title: people }, String(r.members)));
+    button.addEventListener("click", () => join(r.name));
+    return el("li", { "data-testid": `browse-${r.name}` }, button);
+  }));
+}
 
 const STATUS_LABEL: Record<Status, string> = { available: "available", busy: "busy", away: "away" };
 
@@ -11,11 +76,11 @@ export function statusLabel(status: Status): string {
 
 export function renderUsers(list: HTMLElement, users: UserInfo[], me: string, open: (nick: string) => void) {
   const sorted = [...users].sort((a, b) => {
-    const self = Number(nickKey(b.nick) === nickKey(me)) - Number(nickKey(a.nick) === nickKey(me));
+    const self = Number(sameName(b.nick, me)) - Number(sameName(a.nick, me));
     return self || a.nick.localeCompare(b.nick, undefined, { sensitivity: "base" });
   });
   list.replaceChildren(...sorted.map((u) => {
-    const isMe = nickKey(u.nick) === nickKey(me);
+    const isMe = sameName(u.nick, me);
     const where = u.rooms.join(", ");
     const avatar = el("span", { class: "avatar", "aria-hidden": "true" }, u.nick.slice(0, 1).toUpperCase());
     avatar.style.setProperty("--hue", String(nickHue(u.nick)));
@@ -32,55 +97,5 @@ export function renderUsers(list: HTMLElement, users: UserInfo[], me: string, op
       : el("button", { class: "user", type: "button", title, "aria-label": `Message ${u.nick} (${statusLabel(u.status)}${u.note ? `: ${u.note}` : ""})` }, avatar, body);
     if (!isMe) content.addEventListener("click", () => open(u.nick));
     return el("li", { "data-testid": `user-${u.nick}`, "data-nick": u.nick, "data-status": u.status }, content);
-  }));
-}
-
-export function renderRooms(list: HTMLElement, rooms: RoomInfo[], current: string, join: (room: string) => void) {
-  const sorted = [...rooms].sort((a, b) => a.name.localeCompare(b.name));
-  list.replaceChildren(...sorted.map((r) => {
-    const active = r.name.toLowerCase() === current.toLowerCase();
-    const button = el("button", {
-      class: `room${active ? " room--active" : ""}`,
-      type: "button",
-      "aria-current": active ? "true" : undefined,
-      "aria-label": `${active ? "Current room" : "Join"} ${r.name}, ${r.users} ${r.users === 1 ? "person" : "people"}`,
-    }, el("span", { class: "room__name" }, r.name), el("span", { class: "count" }, String(r.users)));
-    if (!active) button.addEventListener("click", () => join(r.name));
-    return el("li", { "data-testid": `room-${r.name}` }, button);
-  }));
-}
-
-export interface TabInfo {
-  key: string;
-  kind: "room" | "pm";
-  label: string;
-  unread: number;
-  active: boolean;
-}
-
-export function renderTabs(nav: HTMLElement, tabs: TabInfo[], select: (key: string) => void, close: (key: string) => void) {
-  nav.replaceChildren(...tabs.map((t) => {
-    const testId = t.kind === "room" ? "tab-room" : `tab-pm-${t.label}`;
-    const tab = el("button", {
-      class: `tab${t.active ? " tab--active" : ""}`,
-      type: "button",
-      role: "tab",
-      "aria-selected": t.active ? "true" : "false",
-      "data-testid": testId,
-    },
-      el("span", { class: "tab__icon", "aria-hidden": "true" }, t.kind === "room" ? "#" : "@"),
-      el("span", { class: "tab__label" }, t.kind === "room" ? t.label.replace(/^#/, "") : t.label),
-      t.unread > 0
-        ? el("span", { class: "badge", "data-testid": t.kind === "room" ? "unread-room" : `unread-${t.label}`, "aria-label": `${t.unread} unread` }, String(t.unread))
-        : null,
-    );
-    tab.addEventListener("click", () => select(t.key));
-    const wrap = el("div", { class: `tab-wrap${t.active ? " tab-wrap--active" : ""}` }, tab);
-    if (t.kind === "pm") {
-      const x = el("button", { class: "tab__close", type: "button", "aria-label": `Close conversation with ${t.label}`, "data-testid": `close-pm-${t.label}` }, "×");
-      x.addEventListener("click", () => close(t.key));
-      wrap.append(x);
-    }
-    return wrap;
   }));
 }
