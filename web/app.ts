@@ -31,6 +31,8 @@ let pendingLogin: { nick: string; password: string } | null = null;
 /** The resume on its way asked for what was missed since a message id: it comes before the room. */
 let resumedSince = false;
 let prompt: { text: string; secret: boolean } | null = null;
+/** Room lists asked for by the page itself (to keep "Other rooms" fresh), not to be drawn in the log. */
+let quietRooms = 0;
 let chat = newChat();
 
 const conn = new Connection(socketUrl(), {
@@ -105,7 +107,8 @@ function onFrame(f: ServerFrame) {
       chat.block(usersBlock(f.users));
       return chat.render();
     case "rooms":
-      chat.block(roomsBlock(f.rooms));
+      if (quietRooms > 0) quietRooms--;
+      else chat.block(roomsBlock(f.rooms));
       return chat.roomList(f.rooms);
     case "profile":
       return chat.block(profileBlock(f));
@@ -140,6 +143,7 @@ function signOut(message = "") {
   phase = "login";
   pendingLogin = null;
   resumedSince = false;
+  quietRooms = 0;
   setPrompt(null);
   hideBanner();
   closeSidebar();
@@ -246,6 +250,15 @@ byId<HTMLFormElement>("new-room-form").addEventListener("submit", (e) => {
   else if (!send({ type: "join", room })) return;
   field.value = "";
   closeSidebar();
+});
+
+// Rooms made since the welcome show up among the others when the user looks for one.
+function refreshRooms() {
+  if (phase === "chat" && send({ type: "rooms" })) quietRooms++;
+}
+byId("new-room").addEventListener("focus", refreshRooms);
+byId("sidebar-toggle").addEventListener("click", () => {
+  if (appScreen.classList.contains("app--sidebar-open")) refreshRooms();
 });
 
 byId("leave-room").addEventListener("click", () => {

@@ -242,7 +242,9 @@ export class Chat {
     });
     byId("browse").hidden = others.length === 0;
     const active = this.active;
-    byId("leave-room").hidden = !active?.isRoom || this.rooms.length < 2;
+    const leave = byId("leave-room");
+    leave.hidden = !active?.isRoom || this.rooms.length < 2;
+    leave.setAttribute("aria-label", `Leave ${active?.name ?? "the room"}`);
     this.people.render();
     const unread = this.unreadTotal;
     const menu = byId("menu-unread");
