@@ -25,6 +25,8 @@ export interface ServerOptions {
 
 export interface RunningServer {
   hub: Hub;
+  /** For tests that make the store misbehave; the server itself reaches it only through the hub. */
+  store: Store;
   tcpPort: number;
   httpPort: number;
   stop(options?: { restarting?: boolean }): Promise<void>;
@@ -58,6 +60,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   let stopping: Promise<void> | null = null;
   return {
     hub,
+    store,
     tcpPort: tcp.port,
     httpPort: http.port!,
     stop({ restarting = false } = {}) {

@@ -8,7 +8,7 @@ import { membership, type Reads } from "./reads.ts";
 import { LOBBY, type RoomTable } from "./rooms.ts";
 import type { Session } from "./session.ts";
 import type { Store } from "./store.ts";
-import type { ChatMessage, Membership, RoomRef } from "./types.ts";
+import type { Membership, RoomRef } from "./types.ts";
 
 /**
  * Rooms a user belongs to (any number, stored, so every device comes back with them) and the
@@ -51,7 +51,8 @@ export class Memberships {
       if (added) this.presence.announce(this.presence.event(user, "joined", room.name), this.rooms.audience([room.id]), online.sessions);
       for (const s of online.sessions) {
         s.send({ type: "membership", room: room.name, joined: true, state: { room: room.name, ...counts } });
-        if (s.seesAllRooms) {
+        // The joining session is shown the room by switchTo, replay first; the account's other apps now.
+        if (s.seesAllRooms && s !== session) {
           this.rooms.view(s, ref);
           this.rooms.subscribe(s);
         }
@@ -83,31 +84,27 @@ export class Memberships {
   }
 
   /**
-   * Makes `room` the session's current room. A terminal stops showing the room it was in and is
-   * shown this one's recent messages, or all it has not read, up to the history maximum; an app,
-   * which already shows every room, is sent the recent messages to fill a view it never loaded.
+   * Makes `room` the session's current room and shows its recent messages: a terminal stops
+   * showing the room it was in and is shown this one's recent messages, or all it has not read,
+   * up to the history maximum; an app, which shows every room, gets the recent ones to fill a view
+   * it may never have loaded. A room the session did not show yet is replayed before anything
+   * live of it, with nothing twice.
    */
   async switchTo(session: Session, room: RoomRef) {
     const previous = session.room;
     session.room = room;
-    if (session.seesAllRooms) {
-      const messages = await this.store.roomHistory(room.id, this.limits.historyDefault);
-      session.send({ type: "room", room: room.name });
-      session.send({ type: "history", target: { room: room.name }, reason: "recent", messages });
-      return;
-    }
-    if (previous && previous.id !== room.id) this.stopViewing(session, previous.id);
+    const terminal = !session.seesAllRooms;
+    if (terminal && previous && previous.id !== room.id) this.stopViewing(session, previous.id);
     session.hold();
     const state = this.rooms.view(session, room);
-    let shown: ChatMessage[] = [];
     try {
-      const { unread } = await this.store.readState(session.user!.id, { roomId: room.id });
+      const { unread } = terminal ? await this.store.readState(session.user!.id, { roomId: room.id }) : { unread: 0 };
       const count = Math.min(Math.max(unread, this.limits.historyDefault), this.limits.historyMax);
-      shown = await this.store.roomHistory(room.id, count);
+      const shown = await this.store.roomHistory(room.id, count);
       state.lastId = Math.max(state.lastId, shown.at(-1)?.id ?? 0);
       const replay: ChatEvent[] = [
         { type: "room", room: room.name },
-        { type: "history", target: { room: room.name }, reason: "recent", messages: shown, unread: Math.min(unread, shown.length) },
+        { type: "history", target: { room: room.name }, reason: "recent", messages: shown, ...(terminal ? { unread: Math.min(unread, shown.length) } : {}) },
       ];
       const ids = new Set(shown.map((m) => m.id));
       session.release(replay, (m) => ids.has(m.id));

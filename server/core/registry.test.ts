@@ -1,164 +1,93 @@
 import { describe, expect, test } from "bun:test";
 import { createRegistry } from "./commands/index.ts";
 import { CommandError } from "./errors.ts";
-import type { ChatEvent } from "./events.ts";
-import type { Hub } from "./hub.ts";
-import { parseLine, Registry, usage, type Command, type CommandContext } from "./registry.ts";
-import type { Session } from "./session.ts";
-import type { User } from "./types.ts";
+import { command, Registry } from "./registry.ts";
 
-describe("parseLine", () => {
-  test("plain text is text", () => {
-    expect(parseLine("hello there")).toEqual({ text: "hello there" });
+// One declaration per command: lines and frames are read from it, and usage errors come from it.
+
+const registry = createRegistry();
+const error = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CommandError) return { code: e.code, ...e.notice };
+    throw e;
+  }
+  throw new Error("did not throw");
+};
+
+describe("a typed line", () => {
+  test("plain text is said; //text is the text /text", () => {
+    expect(registry.parse("hello there")).toMatchObject({ as: "say", args: { text: "hello there" } });
+    expect(registry.parse("//etc/passwd is a file")).toMatchObject({ as: "say", args: { text: "/etc/passwd is a file" } });
   });
 
-  test('"//text" is the text "/text", so a line can start with a slash', () => {
-    expect(parseLine("//etc/passwd is a file")).toEqual({ text: "/etc/passwd is a file" });
+  test("!nick text is a private message; '!' alone, '! x' and '!!' are text", () => {
+    expect(registry.parse("!ana see you")).toMatchObject({ as: "msg", args: { to: "ana", text: "see you" } });
+    for (const t of ["!", "! x", "!!"]) expect(registry.parse(t)).toMatchObject({ as: "say", args: { text: t } });
   });
 
-  test('"/cmd args" is a command with its arguments, trimmed', () => {
-    expect(parseLine("/msg  ana  hi there  ")).toEqual({ command: "msg", args: "ana  hi there" });
+  test("/cmd args: names are case-insensitive, aliases and Spanish names find the command", () => {
+    expect(registry.parse("/MSG  ana  hi there  ")).toMatchObject({ command: { name: "msg" }, args: { to: "ana", text: "hi there" } });
+    expect(registry.parse("/privado ana hola")).toMatchObject({ command: { name: "msg" }, as: "privado" });
+    const pairs = { listar: "list", estado: "status", perfil: "profile", salir: "quit", desconectar: "quit", ayuda: "help", unirse: "join" };
+    for (const [alias, name] of Object.entries(pairs)) expect(registry.find(`/${alias.toUpperCase()}`)?.name).toBe(name);
   });
 
-  test("command names are case-insensitive; no arguments gives an empty string", () => {
-    expect(parseLine("/HELP")).toEqual({ command: "help", args: "" });
-    expect(parseLine("/Join #Dev")).toEqual({ command: "join", args: "#Dev" });
+  test("arguments are typed: a count, a status word in either language, a room or a person", () => {
+    expect(registry.parse("/history 50").args).toEqual({ limit: 50 });
+    expect(registry.parse("/history #dev 5").args).toEqual({ target: { room: "#dev" }, limit: 5 });
+    expect(registry.parse("/history ana").args).toEqual({ target: { with: "ana" } });
+    expect(registry.parse("/estado ocupado en una reunión").args).toEqual({ status: "busy", note: "en una reunión" });
+    expect(registry.parse("/status").args).toEqual({});
   });
 
-  test('"!nick text" is a private message', () => {
-    expect(parseLine("!ana see you")).toEqual({ command: "msg", args: "ana see you" });
-  });
-
-  test('"!" alone, "! x" and "!!" are plain text', () => {
-    expect(parseLine("!")).toEqual({ text: "!" });
-    expect(parseLine("! x")).toEqual({ text: "! x" });
-    expect(parseLine("!!")).toEqual({ text: "!!" });
-  });
-});
-
-/** A context just rich enough for the commands that do not touch the store. */
-function fakeContext(registry: Registry) {
-  const sent: ChatEvent[] = [];
-  const calls: string[] = [];
-  const user: User = {
-    id: 7, nick: "ana", passwordHash: "h", createdAt: new Date(0), lastSeen: null,
-    status: "available", statusNote: "", pmReadId: 0,
-  };
-  const session = {
-    user,
-    send: (e: ChatEvent) => sent.push(e),
-    sink: { close: () => calls.push("close") },
-  } as unknown as Session;
-  const hub = {
-    commands: registry,
-    online: new Map(),
-    onlineUsers: () => [],
-    disconnect: (_s: Session, reason?: string) => calls.push(`disconnect:${reason}`),
-    store: { profile: async (nick: string) => (calls.push(`profile:${nick}`), null) },
-    onlineUser: () => undefined,
-  } as unknown as Hub;
-  const ctx: CommandContext = { hub, session, user };
-  return { ctx, sent, calls };
-}
-
-describe("Registry.run", () => {
-  const spy = (name: string, log: string[], aliases?: string[]): Command => ({
-    name, aliases, help: name, run: (_ctx, args) => void log.push(`${name}(${args})`),
-  });
-
-  test("dispatches a command by name or alias, and text to say()", async () => {
-    const log: string[] = [];
-    const registry = new Registry([spy("one", log, ["uno"]), spy("two", log)], (_c, text) => log.push(`say(${text})`));
-    const { ctx } = fakeContext(registry);
-    await registry.run(ctx, "/one a b");
-    await registry.run(ctx, "/UNO c");
-    await registry.run(ctx, "/two");
-    await registry.run(ctx, "hi");
-    await registry.run(ctx, "//one");
-    expect(log).toEqual(["one(a b)", "one(c)", "two()", "say(hi)", "say(/one)"]);
-  });
-
-  test("an unknown command is a CommandError coded unknown_command", async () => {
-    const registry = createRegistry();
-    const { ctx } = fakeContext(registry);
-    const error = await registry.run(ctx, "/nope x").then(() => null, (e: CommandError) => e);
-    expect(error).toBeInstanceOf(CommandError);
-    expect(error?.code).toBe("unknown_command");
-    expect(error?.message).toBe("Unknown command /nope; type /help for the list");
-  });
-
-  test("a name declared twice, as name or alias, throws", () => {
-    const log: string[] = [];
-    expect(() => new Registry([spy("a", log), spy("b", log, ["a"])], () => {})).toThrow("Command name /a is declared twice");
-    expect(() => new Registry([spy("a", log, ["x"]), spy("b", log, ["x"])], () => {})).toThrow("Command name /x is declared twice");
-  });
-
-  test("the Spanish aliases find the commands they translate", () => {
-    const registry = createRegistry();
-    const pairs = { listar: "list", estado: "status", perfil: "profile", salir: "quit", desconectar: "quit", ayuda: "help" };
-    for (const [alias, name] of Object.entries(pairs)) expect(registry.find(alias)?.name).toBe(name);
-    expect(registry.find("/LISTAR")?.name).toBe("list");
-    expect(registry.find("nope")).toBeUndefined();
-  });
-
-  test("/salir and /desconectar say goodbye, disconnect with the message and close", async () => {
-    const registry = createRegistry();
-    for (const line of ["/salir hasta luego", "/desconectar"]) {
-      const { ctx, sent, calls } = fakeContext(registry);
-      await registry.run(ctx, line);
-      expect(sent).toEqual([{ type: "system", text: "Goodbye!" }]);
-      expect(calls).toEqual([line === "/desconectar" ? "disconnect:undefined" : "disconnect:hasta luego", "close"]);
-    }
-  });
-
-  test("/listar lists who is online, /estado shows your status, /perfil looks up the nick", async () => {
-    const registry = createRegistry();
-    const { ctx, sent, calls } = fakeContext(registry);
-    await registry.run(ctx, "/listar");
-    await registry.run(ctx, "/estado");
-    const error = await registry.run(ctx, "/perfil bob").then(() => null, (e: CommandError) => e);
-    expect(sent).toEqual([
-      { type: "system", text: "Online (0):\n" },
-      { type: "system", text: "Your status is available. /status <available|busy|away> [note]" },
-    ]);
-    expect(calls).toEqual(["profile:bob"]);
-    expect(error?.message).toBe('No user named "bob"');
+  test("wrong arguments are a usage error worded from the declaration", () => {
+    expect(error(() => registry.parse("/msg"))).toEqual({ code: "usage", key: "usage", params: { usage: "/msg <nick> <text>" } });
+    expect(error(() => registry.parse("/msg ana"))).toMatchObject({ params: { usage: "/msg <nick> <text>" } });
+    expect(error(() => registry.parse("/join a b"))).toMatchObject({ params: { usage: "/join <#room>" } });
+    expect(error(() => registry.parse("/history #dev many"))).toMatchObject({ params: { usage: "/history [nick|#room] [n] [before]" } });
+    expect(error(() => registry.parse("/nope x"))).toEqual({ code: "unknown_command", key: "unknown_command", params: { command: "nope" } });
   });
 });
 
-describe("/help", () => {
-  test("/ayuda lists every command with its usage, help and aliases, generated from the entries", async () => {
-    const registry = createRegistry();
-    const { ctx, sent } = fakeContext(registry);
-    await registry.run(ctx, "/ayuda");
-    expect(sent).toHaveLength(1);
-    const text = (sent[0] as { text: string }).text;
-    const lines = text.split("\n");
-    expect(lines[0]).toBe("Commands:");
-    expect(lines.at(-1)).toBe("Anything else you type goes to your room; //text sends a line that starts with /");
-    expect(lines).toHaveLength(registry.all.length + 2);
-    expect(registry.all.map((c) => c.name)).toEqual(
-      ["help", "msg", "reply", "me", "list", "status", "profile", "history", "join", "leave", "rooms", "motd", "password", "quit"],
+describe("a frame", () => {
+  test("its type names the command and its fields are the arguments, as typed ones would be", () => {
+    expect(registry.fromFrame("msg", { type: "msg", to: "ana", text: "hi" })).toMatchObject({ as: "msg", args: { to: "ana", text: "hi" } });
+    expect(registry.fromFrame("history", { type: "history", with: "ana", limit: 5 }).args).toEqual({ target: { with: "ana" }, limit: 5 });
+    expect(registry.fromFrame("say", { type: "say", text: "x", to: "#dev" }).args).toEqual({ text: "x" });
+  });
+
+  test("a missing or unfit argument is the same usage error as on a line", () => {
+    expect(error(() => registry.fromFrame("msg", { type: "msg", text: "to whom?" }))).toMatchObject({ code: "usage", params: { usage: "/msg <nick> <text>" } });
+    expect(error(() => registry.fromFrame("history", { type: "history", room: "#dev", limit: 0 }))).toMatchObject({ code: "usage" });
+    expect(error(() => registry.fromFrame("status", { type: "status", status: "asleep" }))).toMatchObject({ code: "usage" });
+  });
+
+  test("what no declaration allows is a bad frame: an unknown type or field, an alias, the wrong JSON type, NUL", () => {
+    const detail = (f: () => unknown) => (error(f) as { params: { detail: string } }).params.detail;
+    expect(detail(() => registry.fromFrame("dance", { type: "dance" }))).toBe('unknown frame type "dance"');
+    expect(detail(() => registry.fromFrame("privado", { type: "privado" }))).toBe('unknown frame type "privado"');
+    expect(detail(() => registry.fromFrame("say", { type: "say", text: "x", extra: 1 }))).toBe('unknown field "extra"');
+    expect(detail(() => registry.fromFrame("msg", { type: "msg", to: 7, text: "x" }))).toBe("to: expected a string");
+    expect(detail(() => registry.fromFrame("history", { type: "history", room: "#a", limit: "5" }))).toBe("limit: expected a number");
+    expect(detail(() => registry.fromFrame("say", { type: "say", text: "nul\u0000" }))).toBe("text: must not contain NUL");
+    expect(detail(() => registry.fromFrame("say", { type: "say", text: "\ud800" }))).toBe("text: must not contain a lone surrogate");
+    expect(detail(() => registry.fromFrame("history", { type: "history", room: "#a", with: "b" }))).toBe("give either room or with");
+  });
+});
+
+describe("the registry", () => {
+  test("a name declared twice, as a name, an alias or a Spanish name, throws", () => {
+    const c = (name: string, aliases: string[] = [], spanish: string[] = []) => command({ name, aliases, spanish, args: [] as const, run() {} });
+    expect(() => new Registry([c("a"), c("b", ["a"])])).toThrow("Command name /a is declared twice");
+    expect(() => new Registry([c("a", [], ["x"]), c("b", ["x"])])).toThrow("Command name /x is declared twice");
+  });
+
+  test("/help lists what people type, not the protocol's own commands", () => {
+    expect(registry.help().map((h) => h.name)).toEqual(
+      ["help", "say", "msg", "reply", "me", "list", "status", "profile", "history", "join", "leave", "rooms", "motd", "set", "password", "quit"],
     );
-    registry.all.forEach((c, i) => {
-      const line = lines[i + 1]!;
-      expect(line.startsWith(`  ${usage(c)} `)).toBe(true);
-      expect(line).toContain(`  ${c.help}`);
-      for (const a of c.aliases ?? []) expect(line).toContain(`/${a}`);
-    });
-    // Columns line up on the longest usage, "/status <available|busy|away> [note]" (36 characters).
-    expect(lines[1]).toBe(`  /help [command]${" ".repeat(36 - 15 + 2)}List the commands, or explain one (/ayuda /h /?)`);
-  });
-
-  test("/help <command> explains one command and names its aliases", async () => {
-    const registry = createRegistry();
-    const { ctx, sent } = fakeContext(registry);
-    await registry.run(ctx, "/help estado");
-    expect(sent).toEqual([{
-      type: "system",
-      text: "/status <available|busy|away> [note]\nSet your status (also disponible|ocupado|ausente) with an optional note\nAlso: /estado",
-    }]);
-    const error = await registry.run(ctx, "/help frob").then(() => null, (e: CommandError) => e);
-    expect(error?.message).toBe("Unknown command frob; type /help for the list");
+    expect(registry.help().find((h) => h.name === "status")).toEqual({ name: "status", aliases: ["estado"], args: "[available|busy|away] [note]" });
   });
 });

@@ -250,7 +250,7 @@ export class SqlStore implements Store {
     const at = row!.created_at;
     return batch.map((m, i) => {
       const stored: ChatMessage = { id: Number(ids[i]), kind: m.kind, from: m.from, room: m.room, to: m.to, text: m.text, at };
-      if (m.mentions) stored.mentions = m.mentions.map((u) => u.nick);
+      if (m.mentions?.length) stored.mentions = m.mentions.map((u) => u.nick);
       return stored;
     });
   }

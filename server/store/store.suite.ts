@@ -32,7 +32,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       const u = await store.createUser("Ana", "hash1");
       expect(u.nick).toBe("Ana");
       expect(u.status).toBe("available");
-      expect(u.pmReadId).toBe(0);
+      expect(u.settings).toEqual({});
       const found = await store.findUser("aNA");
       expect(found?.id).toBe(u.id);
       expect(found?.passwordHash).toBe("hash1");
@@ -44,18 +44,20 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       await expect(store.createUser("ñANDÚ", "h")).rejects.toBeInstanceOf(NickTakenError);
     });
 
-    it("setPassword(), setStatus() and markSeen() persist", async () => {
+    it("setPassword(), setStatus(), setSettings() and markSeen() persist; findUsers() finds folded nicks", async () => {
       const u = await store.createUser("Beto", "old");
       await store.setPassword(u.id, "new");
       await store.setStatus(u.id, "busy", "in a meeting");
-      await store.markSeen(u.id, 42);
-      await store.markSeen(u.id, 7); // never goes backwards
+      await store.setSettings(u.id, { lang: "es", langOffered: true });
+      await store.markSeen(u.id);
       const again = (await store.findUser("beto"))!;
       expect(again.passwordHash).toBe("new");
       expect(again.status).toBe("busy");
       expect(again.statusNote).toBe("in a meeting");
-      expect(again.pmReadId).toBe(42);
+      expect(again.settings).toEqual({ lang: "es", langOffered: true });
       expect(again.lastSeen).toBeInstanceOf(Date);
+      expect(await store.findUsers(["beto", "nobody", "ana"])).toEqual(expect.arrayContaining([{ id: u.id, nick: "Beto" }, { id: expect.any(Number), nick: "Ana" }]));
+      expect(await store.findUsers([])).toEqual([]);
     });
 
     it("ensureRoom() creates once and returns the existing room after", async () => {
@@ -65,7 +67,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       const b = await store.ensureRoom("#dev", null);
       expect(b.id).toBe(a.id);
       expect(b.name).toBe("#Dev");
-      expect((await store.listRooms()).map((r) => r.name)).toEqual(expect.arrayContaining(["#lobby", "#Dev"]));
+      expect((await store.listRooms()).map((r) => r.room.name)).toEqual(expect.arrayContaining(["#lobby", "#Dev"]));
     });
 
     it("insertMessages() stores a batch with rising ids in order", async () => {
@@ -121,12 +123,19 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(conv.map((m) => `${m.from}>${m.to}:${m.text}`)).toEqual(["Eva>Fede:1", "Fede>Eva:2", "Eva>Fede:3"]);
       expect((await store.conversation(a.id, b.id, 2)).map((m) => m.text)).toEqual(["2", "3"]);
 
-      const since = await store.privateSince(b.id, 0, 10);
-      expect(since.total).toBe(3);
-      expect(since.messages.map((m) => m.text)).toEqual(["1", "y", "3"]);
-      const limited = await store.privateSince(b.id, conv[0]!.id, 1);
-      expect(limited.total).toBe(2);
-      expect(limited.messages.map((m) => m.text)).toEqual(["3"]);
+      // Unread: per conversation, past each one's own read marker.
+      expect(await store.unreadPrivate(b.id)).toEqual([
+        { peer: { id: a.id, nick: "Eva" }, readId: 0, unread: 2 },
+        { peer: { id: c.id, nick: "Gus" }, readId: 0, unread: 1 },
+      ]);
+      const unread = await store.unreadPrivateMessages(b.id, 10);
+      expect([unread.total, unread.messages.map((m) => m.text)]).toEqual([3, ["1", "y", "3"]]);
+      await store.markRead(b.id, { peerId: a.id }, conv[0]!.id);
+      await store.markRead(b.id, { peerId: a.id }, 1); // never goes back
+      expect(await store.readState(b.id, { peerId: a.id })).toEqual({ readId: conv[0]!.id, unread: 1, mentions: 0 });
+      const limited = await store.unreadPrivateMessages(b.id, 1);
+      expect([limited.total, limited.messages.map((m) => m.text)]).toEqual([2, ["3"]]);
+      expect(await store.readState(b.id, { peerId: 999_999 })).toEqual({ readId: 0, unread: 0, mentions: 0 });
     });
 
     it("messagesSince() returns the room's and the user's private messages after an id", async () => {
@@ -140,9 +149,34 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
         ({ kind: "private" as const, senderId: from.id, from: from.nick, recipientId: to.id, to: to.nick, text });
       const [first] = await store.insertMessages([say(room, "old")]);
       await store.insertMessages([say(room, "r1"), say(other, "no"), pm(b, a, "to me"), pm(a, c, "from me"), pm(b, c, "not mine"), say(room, "r2")]);
-      const since = await store.messagesSince(a.id, room.id, first!.id, 100);
+      const since = await store.messagesSince(a.id, [room.id], first!.id, 100);
       expect(since.map((m) => m.text)).toEqual(["r1", "to me", "from me", "r2"]);
-      expect((await store.messagesSince(a.id, room.id, first!.id, 2)).map((m) => m.text)).toEqual(["from me", "r2"]);
+      expect((await store.messagesSince(a.id, [room.id], first!.id, 2)).map((m) => m.text)).toEqual(["from me", "r2"]);
+      expect((await store.messagesSince(a.id, [room.id, other.id], first!.id, 100)).map((m) => m.text)).toEqual(["r1", "no", "to me", "from me", "r2"]);
+    });
+
+    it("memberships: join (with what is there read), unread and mention counts past the marker, leave", async () => {
+      const a = await store.createUser("Kai", "h");
+      const b = await store.createUser("Lia", "h");
+      const room = await store.ensureRoom("#members", a.id);
+      const say = (from: typeof a, text: string, named: (typeof a)[] = []) =>
+        ({ kind: "public" as const, senderId: from.id, from: from.nick, roomId: room.id, room: room.name, text, mentions: named.map((u) => ({ id: u.id, nick: u.nick })) });
+      const [before] = await store.insertMessages([say(b, "before a joined")]);
+      expect(await store.join(a.id, room.id)).toBe(true);
+      expect(await store.join(a.id, room.id)).toBe(false);
+      expect(await store.join(b.id, room.id)).toBe(true);
+      const stored = await store.insertMessages([say(b, "hi @Kai", [a]), say(a, "mine"), say(b, "plain"), say(b, "Kai: again", [a])]);
+      expect(stored.map((m) => m.mentions)).toEqual([["Kai"], undefined, undefined, ["Kai"]]);
+      const mine = (await store.memberships(a.id)).find((m) => m.room.id === room.id);
+      // Its own message is not unread; what was there at the join is read.
+      expect(mine).toEqual({ room: { id: room.id, name: "#members" }, readId: before!.id, unread: 3, mentions: 2 });
+      await store.markRead(a.id, { roomId: room.id }, stored[1]!.id);
+      expect(await store.readState(a.id, { roomId: room.id })).toEqual({ readId: stored[1]!.id, unread: 2, mentions: 1 });
+      expect((await store.listRooms()).find((r) => r.room.id === room.id)?.members).toBe(2);
+      expect(await store.leave(a.id, room.id)).toBe(true);
+      expect(await store.leave(a.id, room.id)).toBe(false);
+      expect((await store.memberships(a.id)).map((m) => m.room.name)).not.toContain("#members");
+      expect(await store.readState(a.id, { roomId: room.id })).toEqual({ readId: 0, unread: 0, mentions: 0 });
     });
 
     it("profile() counts messages sent", async () => {

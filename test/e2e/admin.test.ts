@@ -75,7 +75,7 @@ describe("chat admin against a running server", () => {
     const ana = await LineClient.login(server.tcpPort, "ana", "pw-ana");
     const beto = await LineClient.login(server.tcpPort, "beto", "pw-beto");
     beto.send("/join #dev");
-    await beto.waitFor(/beto joined #dev/);
+    await beto.waitFor(/You joined #dev/);
     ana.send("hola");
     await ana.waitFor(/<ana> hola$/);
 
@@ -126,7 +126,7 @@ describe("chat admin against a running server", () => {
     await caro.waitFor(/^\*\*\* Error: You were kicked: flooding the room$/);
     await caro.waitClosed();
     await caro2.waitClosed();
-    await dani.waitFor(/^\*\*\* caro left #lobby \(kicked: flooding the room\)$/);
+    await dani.waitFor(/^\*\*\* caro went offline \(kicked: flooding the room\)$/);
     expect(JSON.parse((await cli("users", "--json")).stdout).map((u: { nick: string }) => u.nick)).toEqual(["dani"]);
 
     const again = await cli("kick", "caro");

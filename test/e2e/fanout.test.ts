@@ -33,7 +33,7 @@ describe("room fan-out over real sockets", () => {
     for (let i = 0; i < 10; i++) {
       for (const [who, c] of [["w1", w1], ["w2", w2]] as const) {
         sent.push(`${who}-${i}`);
-        c.send({ type: "say", text: `${who}-${i}` });
+        c.send({ type: "say", text: `${who}-${i}`, to: "#trio" });
       }
       sent.push(`t-${i}`);
       t.send(`t-${i}`);
@@ -53,7 +53,7 @@ describe("room fan-out over real sockets", () => {
     const joiner = await web("liveJoiner");
     const N = 80;
     for (let i = 1; i <= N; i++) {
-      sender.send({ type: "say", text: `n${i}` });
+      sender.send({ type: "say", text: `n${i}`, to: "#live" });
       if (i === 30) joiner.send({ type: "join", room: "#live" });
       if (i % 5 === 0) await Bun.sleep(1);
     }
@@ -68,39 +68,36 @@ describe("room fan-out over real sockets", () => {
     expect(joiner.frames.findIndex((f) => f.type === "message" && f.room === "#live")).toBeGreaterThan(roomAt);
   });
 
-  test("after /join to another room, nothing more of the old room arrives", async () => {
+  test("after /leave, nothing more of the old room arrives; a terminal that moves on hears only its new room", async () => {
     const talker = keep(await LineClient.login(fixture.server.tcpPort, "oldTalker"));
     talker.send("/join #old");
     await talker.waitFor(/Recent messages in #old/);
     const mover = await web("mover", "#old");
+    const watcher = keep(await LineClient.login(fixture.server.tcpPort, "oldWatcher"));
+    watcher.send("/join #old");
+    await watcher.waitFor(/Recent messages in #old/);
     for (let i = 1; i <= 40; i++) {
       talker.send(`old ${i}`);
-      if (i === 15) mover.send({ type: "join", room: "#new" });
+      if (i === 15) {
+        mover.send({ type: "leave", room: "#old" });
+        watcher.send("/join #new");
+      }
     }
     await talker.waitFor(/ old 40$/);
-    mover.send({ type: "say", text: "marker in #new" });
-    await mover.waitFor((f) => f.text === "marker in #new");
-    const movedAt = mover.frames.findIndex((f) => f.type === "room" && f.room === "#new");
-    expect(movedAt).toBeGreaterThan(0);
-    expect(mover.frames.slice(movedAt).filter((f) => f.type === "message" && f.room === "#old")).toEqual([]);
-    // What it did get of #old is an unbroken run.
-    const got = texts(mover, "#old").map((t) => Number(t.split(" ")[1]));
-    expect(got).toEqual(Array.from({ length: got.length }, (_, k) => got[0]! + k));
-  });
-
-  test("a message published to a room just before its member moves on still reaches that member", async () => {
-    const mover = await web("lastWord", "#edge");
-    const hub = fixture.server.hub;
-    const state = hub.rooms.get("#edge")!;
-    const session = [...state.members].find((s) => s.user?.nick === "lastWord")!;
-    const message = { id: 1e9, kind: "public" as const, from: "lastWord", room: "#edge", text: "the last word", at: new Date() };
-    // Published, then unsubscribed in the same turn: Bun must still write it to the socket.
-    hub.rooms.broadcast(state, { type: "message", message });
-    void hub.join(session, "#after-edge");
-    await mover.waitFor((f) => f.type === "room" && f.room === "#after-edge");
-    const at = (pred: (f: any) => boolean) => mover.frames.findIndex(pred);
-    expect(at((f) => f.text === "the last word")).toBeGreaterThan(-1);
-    expect(at((f) => f.text === "the last word")).toBeLessThan(at((f) => f.type === "room" && f.room === "#after-edge"));
+    mover.send({ type: "say", text: "marker in #lobby", to: "#lobby" });
+    await mover.waitFor((f) => f.text === "marker in #lobby");
+    watcher.send("marker in #new");
+    await watcher.waitFor(/marker in #new$/);
+    const leftAt = mover.frames.findIndex((f) => f.type === "membership" && f.room === "#old" && !f.joined);
+    expect(leftAt).toBeGreaterThan(0);
+    expect(mover.frames.slice(leftAt).filter((f) => f.type === "message" && f.room === "#old")).toEqual([]);
+    // What each did get of #old is an unbroken run.
+    for (const got of [texts(mover, "#old"), watcher.lines.filter((l) => / old \d+$/.test(l)).map((l) => l.split("> ")[1]!)]) {
+      const n = got.map((t) => Number(t.split(" ")[1]));
+      expect(n).toEqual(Array.from({ length: n.length }, (_, k) => n[0]! + k));
+    }
+    const movedAt = watcher.lines.findIndex((l) => l.startsWith("--- Recent messages in #new"));
+    expect(watcher.lines.slice(movedAt).filter((l) => / old \d+$/.test(l))).toEqual([]);
   });
 
   test("a web client that stops reading room traffic is dropped, and its room hears it left", async () => {
@@ -110,13 +107,13 @@ describe("room fan-out over real sockets", () => {
     await watcher.waitFor((f) => f.type === "presence" && f.change === "joined" && f.nick === "slowpoke");
     const flooder = await web("slowFlooder", "#slow");
     const line = "z".repeat(BIG);
-    const leftRoom = (f: any) => f.type === "presence" && f.change === "left" && f.nick === "slowpoke" && f.room === "#slow";
-    for (let i = 0; i < 400 && !watcher.frames.some(leftRoom); i++) {
-      flooder.send({ type: "say", text: `${i} ${line}` });
+    const gone = (f: any) => f.type === "presence" && f.change === "offline" && f.nick === "slowpoke";
+    for (let i = 0; i < 400 && !watcher.frames.some(gone); i++) {
+      flooder.send({ type: "say", text: `${i} ${line}`, to: "#slow" });
       if (i % 10 === 9) await flooder.waitFor((f) => f.type === "message" && f.text.startsWith(`${i} `));
     }
-    await watcher.waitFor(leftRoom, 10_000);
-    expect(fixture.server.hub.onlineUser("slowpoke")).toBeUndefined();
+    await watcher.waitFor(gone, { timeout: 10_000 });
+    expect(fixture.server.hub.operator.onlineSessions().map((s) => s.nick)).not.toContain("slowpoke");
   }, 30_000);
 });
 
@@ -138,7 +135,7 @@ async function stalledWebClient(port: number, nick: string, room: string): Promi
   socket.write(maskedTextFrame(JSON.stringify({ type: "login", nick, password: "secret" })));
   await until('"type":"room"');
   socket.write(maskedTextFrame(JSON.stringify({ type: "join", room })));
-  await until(`"title":"Recent messages in ${room}"`);
+  await until(`"room":"${room}","reason":"recent"`);
   socket.pause();
   return { close: () => socket.destroy() };
 }

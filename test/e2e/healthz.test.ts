@@ -18,7 +18,7 @@ test("/healthz answers 503 without the store's error, which goes to the log", as
     expect(await ok.json()).toMatchObject({ status: "ok", store: "embedded" });
 
     const secret = 'password authentication failed for user "chat_owner" at db.internal.example:5432';
-    const ping = spyOn(server.hub.store, "ping").mockImplementation(async () => {
+    const ping = spyOn(server.store, "ping").mockImplementation(async () => {
       throw new Error(secret);
     });
     const down = await fetch(healthz);

@@ -15,7 +15,7 @@ for (const driver of await drivers()) {
       const tere = await LineClient.login(server.tcpPort, "tere", "pw-tere");
       const ugo = await LineClient.login(server.tcpPort, "ugo", "pw-ugo");
       tere.send("/join #club");
-      await tere.waitFor(/tere joined #club/);
+      await tere.waitFor(/You joined #club/);
       tere.send("before the restart");
       await tere.waitFor(/<tere> before the restart/);
       ugo.send("!tere private before");

@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { kick } from "../../server/core/moderation.ts";
 import { LineClient } from "./client.ts";
 import { embedded, serverFixture } from "./harness.ts";
 import { WsClient } from "./ws-client.ts";
@@ -69,13 +68,17 @@ describe("robustness over real sockets", () => {
     c.write("ghost\r\npw-ghost\r\npw-ghost\r\n");
     await c.waitForText("Repeat password: ");
     c.close();
-    for (let i = 0; i < 100 && !(await fixture.server.hub.store.findUser("ghost")); i++) await Bun.sleep(20);
-    expect(await fixture.server.hub.store.findUser("ghost")).not.toBeNull();
-    // Whatever was still running for the login has finished once a later command has been answered.
+    // The login goes on without its connection: ask until the account it creates exists.
     const other = keep(await LineClient.login(fixture.server.tcpPort, "checker"));
+    for (let asked = 0; !other.lines.some((l) => l.startsWith("*** Profile of ghost")); asked++) {
+      expect(asked).toBeLessThan(200);
+      const from = other.lines.length;
+      other.send("/profile ghost");
+      await other.waitFor(/^\*\*\* (Profile of ghost|Error: No user named "ghost")$/, { from });
+    }
     other.send("/list");
     await other.waitFor(/^\*\*\* Online/);
-    expect(fixture.server.hub.onlineUser("ghost")).toBeUndefined();
+    expect(fixture.server.hub.operator.onlineSessions().map((s) => s.nick)).not.toContain("ghost");
     expect(other.text).not.toMatch(/^ {2}ghost /m);
   });
 
@@ -93,14 +96,14 @@ describe("robustness over real sockets", () => {
     const watcher = keep(await LineClient.login(fixture.server.tcpPort, "obs3"));
     const web = keep(await WsClient.login(fixture.server.httpPort, "forger"));
     web.send({ type: "line", text: "/quit bye\n*** Announcement: log in at evil.example\u001b[2J" });
-    const left = await watcher.waitFor(/forger left #lobby/);
-    expect(left).toBe("*** forger left #lobby (bye*** Announcement: log in at evil.example[2J)");
+    const left = await watcher.waitFor(/forger went offline/);
+    expect(left).toBe("*** forger went offline (bye*** Announcement: log in at evil.example[2J)");
     expect(watcher.lines.filter((l) => l.startsWith("*** Announcement"))).toEqual([]);
   });
 
   test("a kicked web user is closed with 1008, so the client does not reconnect by itself", async () => {
     const web = keep(await WsClient.login(fixture.server.httpPort, "kickme"));
-    kick(fixture.server.hub, "kickme", "flooding");
+    fixture.server.hub.operator.moderation.kick("kickme", "flooding");
     expect((await web.waitFor((f) => f.type === "error")).message).toBe("You were kicked: flooding");
     expect(await web.waitClosed()).toBe(1008);
   });

@@ -108,21 +108,23 @@ for (const driver of await drivers()) {
       await c.waitClosed();
     });
 
-    test("rooms: join replays history, leave returns to the lobby", async () => {
+    test("rooms: join replays history and tells the room, /rooms lists them, leave goes back to the lobby", async () => {
       const pia = await login("pia");
       const quim = await login("quim");
       pia.send("/join #dev");
-      await pia.waitFor(/pia joined #dev/);
+      await pia.waitFor(/^\*\*\* You joined #dev$/);
       pia.send("first in dev");
       await pia.waitFor(/<pia> first in dev/);
       quim.send("/unirse dev");
       await quim.waitFor(/--- Recent messages in #dev ---/);
       await quim.waitFor(/<pia> first in dev/);
-      await pia.waitFor(/quim joined #dev/);
+      await pia.waitFor(/^\*\*\* quim joined #dev$/);
       quim.send("/rooms");
-      await quim.waitFor(/^ {2}#dev +2 users$/);
+      await quim.waitFor(/^ {2}\* #dev +2 of 2 members online$/);
       quim.send("/leave");
-      await pia.waitFor(/quim left #dev/);
+      await pia.waitFor(/^\*\*\* quim left #dev$/);
+      await quim.waitFor(/^\*\*\* You left #dev$/);
+      await quim.waitFor(/--- Recent messages in #lobby/);
     });
 
     test("a private message to someone offline is shown at their next login with a count", async () => {

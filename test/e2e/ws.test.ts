@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { ban } from "../../server/core/moderation.ts";
 import type { RunningServer } from "../../server/serve.ts";
 import { LineClient } from "./client.ts";
 import { drivers, removeDir, tempDir } from "./harness.ts";
@@ -35,12 +34,15 @@ for (const driver of await drivers()) {
     test("login creates the account, then welcome, room and presence frames arrive", async () => {
       const c = await web("wanda");
       const welcome = await c.waitFor((f) => f.type === "welcome");
-      expect(welcome).toMatchObject({ nick: "wanda", serverName: "chat", room: "#lobby", motd: ["Welcome! Type /help for commands."] });
+      expect(welcome).toMatchObject({ nick: "wanda", serverName: "chat", room: "#lobby", motd: ["Welcome! Type /help for commands."], lang: "en", settings: {} });
       expect(typeof welcome.token).toBe("string");
-      expect(welcome.users).toContainEqual({ nick: "wanda", status: "available", note: "", rooms: [] });
-      expect(welcome.rooms).toContainEqual({ name: "#lobby", users: 0 });
+      expect(welcome.users).toContainEqual({ nick: "wanda", status: "available", note: "", rooms: ["#lobby"] });
+      expect(welcome.rooms).toContainEqual({ name: "#lobby", members: 1, online: 1 });
+      expect(welcome.conversations).toEqual([{ room: "#lobby", readId: 0, unread: 0, mentions: 0 }]);
       expect(await c.waitFor((f) => f.type === "room")).toEqual({ type: "room", room: "#lobby" });
-      await c.waitFor((f) => f.type === "presence" && f.change === "joined" && f.nick === "wanda");
+      expect(await c.waitFor((f) => f.type === "history")).toEqual({ type: "history", room: "#lobby", reason: "recent", messages: [] });
+      // Nobody else is told of a first login by a presence frame to the one logging in.
+      expect(c.frames.filter((f) => f.type === "presence")).toEqual([]);
       // The same nick with another password is refused; three times closes the connection.
       const again = await WsClient.open(server.httpPort);
       open.push(again);
@@ -52,7 +54,7 @@ for (const driver of await drivers()) {
       expect(await again.waitClosed()).toBe(1008);
     });
 
-    test("say, msg, join, leave, status, history and line frames all work", async () => {
+    test("say, msg, join, leave, status, history, read and line frames all work", async () => {
       const a = await web("xena");
       const b = await web("yuri");
       a.send({ type: "say", text: "hola web" });
@@ -63,13 +65,22 @@ for (const driver of await drivers()) {
       b.send({ type: "status", status: "busy", note: "coding" });
       expect(await a.waitFor((f) => f.type === "presence" && f.change === "status")).toMatchObject({ nick: "yuri", status: "busy", note: "coding", online: true });
       a.send({ type: "join", room: "#web" });
+      expect(await a.waitFor((f) => f.type === "membership")).toEqual({ type: "membership", room: "#web", joined: true, state: { room: "#web", readId: 0, unread: 0, mentions: 0 } });
       await a.waitFor((f) => f.type === "room" && f.room === "#web");
       a.send({ type: "say", text: "in web room" });
       await a.waitFor((f) => f.text === "in web room");
+      // A frame's `to` says which conversation its text is for, whatever the current room.
+      b.send({ type: "join", room: "#web" });
+      await b.waitFor((f) => f.type === "room" && f.room === "#web");
+      b.send({ type: "say", text: "back in the lobby", to: "#lobby" });
+      expect(await a.waitFor((f) => f.text === "back in the lobby")).toMatchObject({ room: "#lobby", from: "yuri" });
+      b.send({ type: "read", room: "#lobby", id: m.id });
+      // Its own message after the marker is not unread.
+      expect(await b.waitFor((f) => f.type === "unread")).toEqual({ type: "unread", conversations: [{ room: "#lobby", readId: m.id, unread: 0, mentions: 0 }] });
       a.clear();
-      a.send({ type: "history", room: "#lobby", limit: 1 });
+      a.send({ type: "history", room: "#lobby", limit: 2 });
       const h = await a.waitFor((f) => f.type === "history" && f.room === "#lobby");
-      expect(h.messages.map((x: any) => x.text)).toEqual(["hola web"]);
+      expect(h.messages.map((x: any) => x.text)).toEqual(["hola web", "back in the lobby"]);
       a.send({ type: "history", room: "#lobby", before: m.id, limit: 5 });
       const older = await a.waitFor((f) => f.type === "history" && f.room === "#lobby" && f !== h);
       expect(older.messages.every((x: any) => x.id < m.id)).toBe(true);
@@ -77,21 +88,28 @@ for (const driver of await drivers()) {
       expect((await a.waitFor((f) => f.type === "history" && f.with === "yuri")).messages.map((x: any) => x.text)).toEqual(["psst"]);
       a.send({ type: "leave" });
       await a.waitFor((f) => f.type === "room" && f.room === "#lobby");
+      await a.waitFor((f) => f.type === "membership" && f.room === "#web" && !f.joined);
       a.send({ type: "line", text: "/me waves" });
       expect(await b.waitFor((f) => f.kind === "emote")).toMatchObject({ from: "xena", text: "waves" });
       a.send({ type: "line", text: "!yuri via line" });
       await b.waitFor((f) => f.text === "via line" && f.kind === "private");
       a.send({ type: "line", text: "/listar" });
-      expect((await a.waitFor((f) => f.type === "system" && f.text.startsWith("Online"))).text).toMatch(/yuri +busy \(coding\) +#lobby/);
+      expect((await a.waitFor((f) => f.type === "users")).users).toContainEqual({ nick: "yuri", status: "busy", note: "coding", rooms: ["#lobby", "#web"] });
+      a.send({ type: "profile", nick: "yuri" });
+      expect((await a.waitFor((f) => f.type === "profile")).profile).toMatchObject({ nick: "yuri", online: true, status: "busy", messagesSent: 1 });
     });
 
     test("bad frames get an error frame and the connection stays up", async () => {
       const c = await web("zoe");
       const bad: [string, RegExp][] = [
         ["{not json", /not valid JSON/],
-        [JSON.stringify({ type: "dance" }), /Unknown frame type "dance"/],
+        ["[1,2]", /a frame is a JSON object/],
+        [JSON.stringify({ type: "dance" }), /unknown frame type "dance"/],
+        [JSON.stringify({ type: "privado", to: "x", text: "y" }), /unknown frame type "privado"/],
         [JSON.stringify({ text: "no type" }), /no type/],
-        [JSON.stringify({ type: "msg", text: "to whom?" }), /^to: /],
+        [JSON.stringify({ type: "msg", text: "to whom?" }), /^Usage: \/msg <nick> <text>$/],
+        [JSON.stringify({ type: "msg", to: 7, text: "to whom?" }), /to: expected a string/],
+        [JSON.stringify({ type: "history", room: "#lobby", limit: 500 }), /^The count must be a whole number from 1 to 200$/],
         [JSON.stringify({ type: "say", text: "x".repeat(5000) }), /too long/],
         ['{"type":"say","text":"lone \\ud800 surrogate"}', /lone surrogate/],
         [JSON.stringify({ type: "say", text: "nul\u0000byte" }), /NUL/],
@@ -134,7 +152,7 @@ for (const driver of await drivers()) {
       await t.waitFor(/<bea> from the browser$/);
       t.send("from the terminal");
       await w.waitFor((f) => f.text === "from the terminal" && f.from === "ciro");
-      w.send({ type: "msg", to: "ciro", text: "web to telnet" });
+      w.send({ type: "line", text: "!ciro web to telnet", to: "#lobby" });
       await t.waitFor(/\[bea → ciro\] web to telnet$/);
       t.send("!bea telnet to web");
       expect(await w.waitFor((f) => f.text === "telnet to web")).toMatchObject({ kind: "private", from: "ciro", to: "bea" });
@@ -175,7 +193,7 @@ for (const driver of await drivers()) {
       const c = await web("gala", "old-secret");
       const token = (await c.waitFor((f) => f.type === "welcome")).token;
       c.send({ type: "line", text: "/password old-secret new-secret" });
-      await c.waitFor((f) => f.type === "system" && f.text === "Password changed");
+      await c.waitFor((f) => f.type === "notice" && f.text === "Password changed");
       const stale = await WsClient.open(server.httpPort);
       open.push(stale);
       stale.send({ type: "resume", token, since: 0 });
@@ -190,7 +208,7 @@ for (const driver of await drivers()) {
 
     test("a banned user cannot log in over the web", async () => {
       await web("fito");
-      await ban(server.hub, "fito", null, "spam", "test");
+      await server.hub.operator.moderation.ban("fito", null, "spam", "test");
       const c = await WsClient.open(server.httpPort);
       open.push(c);
       c.send({ type: "login", nick: "fito", password: "secret" });
