@@ -31,6 +31,8 @@ CREATE TABLE mentions (
 );
 -- Mention counts per room past a read marker.
 CREATE INDEX mentions_user_room_idx ON mentions (user_id, room_id, message_id);
+-- Who a message names, when history is read.
+CREATE INDEX mentions_message_idx ON mentions (message_id);
 
 -- Everyone was in #lobby, one room at a time: they stay members of it, with nothing unread.
 INSERT INTO memberships (user_id, room_id, read_id)

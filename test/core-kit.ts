@@ -101,6 +101,11 @@ export class FakeClient implements SessionSink {
     return this.signal.until(() => this.events.slice(from).find(match), Date.now() + 5000, () => `no such event; got ${JSON.stringify(this.events)}`);
   }
 
+  /** The first event of a type (from index `from`) that matches, waiting for it if need be. */
+  next<T extends ChatEvent["type"]>(type: T, match: (e: Of<T>) => boolean = () => true, from = 0): Promise<Of<T>> {
+    return this.until((e): e is Of<T> => e.type === type && match(e as Of<T>), from);
+  }
+
   /** Resolves once the connection has been closed. */
   whenClosed() {
     return this.signal.until(() => this.closed ?? undefined, Date.now() + 5000, () => "not closed");

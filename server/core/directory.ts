@@ -23,12 +23,12 @@ export class Directory {
     if ("room" in target) {
       const room = await this.store.findRoom(target.room);
       if (!room) throw missing("no_such_room", { room: target.room });
-      return { type: "history", target: { room: room.name }, reason: "page", messages: await this.store.roomHistory(room.id, limit, before) };
+      return { type: "history", target: { room: room.name }, reason: "page", messages: await this.store.roomHistory(room.id, limit, before), ...(before !== undefined ? { before } : {}) };
     }
     const other = this.presence.get(target.with)?.user ?? (await this.store.findUser(target.with));
     if (!other) throw missing("no_such_user", { nick: target.with });
     const messages = await this.store.conversation(user.id, other.id, limit, before);
-    return { type: "history", target: { with: other.nick }, reason: "page", messages };
+    return { type: "history", target: { with: other.nick }, reason: "page", messages, ...(before !== undefined ? { before } : {}) };
   }
 
   onlineUsers(): OnlineUser[] {

@@ -23,6 +23,9 @@ export interface ResumeTokens<C = unknown> {
   stillValid(claims: C, user: User): boolean;
 }
 
+/** Private conversations a new device lists besides those with something unread. */
+const RECENT_CONVERSATIONS = 20;
+
 /** A reconnecting app: the last message id it saw, and the room it was in. */
 export interface Resume {
   /** Absent after a page reload: a fresh view, as at login. */
@@ -99,7 +102,7 @@ export class Entry {
     const wanted = resume?.room?.toLowerCase();
     const current = joined.find((m) => m.room.name.toLowerCase() === wanted)?.room
       ?? joined.find((m) => m.room.name === LOBBY)?.room ?? joined[0]!.room;
-    const privates = await this.store.unreadPrivate(user.id);
+    const privates = await this.store.privateConversations(user.id, RECENT_CONVERSATIONS);
     const conversations: ConversationState[] = [
       ...joined.map((m) => ({ room: m.room.name, readId: m.readId, unread: m.unread, mentions: m.mentions })),
       ...privates.map((p) => ({ with: p.peer.nick, readId: p.readId, unread: p.unread, mentions: 0 })),
@@ -120,7 +123,7 @@ export class Entry {
         session.room = current;
         first.push({ type: "room", room: current.name });
       } else {
-        first.push(...(await this.away(session, user, privates.length > 0, shown)));
+        first.push(...(await this.away(session, user, privates.some((p) => p.unread > 0), shown)));
       }
     } catch (e) {
       session.release([], () => false);

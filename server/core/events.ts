@@ -62,6 +62,8 @@ export interface HistoryEvent {
   messages: ChatMessage[];
   /** Of the messages shown, how many the user had not read (a room's replay). */
   unread?: number;
+  /** A page of older messages: the id it was asked to end before. */
+  before?: number;
 }
 
 export interface OnlineUser {

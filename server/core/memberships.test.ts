@@ -11,7 +11,7 @@ afterAll(() => store?.close());
 const roomsOf = async (c: FakeClient) => {
   const from = c.events.length;
   await c.frame({ type: "rooms" });
-  const e = await c.until((x) => x.type === "rooms", from);
+  const e = await c.next("rooms", () => true, from);
   return Object.fromEntries(e.rooms.filter((r) => r.unread !== undefined).map((r) => [r.name, [r.unread, r.mentions]]));
 };
 
@@ -21,12 +21,12 @@ test("a join is a stored membership: every session of the account learns it, the
   const member = await loggedIn(hub, "r_beto");
   await member.type("/join #r-dev");
   await term.type("/join #r-dev");
-  for (const c of [term, app]) expect(await c.until((e) => e.type === "membership")).toMatchObject({ room: "#r-dev", joined: true });
-  expect(await member.until((e) => e.type === "presence" && e.change === "joined" && e.nick === "r_ana")).toMatchObject({ room: "#r-dev" });
+  for (const c of [term, app]) expect(await c.next("membership")).toMatchObject({ room: "#r-dev", joined: true });
+  expect(await member.next("presence", (e) => e.change === "joined" && e.nick === "r_ana")).toMatchObject({ room: "#r-dev" });
   expect(term.of("presence").filter((e) => e.change === "joined")).toEqual([]);
   // The app shows the new room at once, though its current room did not change.
   await member.type("for both");
-  await app.until((e) => e.type === "message" && e.message.text === "for both");
+  await app.next("message", (e) => e.message.text === "for both");
   // Stored: the next login anywhere comes back with it.
   const again = await loggedIn(hub, "r_ana", "ws");
   const welcome = again.of("welcome")[0]!;
@@ -39,13 +39,13 @@ test("/leave: the last room cannot be left, and sessions that were in it move to
   await one.type("/leave");
   expect(one.errors).toEqual(["#lobby is your only room; /join another before you leave it"]);
   await one.type("/join #r-club");
-  await two.until((e) => e.type === "membership" && e.joined);
+  await two.next("membership", (e) => e.joined);
   await two.type("/join #r-club");
   await one.type("/leave #r-club");
   for (const c of [one, two]) {
-    await c.until((e) => e.type === "membership" && !e.joined);
+    await c.next("membership", (e) => !e.joined);
     const from = c.events.findIndex((e) => e.type === "membership" && !e.joined);
-    expect(await c.until((e) => e.type === "room", from)).toEqual({ type: "room", room: "#lobby" });
+    expect(await c.next("room", () => true, from)).toEqual({ type: "room", room: "#lobby" });
   }
   await one.type("/leave #lobby");
   expect(one.errors.at(-1)).toBe("#lobby is your only room; /join another before you leave it");
@@ -62,19 +62,19 @@ test("a terminal has read what it was shown; an app what it says it read; both s
   await term.type("/join #r-news");
   await talker.type("one");
   await talker.type("two");
-  await term.until((e) => e.type === "message" && e.message.text === "two");
+  await term.next("message", (e) => e.message.text === "two");
   // Still showing #r-news: nothing unread there. Moving on stores that it was read.
   await term.type("/join #lobby");
-  const update = await app.until((e) => e.type === "unread" && e.conversations.some((c) => "room" in c && c.room === "#r-news"));
+  const update = await app.next("unread", (e) => e.conversations.some((c) => "room" in c && c.room === "#r-news"));
   expect(update.conversations[0]).toMatchObject({ room: "#r-news", unread: 0 });
   await talker.type("three @r_reader");
-  await app.until((e) => e.type === "message" && e.message.text === "three @r_reader");
+  await app.next("message", (e) => e.message.text === "three @r_reader");
   expect(await roomsOf(term)).toEqual({ "#lobby": [0, 0], "#r-news": [1, 1] });
   // The app reads it; every session of the account hears the new counts.
   const three = app.of("message").find((e) => e.message.text === "three @r_reader")!.message;
   const from = term.events.length;
   await app.frame({ type: "read", room: "#r-news", id: three.id });
-  expect((await term.until((e) => e.type === "unread", from)).conversations).toEqual([
+  expect((await term.next("unread", () => true, from)).conversations).toEqual([
     { room: "#r-news", readId: three.id, unread: 0, mentions: 0 },
   ]);
   expect(await roomsOf(term)).toEqual({ "#lobby": [0, 0], "#r-news": [0, 0] });
@@ -108,7 +108,7 @@ test("private messages that arrived while away come at login, one history per pe
     { with: "r_s2", readId: 0, unread: 1, mentions: 0 },
   ]);
   // The terminal showed them, so they are read; the app has not said it read them.
-  await term.until((e) => e.type === "unread" && e.conversations.some((c) => "with" in c && c.with === "r_s2"));
+  await term.next("unread", (e) => e.conversations.some((c) => "with" in c && c.with === "r_s2"));
   const back = new FakeClient(hub, "ws");
   await back.frame({ type: "login", nick: "r_away", password: "secret" });
   const again = new FakeClient(hub, "ws");
@@ -124,14 +124,14 @@ test("a resume with `since` replays every room's and every private message it mi
   const app = await loggedIn(hub, "r_back", "ws");
   await app.type("/join #r-two");
   await talker.type("seen");
-  const seen = (await app.until((e) => e.type === "message" && e.message.text === "seen")).message;
+  const seen = (await app.next("message", (e) => e.message.text === "seen")).message;
   const token = app.of("welcome")[0]!.token!;
   hub.disconnect(app.session);
   await talker.type("gone in two");
   await talker.type("/join #lobby");
   await talker.type("gone in lobby");
   await talker.type("!r_back gone private");
-  await talker.until((e) => e.type === "message" && e.message.text === "gone private");
+  await talker.next("message", (e) => e.message.text === "gone private");
   const back = new FakeClient(hub, "ws");
   await back.frame({ type: "resume", token, since: seen.id, room: "#r-two" });
   expect(back.events.map((e) => e.type)).toEqual(["welcome", "message", "message", "message", "room"]);

@@ -14,11 +14,11 @@ test("a room message reaches every session showing the room, the sender's too, a
   const away = await loggedIn(hub, "m_away");
   await away.type("/join #m-elsewhere");
   await ana.type("hola");
-  await ana.until((e) => e.type === "message" && e.message.text === "hola");
-  for (const c of [beto, app]) await c.until((e) => e.type === "message" && e.message.text === "hola");
+  await ana.next("message", (e) => e.message.text === "hola");
+  for (const c of [beto, app]) await c.next("message", (e) => e.message.text === "hola");
   // The app has the lobby's message although its current room could be anything: it shows all its rooms.
   await away.type("marker");
-  await away.until((e) => e.type === "message" && e.message.text === "marker");
+  await away.next("message", (e) => e.message.text === "marker");
   expect(away.texts).toEqual(["marker"]);
 });
 
@@ -27,10 +27,10 @@ test("a private message reaches every session of both ends, and nobody else", as
   const [dora, dora2, eli, fer] = [await loggedIn(hub, "m_dora"), await loggedIn(hub, "m_dora", "ws"), await loggedIn(hub, "m_eli"), await loggedIn(hub, "m_fer")];
   await dora.type("!m_eli psst");
   for (const c of [dora, dora2, eli]) {
-    expect((await c.until((e) => e.type === "message" && e.message.text === "psst")).message).toMatchObject({ kind: "private", from: "m_dora", to: "m_eli" });
+    expect((await c.next("message", (e) => e.message.text === "psst")).message).toMatchObject({ kind: "private", from: "m_dora", to: "m_eli" });
   }
   await fer.type("after");
-  await fer.until((e) => e.type === "message" && e.message.text === "after");
+  await fer.next("message", (e) => e.message.text === "after");
   expect(fer.texts).not.toContain("psst");
 });
 
@@ -40,7 +40,7 @@ test("text over limits.maxLineBytes (counted in UTF-8 bytes) is refused; text at
   await c.type("é".repeat(33));
   expect(c.errors).toEqual(["Message is too long (64 bytes at most)"]);
   await c.type("é".repeat(32));
-  await c.until((e) => e.type === "message" && e.message.text === "é".repeat(32));
+  await c.next("message", (e) => e.message.text === "é".repeat(32));
   await c.frame({ type: "say", text: "   " });
   expect(c.errors.at(-1)).toBe("Nothing to send");
 });
@@ -49,7 +49,7 @@ test("ids rise in delivery order across a burst from three users", async () => {
   const hub = newHub(store);
   const users = [await loggedIn(hub, "m_b1"), await loggedIn(hub, "m_b2"), await loggedIn(hub, "m_b3")];
   for (let i = 0; i < 20; i++) for (const u of users) void u.type(`${u.session.user!.nick}-${i}`);
-  await users[0]!.until((e) => e.type === "message" && e.message.text === "m_b3-19");
+  await users[0]!.next("message", (e) => e.message.text === "m_b3-19");
   const seen = users[0]!.of("message").map((e) => e.message);
   expect(seen).toHaveLength(60);
   expect(seen.map((m) => m.id)).toEqual(seen.map((m) => m.id).sort((a, b) => a - b));
@@ -68,11 +68,11 @@ test("a room message the store refuses is reported to its sender, who can go on"
   const c = await loggedIn(hub, "m_unlucky");
   fail = true;
   await c.type("lost?");
-  await c.until((e) => e.type === "error");
+  await c.next("error");
   expect(c.errors).toEqual(["Message not sent: it could not be stored; try again"]);
   fail = false;
   await c.type("again");
-  await c.until((e) => e.type === "message" && e.message.text === "again");
+  await c.next("message", (e) => e.message.text === "again");
 });
 
 test("a terminal named in a room it is not showing gets one notice; the app gets the message with its mentions", async () => {
@@ -86,14 +86,14 @@ test("a terminal named in a room it is not showing gets one notice; the app gets
   await outsider.type("/join #m-other");
   await outsider.type("/leave #lobby");
   await talker.type("m_named: look, and @M_NAMED again, and @m_outsider, and @m_talker");
-  const notice = await term.until((e) => e.type === "mention");
+  const notice = await term.next("mention");
   expect(notice.message).toMatchObject({ room: "#lobby", from: "m_talker", mentions: ["m_named", "m_outsider"] });
-  const seen = await app.until((e) => e.type === "message" && e.message.from === "m_talker");
+  const seen = await app.next("message", (e) => e.message.from === "m_talker");
   expect(seen.message.mentions).toEqual(["m_named", "m_outsider"]);
   expect(app.of("mention")).toEqual([]);
   // Named, but not a member of the room any more: not told.
   await outsider.type("marker");
-  await outsider.until((e) => e.type === "message" && e.message.text === "marker");
+  await outsider.next("message", (e) => e.message.text === "marker");
   expect(outsider.of("mention")).toEqual([]);
 });
 
@@ -101,11 +101,11 @@ test("/me is an emote in a room, and in a private conversation when typed there"
   const hub = newHub(store);
   const [gus, hana] = [await loggedIn(hub, "m_gus", "ws"), await loggedIn(hub, "m_hana")];
   await gus.frame({ type: "line", text: "/me waves", to: "#lobby" });
-  expect((await hana.until((e) => e.type === "message" && e.message.text === "waves")).message).toMatchObject({ kind: "emote", room: "#lobby" });
+  expect((await hana.next("message", (e) => e.message.text === "waves")).message).toMatchObject({ kind: "emote", room: "#lobby" });
   await gus.frame({ type: "line", text: "/me winks", to: "m_hana" });
-  expect((await hana.until((e) => e.type === "message" && e.message.text === "winks")).message).toMatchObject({ kind: "emote", to: "m_hana" });
+  expect((await hana.next("message", (e) => e.message.text === "winks")).message).toMatchObject({ kind: "emote", to: "m_hana" });
   await gus.frame({ type: "line", text: "just us", to: "m_hana" });
-  expect((await hana.until((e) => e.type === "message" && e.message.text === "just us")).message).toMatchObject({ kind: "private", to: "m_hana" });
+  expect((await hana.next("message", (e) => e.message.text === "just us")).message).toMatchObject({ kind: "private", to: "m_hana" });
   await gus.frame({ type: "line", text: "/me", to: "#lobby" });
   expect(gus.errors).toEqual(["Usage: /me <action>"]);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { say } from "../render/i18n/index.ts";
 import { CommandError } from "./errors.ts";
 import { validateNick, validateRoomName } from "./names.ts";
 
@@ -9,7 +10,7 @@ function refusal(fn: (s: string) => string, input: string): string | null {
     return null;
   } catch (e) {
     expect(e).toBeInstanceOf(CommandError);
-    return (e as CommandError).message;
+    return say("en", (e as CommandError).notice);
   }
 }
 

@@ -42,8 +42,8 @@ export interface Store {
   markRead(userId: number, target: ReadTarget, messageId: number): Promise<void>;
   /** A conversation's read marker and counts now. */
   readState(userId: number, target: ReadTarget): Promise<{ readId: number; unread: number; mentions: number }>;
-  /** Private conversations with unread messages to the user, by peer. */
-  unreadPrivate(userId: number): Promise<PrivateUnread[]>;
+  /** The user's private conversations: every one with unread messages, and the `recent` latest; newest first. */
+  privateConversations(userId: number, recent: number): Promise<PrivateUnread[]>;
   /** Unread private messages to the user: the last `limit`, oldest first, and how many there are. */
   unreadPrivateMessages(userId: number, limit: number): Promise<{ messages: ChatMessage[]; total: number }>;
 

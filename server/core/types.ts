@@ -75,7 +75,7 @@ export interface Membership {
   mentions: number;
 }
 
-/** A private conversation with messages its user has not read yet. */
+/** A private conversation and what its user has not read yet. */
 export interface PrivateUnread {
   peer: { id: number; nick: string };
   readId: number;

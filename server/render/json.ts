@@ -44,8 +44,11 @@ export function toFrame(e: ChatEvent, lang: Lang): object {
 }
 
 function history(e: HistoryEvent) {
-  const { reason, unread } = e;
-  return { type: "history", ...targetFields(e.target), reason, ...(unread !== undefined ? { unread } : {}), messages: e.messages.map(messageFields) };
+  const { reason, unread, before } = e;
+  return {
+    type: "history", ...targetFields(e.target), reason, ...(unread !== undefined ? { unread } : {}), ...(before !== undefined ? { before } : {}),
+    messages: e.messages.map(messageFields),
+  };
 }
 
 function targetFields(t: Target) {

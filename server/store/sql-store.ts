@@ -7,7 +7,8 @@ import type { SqlClient } from "./sql-client.ts";
 
 // The one implementation of Store; drivers differ only in the SqlClient they hand it.
 
-const MESSAGE_COLUMNS = `m.id, m.kind, m.body, m.created_at, s.nick AS from_nick, r.name AS room_name, t.nick AS to_nick
+const MESSAGE_COLUMNS = `m.id, m.kind, m.body, m.created_at, s.nick AS from_nick, r.name AS room_name, t.nick AS to_nick,
+       (SELECT array_agg(u.nick ORDER BY u.nick) FROM mentions mn JOIN users u ON u.id = mn.user_id WHERE mn.message_id = m.id) AS mentioned
   FROM messages m
   JOIN users s ON s.id = m.sender_id
   LEFT JOIN rooms r ON r.id = m.room_id
@@ -55,6 +56,7 @@ const MENTIONS = `(SELECT count(*) FROM (SELECT 1 FROM mentions mn
     WHERE mn.user_id = mb.user_id AND mn.room_id = mb.room_id AND mn.message_id > mb.read_id LIMIT $2) x)::int`;
 
 interface MessageRow {
+  mentioned: string[] | null;
   id: number | string;
   kind: MessageKind;
   body: string;
@@ -195,14 +197,22 @@ export class SqlStore implements Store {
     return { readId: Number(r?.read_id ?? 0), unread: Number(r?.unread ?? 0), mentions: Number(r?.mentions ?? 0) };
   }
 
-  async unreadPrivate(userId: number) {
+  async privateConversations(userId: number, recent: number) {
+    // Every conversation with something unread, and the most recent others, newest first.
     const rows = await this.db.query<Record<string, any>>(
-      `SELECT u.id, u.nick, coalesce(pr.read_id, 0) AS read_id, least(count(*), $2)::int AS unread
-         FROM messages m JOIN users u ON u.id = m.sender_id
-         LEFT JOIN private_reads pr ON pr.user_id = $1 AND pr.peer_id = m.sender_id
-        WHERE m.recipient_id = $1 AND m.id > coalesce(pr.read_id, 0)
-        GROUP BY u.id, u.nick, pr.read_id ORDER BY u.nick`,
-      [userId, UNREAD_COUNT_CAP],
+      `WITH mine AS (
+         SELECT CASE WHEN m.sender_id = $1 THEN m.recipient_id ELSE m.sender_id END AS peer_id, m.id, m.sender_id
+           FROM messages m WHERE m.recipient_id = $1 OR (m.sender_id = $1 AND m.recipient_id IS NOT NULL)
+       ), peers AS (
+         SELECT mine.peer_id, max(mine.id) AS last_id, coalesce(pr.read_id, 0) AS read_id,
+                least(count(*) FILTER (WHERE mine.sender_id <> $1 AND mine.id > coalesce(pr.read_id, 0)), $2)::int AS unread
+           FROM mine LEFT JOIN private_reads pr ON pr.user_id = $1 AND pr.peer_id = mine.peer_id
+          GROUP BY mine.peer_id, pr.read_id
+       )
+       SELECT u.id, u.nick, p.read_id, p.unread FROM peers p JOIN users u ON u.id = p.peer_id
+        WHERE p.unread > 0 OR p.peer_id IN (SELECT peer_id FROM peers ORDER BY last_id DESC LIMIT $3)
+        ORDER BY p.last_id DESC`,
+      [userId, UNREAD_COUNT_CAP, recent],
     );
     return rows.map((r) => ({ peer: { id: Number(r.id), nick: r.nick }, readId: Number(r.read_id), unread: r.unread }));
   }
@@ -391,5 +401,6 @@ function toMessage(r: MessageRow): ChatMessage {
   const m: ChatMessage = { id: Number(r.id), kind: r.kind, from: r.from_nick, text: r.body, at: new Date(r.created_at) };
   if (r.room_name !== null) m.room = r.room_name;
   if (r.to_nick !== null) m.to = r.to_nick;
+  if (r.mentioned?.length) m.mentions = r.mentioned;
   return m;
 }

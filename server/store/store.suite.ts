@@ -124,10 +124,13 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect((await store.conversation(a.id, b.id, 2)).map((m) => m.text)).toEqual(["2", "3"]);
 
       // Unread: per conversation, past each one's own read marker.
-      expect(await store.unreadPrivate(b.id)).toEqual([
+      expect(await store.privateConversations(b.id, 10)).toEqual([
         { peer: { id: a.id, nick: "Eva" }, readId: 0, unread: 2 },
         { peer: { id: c.id, nick: "Gus" }, readId: 0, unread: 1 },
       ]);
+      // The latest conversation with nothing unread is listed too, up to `recent`; an unread one always.
+      expect(await store.privateConversations(a.id, 1)).toEqual([{ peer: { id: b.id, nick: "Fede" }, readId: 0, unread: 1 }]);
+      expect(await store.privateConversations(c.id, 1)).toEqual([{ peer: { id: b.id, nick: "Fede" }, readId: 0, unread: 0 }, { peer: { id: a.id, nick: "Eva" }, readId: 0, unread: 1 }]);
       const unread = await store.unreadPrivateMessages(b.id, 10);
       expect([unread.total, unread.messages.map((m) => m.text)]).toEqual([3, ["1", "y", "3"]]);
       await store.markRead(b.id, { peerId: a.id }, conv[0]!.id);
@@ -167,6 +170,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(await store.join(b.id, room.id)).toBe(true);
       const stored = await store.insertMessages([say(b, "hi @Kai", [a]), say(a, "mine"), say(b, "plain"), say(b, "Kai: again", [a])]);
       expect(stored.map((m) => m.mentions)).toEqual([["Kai"], undefined, undefined, ["Kai"]]);
+      expect((await store.roomHistory(room.id, 4)).map((m) => m.mentions)).toEqual([["Kai"], undefined, undefined, ["Kai"]]);
       const mine = (await store.memberships(a.id)).find((m) => m.room.id === room.id);
       // Its own message is not unread; what was there at the join is read.
       expect(mine).toEqual({ room: { id: room.id, name: "#members" }, readId: before!.id, unread: 3, mentions: 2 });

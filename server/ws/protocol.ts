@@ -94,6 +94,8 @@ export type HistoryFrame = Where & {
   type: "history";
   reason: "recent" | "page" | "missed" | "away";
   unread?: number;
+  /** A page of older messages: the id it ends before. */
+  before?: number;
   messages: ChatMessage[];
 };
 

@@ -77,14 +77,14 @@ class TelnetPerson implements Person {
   }
 
   shown(): Seen[] {
-    return this.c.lines.flatMap((l) => {
+    return this.c.lines.flatMap((l): Seen[] => {
       const m = MESSAGE.exec(l.replace(/^\*\*\* In #\S+: /, "\u0000"));
       if (!m || l.startsWith("\u0000")) return [];
-      if (m[1]) return [{ kind: "public" as const, from: m[1], text: m[2]! }];
-      if (m[3]) return [{ kind: "emote" as const, from: m[3], text: m[4]! }];
+      if (m[1]) return [{ kind: "public", from: m[1], text: m[2]! }];
+      if (m[3]) return [{ kind: "emote", from: m[3], text: m[4]! }];
       const text = m[7]!;
       const emote = new RegExp(`^\\* ${m[5]} `).exec(text);
-      return [{ kind: emote ? ("emote" as const) : ("private" as const), from: m[5]!, to: m[6]!, text: emote ? text.slice(emote[0].length) : text }];
+      return [{ kind: emote ? "emote" : "private", from: m[5]!, to: m[6]!, text: emote ? text.slice(emote[0].length) : text }];
     });
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { drivers, serverFixture } from "./harness.ts";
-import { login, type Person, type Transport } from "./people.ts";
+import { login, type RoomCount, type Transport } from "./people.ts";
 
 // What matters to users, typed the same way on both clients: every scenario runs over telnet
 // and over the WebSocket (as the web page speaks it), on both stores, and expects the same
@@ -95,7 +95,7 @@ for (const driver of await drivers()) {
         kim.type("not for leon");
         await leo.mentioned("#ops", "kim", "leo: look at this");
         await leo.mentioned("#ops", "kim", "and this @LEO!");
-        const ops = (r: { name: string }[]) => r.find((x) => x.name === "#ops");
+        const ops = (r: RoomCount[]) => r.find((x) => x.name === "#ops");
         expect(ops(await eventually(() => leo.rooms(), (r) => ops(r)?.unread === 3))).toEqual({ name: "#ops", unread: 3, mentions: 2 });
 
         // Counts are the server's: they come back the same after a reconnect.

@@ -17,8 +17,9 @@ export const leave = command({
   aliases: ["part"],
   spanish: ["dejar"],
   args: [{ name: "room", type: "room", optional: true, label: "#room" }] as const,
-  run({ session, memberships }, { room }) {
-    return memberships.leave(session, room);
+  run({ session, target, memberships }, { room }) {
+    // Without a name, the room the line was typed in (an app's open room, a terminal's current one).
+    return memberships.leave(session, room ?? ("room" in target ? target.room : undefined));
   },
 });
 
