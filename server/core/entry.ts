@@ -119,7 +119,7 @@ export class Entry {
     try {
       if (session.seesAllRooms) for (const m of joined) this.rooms.view(session, m.room);
       if (resume?.since !== undefined) {
-        first.push(...(await this.missed(session, online, resume.since, shown)));
+        first.push(...(await this.missed(online, resume.since, shown)));
         session.room = current;
         first.push({ type: "room", room: current.name });
       } else {
@@ -135,7 +135,7 @@ export class Entry {
   }
 
   /** Every message of the account's rooms and conversations since `since`, up to limits.resumeMax. */
-  private async missed(session: Session, online: Online, since: number, shown: Set<number>): Promise<ChatEvent[]> {
+  private async missed(online: Online, since: number, shown: Set<number>): Promise<ChatEvent[]> {
     const max = this.limits.resumeMax;
     // One more than shown tells whether anything was left out.
     const missed = await this.store.messagesSince(online.user.id, [...online.rooms.keys()], since, max + 1);

@@ -3,7 +3,6 @@ import type { Moderation } from "./moderation.ts";
 import { applyConfigMotd, motdSource, setMotd, type MotdSource, type ServerInfo } from "./motd.ts";
 import type { Presence } from "./presence.ts";
 import type { RateCounter } from "./rate.ts";
-import type { RoomTable } from "./rooms.ts";
 import type { Sessions } from "./sessions.ts";
 import type { Stats } from "./stats.ts";
 import type { Store } from "./store.ts";
@@ -54,7 +53,6 @@ export class Operator {
   constructor(
     private readonly store: Store,
     private readonly presence: Presence,
-    private readonly rooms: RoomTable,
     private readonly sessions: Pick<Sessions, "all">,
     readonly moderation: Moderation,
     readonly info: ServerInfo,
@@ -140,10 +138,5 @@ export class Operator {
   /** A re-read config's MOTD, unless the operator's is in force; says whether it was applied. */
   applyConfigMotd(lines: string[]): Promise<boolean> {
     return applyConfigMotd(this.store, this.info, lines);
-  }
-
-  /** How many rooms are being shown to someone right now. */
-  get roomsInView(): number {
-    return this.rooms.size;
   }
 }

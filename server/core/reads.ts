@@ -3,7 +3,6 @@ import { fail, missing } from "./errors.ts";
 import { foldKey } from "./names.ts";
 import type { Online, Presence } from "./presence.ts";
 import type { RoomState } from "./rooms.ts";
-import type { Session } from "./session.ts";
 import type { ReadTarget, Store } from "./store.ts";
 import type { ConversationState, Target, User } from "./types.ts";
 

@@ -11,8 +11,8 @@ export type ReadTarget = { roomId: number } | { peerId: number };
  */
 export interface Store {
   readonly kind: "embedded" | "postgres";
-  /** Applies pending migrations; returns how many were applied. Safe to call repeatedly. */
-  migrate(): Promise<number>;
+  /** Applies pending migrations (up to a version, or all); returns how many were applied. Safe to call repeatedly. */
+  migrate(upTo?: number): Promise<number>;
 
   findUser(nick: string): Promise<User | null>;
   /** The accounts among folded nicks (see foldKey); unknown ones are left out. */

@@ -15,14 +15,15 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
 // Any constant works; it only has to be the same for every server sharing one database.
 const MIGRATION_LOCK = 7_346_001;
 
-export async function migrate(db: SqlClient): Promise<number> {
+/** Applies the migrations not applied yet, up to `upTo` (every one by default); returns how many it applied. */
+export async function migrate(db: SqlClient, upTo = Infinity): Promise<number> {
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY,
     name text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
   )`);
   let applied = 0;
-  for (const m of MIGRATIONS) {
+  for (const m of MIGRATIONS.filter((m) => m.version <= upTo)) {
     const done = await db.transaction(async (tx) => {
       // Two servers starting together must not both apply the same version.
       await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);

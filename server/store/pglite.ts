@@ -11,6 +11,11 @@ import { SqlStore } from "./sql-store.ts";
 
 /** PostgreSQL embedded in the process; data under `<dataDir>/pgdata`, or in memory when dataDir is null. */
 export async function embeddedStore(dataDir: string | null): Promise<Store> {
+  return new SqlStore("embedded", await embeddedClient(dataDir));
+}
+
+/** The embedded database as a plain SQL client (the store's, and tests' that set up old schemas). */
+export async function embeddedClient(dataDir: string | null): Promise<SqlClient> {
   let dir: string | undefined;
   if (dataDir !== null) {
     dir = join(dataDir, "pgdata");
@@ -26,7 +31,7 @@ export async function embeddedStore(dataDir: string | null): Promise<Store> {
     initdbWasmModule,
     fsBundle: Bun.file(fsBundle),
   });
-  return new SqlStore("embedded", wrap(db, () => db.close()));
+  return wrap(db, () => db.close());
 }
 
 function wrap(db: PGlite | Transaction, close: () => Promise<void>): SqlClient {

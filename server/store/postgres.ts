@@ -5,8 +5,13 @@ import { SqlStore } from "./sql-store.ts";
 
 /** A real PostgreSQL server through postgres.js. */
 export function postgresStore(url: string): Store {
+  return new SqlStore("postgres", postgresClient(url));
+}
+
+/** A real server as a plain SQL client (the store's, and tests' that set up old schemas). */
+export function postgresClient(url: string): SqlClient {
   const sql = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
-  return new SqlStore("postgres", wrap(sql, () => sql.end({ timeout: 5 })));
+  return wrap(sql, () => sql.end({ timeout: 5 }));
 }
 
 function wrap(sql: postgres.Sql | postgres.TransactionSql, end: () => Promise<void>): SqlClient {

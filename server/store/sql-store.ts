@@ -69,8 +69,8 @@ interface MessageRow {
 export class SqlStore implements Store {
   constructor(readonly kind: Store["kind"], private readonly db: SqlClient) {}
 
-  migrate() {
-    return migrate(this.db);
+  migrate(upTo?: number) {
+    return migrate(this.db, upTo);
   }
 
   async findUser(nick: string) {
