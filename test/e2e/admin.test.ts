@@ -6,6 +6,7 @@ import { embeddedStore } from "../../server/store/pglite.ts";
 import { LineClient } from "./client.ts";
 import { removeDir, tempDir } from "./harness.ts";
 import { admin, freePort, MAIN, spawnServer, type ServerProcess } from "./server-process.ts";
+import { seedDataDir } from "../template.ts";
 
 // One real server process, driven by `chat admin` as a second terminal would: it finds the
 // server through the same chat.json, with the token the server wrote at its first start.
@@ -21,6 +22,7 @@ describe("chat admin against a running server", () => {
 
   beforeAll(async () => {
     writeFileSync(configPath, JSON.stringify(config));
+    await seedDataDir(dataDir);
     server = await spawnServer(dir, []);
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { configSchema } from "../../server/config/schema.ts";
 import { silentLog } from "../../server/core/log.ts";
 import { startServer, type RunningServer } from "../../server/serve.ts";
 import { startPgServer, type PgServer } from "../pg-server.ts";
+import { seedDataDir } from "../template.ts";
 
 export interface Driver {
   name: "embedded" | "postgres";
@@ -21,8 +22,11 @@ export function tempDir(prefix = "chat-test-"): string {
 function driver(name: Driver["name"], database: () => string | undefined, cleanup: () => Promise<void>): Driver {
   return {
     name,
-    start(dataDir, overrides = {}) {
+    async start(dataDir, overrides = {}) {
       const db = database();
+      // A first start on the embedded store would run initdb (~8 s): it gets a copy of the test
+      // template instead. A folder that has a database already (a restart) keeps it.
+      if (!db) await seedDataDir(dataDir);
       const config = configSchema.parse({
         host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir, ...(db ? { database: { url: db } } : {}), ...overrides,
       });

@@ -3,6 +3,7 @@ import { configSchema } from "../../server/config/schema.ts";
 import { silentLog, type Log } from "../../server/core/log.ts";
 import { startServer } from "../../server/serve.ts";
 import { removeDir, tempDir } from "./harness.ts";
+import { seedDataDir } from "../template.ts";
 
 const dir = tempDir("chat-healthz-");
 afterAll(() => removeDir(dir));
@@ -10,6 +11,7 @@ afterAll(() => removeDir(dir));
 test("/healthz answers 503 without the store's error, which goes to the log", async () => {
   const errors: Record<string, unknown>[] = [];
   const log: Log = { ...silentLog, error: (event, fields) => errors.push({ event, ...fields }) };
+  await seedDataDir(dir);
   const server = await startServer(configSchema.parse({ host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir }), log);
   try {
     const healthz = `http://127.0.0.1:${server.httpPort}/healthz`;

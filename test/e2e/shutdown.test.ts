@@ -5,6 +5,7 @@ import { embeddedStore } from "../../server/store/pglite.ts";
 import { LineClient } from "./client.ts";
 import { removeDir, tempDir } from "./harness.ts";
 import { spawnServer } from "./server-process.ts";
+import { seedDataDir } from "../template.ts";
 
 // The real process, stopped by a signal while a burst of messages is still being stored.
 describe("stopping on a signal", () => {
@@ -16,6 +17,7 @@ describe("stopping on a signal", () => {
       const dir = tempDir("chat-stop-");
       dirs.push(dir);
       const dataDir = join(dir, "data");
+      await seedDataDir(dataDir);
       const server = await spawnServer(dir, ["--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--data-dir", dataDir]);
       const a = await LineClient.login(server.tcpPort, "hana", "pw-hana");
       const b = await LineClient.login(server.tcpPort, "ivan", "pw-ivan");
