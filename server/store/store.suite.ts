@@ -1,34 +1,27 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { NickTakenError, type Store } from "../core/store.ts";
 
-/** One suite that every Store driver must pass; each driver's test file just calls it. */
-export function runStoreSuite(name: string, open: () => Promise<Store | null>, cleanup?: () => Promise<void>) {
-  describe(`${name} store`, () => {
+/**
+ * One suite that every Store driver must pass; each driver's test file just calls it. `skip`
+ * (from test/needs.ts) reports the whole suite as skipped when its server is not installed.
+ */
+export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?: () => Promise<void>, skip = false) {
+  describe.skipIf(skip)(`${name} store`, () => {
     let store: Store;
-    let skip = false;
     beforeAll(async () => {
-      const s = await open();
-      if (!s) {
-        skip = true;
-        console.warn(`${name} store: skipped (no server available)`);
-        return;
-      }
-      store = s;
+      store = await open();
       await store.migrate();
     });
     afterAll(async () => {
       await store?.close();
       await cleanup?.();
     });
-    const it = (title: string, fn: () => Promise<void>) => test(title, async () => {
-      if (!skip) await fn();
-    });
 
-    it("migrate() is idempotent", async () => {
+    test("migrate() is idempotent", async () => {
       expect(await store.migrate()).toBe(0);
     });
 
-    it("createUser() makes an account found case-insensitively", async () => {
+    test("createUser() makes an account found case-insensitively", async () => {
       const u = await store.createUser("Ana", "hash1");
       expect(u.nick).toBe("Ana");
       expect(u.status).toBe("available");
@@ -39,12 +32,12 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(await store.findUser("nobody")).toBeNull();
     });
 
-    it("createUser() refuses a nick that differs only in case", async () => {
+    test("createUser() refuses a nick that differs only in case", async () => {
       await store.createUser("Ñandú", "h");
       await expect(store.createUser("ñANDÚ", "h")).rejects.toBeInstanceOf(NickTakenError);
     });
 
-    it("setPassword(), setStatus() and markSeen() persist", async () => {
+    test("setPassword(), setStatus() and markSeen() persist", async () => {
       const u = await store.createUser("Beto", "old");
       await store.setPassword(u.id, "new");
       await store.setStatus(u.id, "busy", "in a meeting");
@@ -58,7 +51,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(again.lastSeen).toBeInstanceOf(Date);
     });
 
-    it("ensureRoom() creates once and returns the existing room after", async () => {
+    test("ensureRoom() creates once and returns the existing room after", async () => {
       const lobby = await store.findRoom("#LOBBY");
       expect(lobby?.name).toBe("#lobby");
       const a = await store.ensureRoom("#Dev", null);
@@ -68,7 +61,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect((await store.listRooms()).map((r) => r.name)).toEqual(expect.arrayContaining(["#lobby", "#Dev"]));
     });
 
-    it("insertMessages() stores a batch with rising ids in order", async () => {
+    test("insertMessages() stores a batch with rising ids in order", async () => {
       const u = await store.createUser("Caro", "h");
       const room = await store.ensureRoom("#batch", u.id);
       const batch = Array.from({ length: 1203 }, (_, i) => ({
@@ -87,7 +80,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(before.map((m) => m.text)).toEqual(["m8", "m9"]);
     });
 
-    it("insertMessages() refuses a whole batch that names a missing sender, room or recipient", async () => {
+    test("insertMessages() refuses a whole batch that names a missing sender, room or recipient", async () => {
       const u = await store.createUser("Cleo", "h");
       const lobby = (await store.findRoom("#lobby"))!;
       const say = { kind: "public" as const, senderId: u.id, from: u.nick, roomId: lobby.id, room: lobby.name, text: "kept out" };
@@ -99,7 +92,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(await store.countMessages()).toBe(before);
     });
 
-    it("keeps text exactly, including quotes, emoji and SQL", async () => {
+    test("keeps text exactly, including quotes, emoji and SQL", async () => {
       const u = await store.createUser("Dani", "h");
       const lobby = (await store.findRoom("#lobby"))!;
       const text = `it's "fine" 🎉 \\ '); DROP TABLE users; --`;
@@ -110,7 +103,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(back!.kind).toBe("emote");
     });
 
-    it("conversation() returns both directions between two users only", async () => {
+    test("conversation() returns both directions between two users only", async () => {
       const a = await store.createUser("Eva", "h");
       const b = await store.createUser("Fede", "h");
       const c = await store.createUser("Gus", "h");
@@ -129,7 +122,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(limited.messages.map((m) => m.text)).toEqual(["3"]);
     });
 
-    it("messagesSince() returns the room's and the user's private messages after an id", async () => {
+    test("messagesSince() returns the room's and the user's private messages after an id", async () => {
       const a = await store.createUser("Hana", "h");
       const b = await store.createUser("Ivo", "h");
       const c = await store.createUser("Jade", "h");
@@ -145,14 +138,14 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect((await store.messagesSince(a.id, room.id, first!.id, 2)).map((m) => m.text)).toEqual(["from me", "r2"]);
     });
 
-    it("profile() counts messages sent", async () => {
+    test("profile() counts messages sent", async () => {
       const p = await store.profile("eva");
       expect(p?.user.nick).toBe("Eva");
       expect(p?.messagesSent).toBe(3);
       expect(await store.profile("nobody")).toBeNull();
     });
 
-    it("addBan() holds until its time or until removeBan(), whatever the nick's case", async () => {
+    test("addBan() holds until its time or until removeBan(), whatever the nick's case", async () => {
       const now = new Date("2030-01-01T00:00:00Z");
       const later = new Date("2030-01-02T00:00:00Z");
       await store.addBan({ nick: "Hugo", until: later, reason: "spam", createdBy: "admin" });
@@ -173,7 +166,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect((await store.listBans(now)).map((b) => b.nick)).toEqual(["Ines"]);
     });
 
-    it("setSetting() stores, replaces and clears a value", async () => {
+    test("setSetting() stores, replaces and clears a value", async () => {
       expect(await store.getSetting("motd")).toBeNull();
       await store.setSetting("motd", "one");
       await store.setSetting("motd", "two");
@@ -182,7 +175,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(await store.getSetting("motd")).toBeNull();
     });
 
-    it("countMessages() and ping() answer", async () => {
+    test("countMessages() and ping() answer", async () => {
       expect(await store.countMessages()).toBeGreaterThan(1200);
       await store.ping();
     });

@@ -3,6 +3,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import type { RunningServer } from "../../server/serve.ts";
 import { LineClient } from "./client.ts";
 import { embedded, removeDir, tempDir } from "./harness.ts";
+import { CHROMIUM, lacks } from "../needs.ts";
 
 // The web client in a real (headless) Chromium against an in-process chat server, with a
 // telnet user on the same server. Chromium comes from the system: /usr/bin/chromium.
@@ -37,7 +38,7 @@ const activeLog = (page: Page) => page.locator("[data-testid=messages]:not([hidd
 const message = (page: Page, text: string): Locator =>
   activeLog(page).getByTestId("message-text").filter({ hasText: new RegExp(`^${escape(text)}$`) });
 
-describe("web client in a browser", () => {
+describe.skipIf(lacks("chromium"))("web client in a browser", () => {
   const dataDir = tempDir();
   let server: RunningServer;
   let browser: Browser;
@@ -74,7 +75,7 @@ describe("web client in a browser", () => {
 
   beforeAll(async () => {
     server = await embedded.start(dataDir);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
