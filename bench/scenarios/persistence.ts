@@ -77,7 +77,9 @@ export async function persistence(opts: PersistenceOptions): Promise<Row[]> {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
   };
-  const probe = { serverCpu: ownCpu, serverRss: () => process.memoryUsage().rss, separateGenerator: false };
+  // Read from /proc like every other server's: Bun's process.memoryUsage() has failed with EINTR
+  // ("Failed to get memory usage", errno 4) when a signal arrived during the test run.
+  const probe = { serverCpu: ownCpu, serverRss: () => rssBytes(process.pid), separateGenerator: false };
   rows.push(...(await measureTarget(opts, "embedded", await embeddedStore(opts.embeddedDir), probe)));
   return rows;
 }
