@@ -14,7 +14,10 @@ import type { Store } from "../server/core/store.ts";
 import { embeddedStore } from "../server/store/pglite.ts";
 
 const ROOT = join(import.meta.dir, "..");
-/** Kept across runs; `npm ci` or deleting node_modules clears it. CHAT_TEST_TEMPLATE_CACHE=0 turns it off. */
+/**
+ * Kept across runs (`npm ci` clears it). Always on disk, never in a temp folder of the run: bun test
+ * fires no process "exit" event, so nothing could remove that folder when the run ends.
+ */
 const CACHE = join(ROOT, "node_modules", ".cache");
 const PREFIX = "chat-test-template-";
 
@@ -31,10 +34,10 @@ function templateKey(): string {
 }
 
 /** Makes a migrated data folder at `dir` (which must not exist yet) without ever leaving a half-made one there. */
-async function build(dir: string, scratchParent: string): Promise<void> {
-  mkdirSync(scratchParent, { recursive: true });
+async function build(dir: string): Promise<void> {
+  mkdirSync(CACHE, { recursive: true });
   // Built beside its final place and renamed, so another test process never sees a half-made folder.
-  const scratch = mkdtempSync(join(scratchParent, `.${PREFIX}building-`));
+  const scratch = mkdtempSync(join(CACHE, `.${PREFIX}building-`));
   try {
     const store = await embeddedStore(scratch);
     try {
@@ -51,16 +54,10 @@ async function build(dir: string, scratchParent: string): Promise<void> {
 }
 
 async function makeTemplate(): Promise<string> {
-  if (process.env.CHAT_TEST_TEMPLATE_CACHE === "0") {
-    const dir = join(mkdtempSync(join(tmpdir(), PREFIX)), "template");
-    process.once("exit", () => rmSync(join(dir, ".."), { recursive: true, force: true }));
-    await build(dir, join(dir, ".."));
-    return dir;
-  }
   const name = PREFIX + templateKey();
   const dir = join(CACHE, name);
   if (existsSync(dir)) return dir;
-  await build(dir, CACHE);
+  await build(dir);
   // Templates of older migrations or PGlite versions are never used again (40 MB each).
   for (const old of readdirSync(CACHE)) {
     if (old.startsWith(PREFIX) && old !== name) rmSync(join(CACHE, old), { recursive: true, force: true });
