@@ -3,10 +3,10 @@ import { statSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { embeddedStore } from "../../server/store/pglite.ts";
+import { seedDataDir } from "../template.ts";
 import { LineClient } from "./client.ts";
 import { removeDir, tempDir } from "./harness.ts";
 import { admin, freePort, MAIN, spawnServer, type ServerProcess } from "./server-process.ts";
-import { seedDataDir } from "../template.ts";
 
 // One real server process, driven by `chat admin` as a second terminal would: it finds the
 // server through the same chat.json, with the token the server wrote at its first start.

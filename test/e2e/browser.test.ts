@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import type { RunningServer } from "../../server/serve.ts";
+import { CHROMIUM, lacks } from "../needs.ts";
 import { LineClient } from "./client.ts";
 import { embedded, removeDir, tempDir } from "./harness.ts";
-import { CHROMIUM, lacks } from "../needs.ts";
 
 // The web client in a real (headless) Chromium against an in-process chat server, with a
 // telnet user on the same server. Chromium comes from the system: /usr/bin/chromium.

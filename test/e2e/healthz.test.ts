@@ -2,8 +2,8 @@ import { afterAll, expect, spyOn, test } from "bun:test";
 import { configSchema } from "../../server/config/schema.ts";
 import { silentLog, type Log } from "../../server/core/log.ts";
 import { startServer } from "../../server/serve.ts";
-import { removeDir, tempDir } from "./harness.ts";
 import { seedDataDir } from "../template.ts";
+import { removeDir, tempDir } from "./harness.ts";
 
 const dir = tempDir("chat-healthz-");
 afterAll(() => removeDir(dir));

@@ -2,10 +2,10 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { embeddedStore } from "../../server/store/pglite.ts";
+import { seedDataDir } from "../template.ts";
 import { LineClient } from "./client.ts";
 import { removeDir, tempDir } from "./harness.ts";
 import { spawnServer } from "./server-process.ts";
-import { seedDataDir } from "../template.ts";
 
 // The real process, stopped by a signal while a burst of messages is still being stored.
 describe("stopping on a signal", () => {
