@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import type { RunningServer } from "../../server/serve.ts";
-import { CHROMIUM, lacks } from "../needs.ts";
+import { lacks } from "../needs.ts";
+import { launchChromium } from "./chromium.ts";
 import { LineClient } from "./client.ts";
 import { embedded, removeDir, tempDir } from "./harness.ts";
 
@@ -75,7 +76,7 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
 
   beforeAll(async () => {
     server = await embedded.start(dataDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium(CHROMIUM_ARGS);
   });
 
   afterAll(async () => {
