@@ -1,17 +1,35 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { lacks, type Need } from "../test/needs.ts";
+import { startPgServer, type PgServer } from "../test/pg-server.ts";
 import { runBench } from "./main.ts";
 import { chart } from "./report/chart.ts";
 import { results } from "./report/markdown.ts";
 
 // Each benchmark once at a tiny size, so none of them rots between real runs (`npm run bench`).
-// Nothing here is timed: speed is the benchmark's business, not the tests'.
+// Nothing here is timed: speed is the benchmark's business, not the tests'. A quick run installs
+// nothing and pins nothing; a scenario whose peers are not installed is skipped.
 
 const machine = { cpu: "test", memoryGiB: 1, kernel: "test", bun: Bun.version, node: "test", fileLimit: 1024, date: "today" };
 
+/** What each scenario's servers need besides our own. */
+const NEEDS: Record<string, Need[]> = { tcp: ["ngircd", "inspircd"], ws: [], latency: ["ngircd"], idle: [] };
+
 describe("benchmarks at a tiny size", () => {
+  // One PostgreSQL for every scenario here, instead of a durable one started by each run.
+  let pg: PgServer | null = null;
+  beforeAll(async () => {
+    if (!lacks("postgres")) pg = await startPgServer();
+  });
+  afterAll(() => pg?.stop());
+  const bench = (scenario: string) => {
+    if (!pg) throw new Error("PostgreSQL did not start");
+    return runBench({ only: [scenario], runs: 1, quick: true, docsDir: null, log: () => {}, pg });
+  };
+  const skip = (scenario: string) => lacks("postgres", ...NEEDS[scenario]!);
+
   for (const scenario of ["tcp", "ws", "latency"]) {
-    test(`${scenario}: every server delivers every client's messages`, async () => {
-      const rows = await runBench({ only: [scenario], runs: 1, quick: true, docsDir: null, log: () => {} });
+    test.skipIf(skip(scenario))(`${scenario}: every server delivers every client's messages`, async () => {
+      const rows = await bench(scenario);
       expect(rows.length).toBeGreaterThanOrEqual(3);
       for (const row of rows) {
         expect({ server: row.server, problems: (row.median.notes ?? []).filter((n) => /failed|disconnected/.test(n)) }).toEqual({ server: row.server, problems: [] });
@@ -23,8 +41,8 @@ describe("benchmarks at a tiny size", () => {
     }, 180_000);
   }
 
-  test("idle: memory is read at every step", async () => {
-    const rows = await runBench({ only: ["idle"], runs: 1, quick: true, docsDir: null, log: () => {} });
+  test.skipIf(skip("idle"))("idle: memory is read at every step", async () => {
+    const rows = await bench("idle");
     expect(rows.map((r) => r.clients)).toEqual([20, 40]);
     for (const row of rows) expect(row.median.serverRssMiB).toBeGreaterThan(10);
   }, 120_000);

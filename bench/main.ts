@@ -4,8 +4,8 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startPgServer, type PgServer } from "../test/pg-server.ts";
-import { ensurePackage } from "./lib/apt.ts";
-import { pinTree, SERVER_CORE } from "./lib/pin.ts";
+import { allowInstalling, ensurePackage } from "./lib/apt.ts";
+import { allowPinning, pinTree, SERVER_CORE } from "./lib/pin.ts";
 import { CLI_NAMES, SCENARIOS, title, type ScenarioName } from "./lib/scenarios.ts";
 import type { Row } from "./lib/types.ts";
 import { chart } from "./report/chart.ts";
@@ -25,10 +25,12 @@ export interface BenchOptions {
   /** Where the report and chart go; null writes nothing. */
   docsDir: string | null;
   log(line: string): void;
+  /** A running PostgreSQL to use and leave running (the tests share one), instead of a durable one of its own. */
+  pg?: PgServer;
 }
 
 export async function runBench(o: BenchOptions): Promise<Row[]> {
-  const pg = await postgres();
+  const pg = o.pg ?? (await postgres());
   const env = { pgUrl: pg.url, pgPid: pg.pid };
   pinTree(env.pgPid, SERVER_CORE);
   const q = o.quick;
@@ -70,7 +72,7 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
       }
     }
   } finally {
-    await pg.stop();
+    if (!o.pg) await pg.stop();
   }
   const date = new Date().toISOString().slice(0, 10);
   for (const row of rows) row.date = date;
@@ -102,7 +104,7 @@ export function mergeRows(old: Row[], fresh: Row[]): Row[] {
   return kept.map((r, i) => ({ r, i })).sort((a, b) => order(a.r) - order(b.r) || a.i - b.i).map(({ r }) => r);
 }
 
-/** A durable PostgreSQL (fsync and synchronous_commit on), installing the server when it is missing. */
+/** A durable PostgreSQL (fsync and synchronous_commit on), installing the server when it is missing and installing is allowed. */
 async function postgres(): Promise<PgServer> {
   const first = await startPgServer({ durable: true }).catch(() => null);
   if (first) return first;
@@ -155,6 +157,12 @@ if (import.meta.main) {
   if (!Number.isInteger(runs) || runs < 1) {
     console.error(`bench: --runs must be a whole number of at least 1, not ${values.runs}`);
     process.exit(2);
+  }
+  // A full run may change the machine: install its peers and PostgreSQL, and pin to cores. A
+  // --quick run, like the tests, only uses what is installed and pins nothing.
+  if (!values.quick) {
+    allowInstalling();
+    allowPinning();
   }
   const started = performance.now();
   const docsDir = values.out ?? (values.quick ? null : join(import.meta.dir, "../docs"));

@@ -1,15 +1,9 @@
-import { afterAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import postgres from "postgres";
+import { lacks } from "./needs.ts";
 import { startPgServer } from "./pg-server.ts";
-
-// Started at load time so skipIf can see whether binaries exist.
-const t0 = performance.now();
-const server = await startPgServer();
-const startMs = performance.now() - t0;
-if (!server) console.warn("pg-server.test: no PostgreSQL binaries found (set PG_BIN or REQUIRE_POSTGRES=1) — skipping");
-afterAll(() => server?.stop());
 
 /** True when something accepts a TCP connection on 127.0.0.1:port. */
 const accepts = (port: number) =>
@@ -19,8 +13,12 @@ const accepts = (port: number) =>
     sock.once("error", () => resolve(false));
   });
 
-test.skipIf(!server)("starts a real PostgreSQL, serves queries, and stops cleanly", async () => {
-  const pg = server!;
+test.skipIf(lacks("postgres"))("starts a real PostgreSQL, serves queries, and stops cleanly", async () => {
+  const t0 = performance.now();
+  const pg = await startPgServer();
+  const startMs = performance.now() - t0;
+  if (!pg) throw new Error("PostgreSQL did not start");
+  // A failure below leaves the server to pg-server.ts's exit hook.
   expect(pg.url).toBe(`postgres://postgres@127.0.0.1:${pg.port}/postgres`);
   const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
   try {

@@ -68,17 +68,26 @@ function killAllSync() {
   live.clear();
 }
 
-/** Starts initdb + pg_ctl on a fresh temp folder and a free port on 127.0.0.1. Returns null when no PostgreSQL binaries are found and REQUIRE_POSTGRES is not "1"; throws a clear Error when REQUIRE_POSTGRES=1 and they are missing or fail to start. */
+/**
+ * Why startPgServer cannot run here (no server binaries; as root, no `postgres` OS user), or null
+ * when it can. Tests skip on it through test/needs.ts.
+ */
+export function postgresMissing(): string | null {
+  if (!findBinDir()) return "no PostgreSQL server binaries (initdb, pg_ctl) were found; set PG_BIN or `apt-get install postgresql`";
+  if (isRoot && spawnSync("id", ["-u", "postgres"]).status !== 0)
+    return "running as root needs the `postgres` OS user to run initdb/pg_ctl; `apt-get install postgresql` creates it";
+  return null;
+}
+
+/** Starts initdb + pg_ctl on a fresh temp folder and a free port on 127.0.0.1. Returns null when PostgreSQL cannot run here (postgresMissing) and REQUIRE_POSTGRES is not "1"; throws a clear Error when REQUIRE_POSTGRES=1 and it cannot, or when it fails to start. */
 export async function startPgServer(options: { durable?: boolean } = {}): Promise<PgServer | null> {
-  const binDir = findBinDir();
-  if (!binDir) {
-    if (process.env.REQUIRE_POSTGRES === "1")
-      throw new Error("REQUIRE_POSTGRES=1 but no PostgreSQL server binaries (initdb, pg_ctl) were found; set PG_BIN or `apt-get install postgresql`");
+  const missing = postgresMissing();
+  if (missing) {
+    if (process.env.REQUIRE_POSTGRES === "1") throw new Error(`REQUIRE_POSTGRES=1 but ${missing}`);
     return null;
   }
+  const binDir = findBinDir()!;
   const initdb = join(binDir, "initdb"), pgCtl = join(binDir, "pg_ctl");
-  if (isRoot && spawnSync("id", ["-u", "postgres"]).status !== 0)
-    throw new Error("running as root needs the `postgres` OS user to run initdb/pg_ctl; `apt-get install postgresql` creates it");
 
   // /tmp (os.tmpdir()) is world-traversable, so the postgres user can reach the folder.
   const dataDir = mkdtempSync(join(tmpdir(), "pg-test-"));

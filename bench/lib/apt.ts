@@ -1,6 +1,12 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 
-// Debian packages the benchmark needs (PostgreSQL, the IRC peers), installed on demand.
+// Debian packages the benchmark needs (PostgreSQL, the IRC peers), installed on demand by a full
+// `npm run bench`, which calls allowInstalling(). Tests and --quick runs only use what is there:
+// for them ensurePackage() is a check that throws when the package is missing.
+let allowed = false;
+export function allowInstalling() {
+  allowed = true;
+}
 
 /**
  * Installs `pkg` with apt-get unless it is there already: `binary` exists or, without one,
@@ -9,6 +15,7 @@ import { existsSync, rmSync, writeFileSync } from "node:fs";
 export function ensurePackage(pkg: string, binary?: string): void {
   const installed = () => (binary ? existsSync(binary) : dpkgInstalled(pkg));
   if (installed()) return;
+  if (!allowed) throw new Error(`${pkg} is not installed (${binary ?? "dpkg does not list it"}); \`npm run bench\` or \`apt-get install ${pkg}\` installs it`);
   // Installing a server package would start its system daemon (an IRC daemon on port 6667,
   // PostgreSQL's main cluster on 5432); policy-rc.d forbids that.
   const policy = "/usr/sbin/policy-rc.d";

@@ -1,5 +1,6 @@
 import { freePort } from "../lib/ports.ts";
 import type { PeerServer } from "./peer.ts";
+import { allowInstalling } from "../lib/apt.ts";
 import { ensureInspircd, ensureNgircd, startInspircd, startNgircd } from "./ircd.ts";
 
 // Proof that the IRC peers are not flood-limited: one client sends LINES PRIVMSGs as fast as the
@@ -86,6 +87,8 @@ async function main() {
   const [name = "ngircd", lines = "5000", count = "2"] = process.argv.slice(2);
   const n = Number(lines);
   const port = freePort();
+  // Run by hand, like `npm run bench`, so it may install the daemon it checks.
+  allowInstalling();
   let peer: PeerServer;
   if (name === "ngircd") {
     ensureNgircd();

@@ -8,8 +8,8 @@ import { peerProcess, stopProcess, type PeerServer } from "./peer.ts";
 // no DNS or ident lookups, no per-IP, per-class or per-user caps, and no flood penalties. With
 // their stock settings a client that sends lines quickly gets one to three lines a second through.
 
-const NGIRCD = "/usr/sbin/ngircd";
-const INSPIRCD = "/usr/sbin/inspircd";
+export const NGIRCD = "/usr/sbin/ngircd";
+export const INSPIRCD = "/usr/sbin/inspircd";
 /** The generator spreads connections over these (each gives another ~28k source ports). */
 const LISTEN = ["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"];
 const READY_MS = 15_000;

@@ -20,7 +20,7 @@ export interface LoadPlan {
 
 /** Each size and target, `runs` times, interleaved so that drift over time hits everyone alike. */
 export async function runPlan(plan: LoadPlan): Promise<Row[]> {
-  // Installs what is missing (the IRC daemons) before any run starts; throws when it cannot.
+  // Installs what is missing (the IRC daemons; only a full run may) before any run starts; throws when it cannot.
   for (const target of plan.targets) target.prepare?.();
   const runs = new Map<string, RunResult[]>();
   for (const clients of plan.sizes) {

@@ -24,10 +24,12 @@ export interface PersistenceOptions {
   producers: number;
   /** A running PostgreSQL (pid of its postmaster), or null to measure the embedded store only. */
   pg: { url: string; pid: number } | null;
-  /** Where the embedded store keeps its data (on disk, as in production). */
-  embeddedDir: string;
+  /** Where the embedded store keeps its data (on disk, as in production), or null to measure PostgreSQL only. */
+  embeddedDir: string | null;
   /** Pin PostgreSQL and this process to separate cores, and the embedded runs to one core. */
   pinCores?: boolean;
+  /** Unmeasured seconds before each run's window; WARMUP_SECONDS unless given (the tests need less). */
+  warmupSeconds?: number;
 }
 
 const WARMUP_SECONDS = 1;
@@ -68,13 +70,16 @@ export async function persistence(opts: PersistenceOptions): Promise<Row[]> {
     const probe = { serverCpu: () => treeCpuSeconds(pid), serverRss: () => treePssBytes(pid), separateGenerator: true };
     rows.push(...(await measureTarget(opts, "PostgreSQL", postgresStore(opts.pg.url), probe)));
   }
+  if (opts.embeddedDir === null) return rows;
   // PGlite runs inside this process, so the whole benchmark shares the server's one core.
   if (opts.pinCores) pin(process.pid, SERVER_CORE);
   const ownCpu = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
   };
-  const probe = { serverCpu: ownCpu, serverRss: () => process.memoryUsage().rss, separateGenerator: false };
+  // Read from /proc like every other server's: Bun's process.memoryUsage() has failed with EINTR
+  // ("Failed to get memory usage", errno 4) when a signal arrived during the test run.
+  const probe = { serverCpu: ownCpu, serverRss: () => rssBytes(process.pid), separateGenerator: false };
   rows.push(...(await measureTarget(opts, "embedded", await embeddedStore(opts.embeddedDir), probe)));
   return rows;
 }
@@ -121,7 +126,8 @@ async function runOnce(t: PreparedStore, mode: Mode, opts: PersistenceOptions): 
   const histogram = latencyHistogram();
   // Phases follow the clock as read by the producers, not timers: PGlite answers without real I/O,
   // so a producer's loop can run on promise continuations alone and a timer would never fire.
-  const t0 = performance.now() + WARMUP_SECONDS * 1000;
+  const warmup = opts.warmupSeconds ?? WARMUP_SECONDS;
+  const t0 = performance.now() + warmup * 1000;
   const end = t0 + opts.seconds * 1000;
   let measuring = false;
   let stopped = false;
@@ -157,7 +163,7 @@ async function runOnce(t: PreparedStore, mode: Mode, opts: PersistenceOptions): 
       }
     }
   };
-  await withTimeout(Promise.all(Array.from({ length: opts.producers }, (_, i) => producer(i))), WARMUP_SECONDS + opts.seconds + 30, "producers to finish");
+  await withTimeout(Promise.all(Array.from({ length: opts.producers }, (_, i) => producer(i))), warmup + opts.seconds + 30, "producers to finish");
   const { seconds, serverCpu, rss } = window;
   const stored = inWindow;
   // Resolved means stored: every message a producer saw resolve must be in the table.

@@ -27,7 +27,7 @@ export interface Target {
   protocol: Protocol;
   /** Bytes each message carries, when not the scenario's own size. */
   payloadBytes?: number;
-  /** Installs what the target needs; throws when it cannot. */
+  /** Installs what the target needs (checks, where installing is not allowed); throws when it cannot. */
   prepare?(): void;
   start(clients: number): Promise<Running>;
 }

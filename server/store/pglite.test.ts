@@ -1,4 +1,6 @@
-import { embeddedStore } from "./pglite.ts";
+import { embeddedTestStore } from "../../test/template.ts";
 import { runStoreSuite } from "./store.suite.ts";
 
-runStoreSuite("embedded", () => embeddedStore(null));
+// On a copy of the migrated test template, not embeddedStore(null): an in-memory store runs initdb
+// at every open (~7 s). Creating a database from nothing is what building the template does.
+runStoreSuite("embedded", embeddedTestStore);

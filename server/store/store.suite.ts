@@ -1,34 +1,27 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { NickTakenError, type Store } from "../core/store.ts";
 
-/** One suite that every Store driver must pass; each driver's test file just calls it. */
-export function runStoreSuite(name: string, open: () => Promise<Store | null>, cleanup?: () => Promise<void>) {
-  describe(`${name} store`, () => {
+/**
+ * One suite that every Store driver must pass; each driver's test file just calls it. `skip`
+ * (from test/needs.ts) reports the whole suite as skipped when its server is not installed.
+ */
+export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?: () => Promise<void>, skip = false) {
+  describe.skipIf(skip)(`${name} store`, () => {
     let store: Store;
-    let skip = false;
     beforeAll(async () => {
-      const s = await open();
-      if (!s) {
-        skip = true;
-        console.warn(`${name} store: skipped (no server available)`);
-        return;
-      }
-      store = s;
+      store = await open();
       await store.migrate();
     });
     afterAll(async () => {
       await store?.close();
       await cleanup?.();
     });
-    const it = (title: string, fn: () => Promise<void>) => test(title, async () => {
-      if (!skip) await fn();
-    });
 
-    it("migrate() is idempotent", async () => {
+    test("migrate() is idempotent", async () => {
       expect(await store.migrate()).toBe(0);
     });
 
-    it("createUser() makes an account found case-insensitively", async () => {
+    test("createUser() makes an account found case-insensitively", async () => {
       const u = await store.createUser("Ana", "hash1");
       expect(u.nick).toBe("Ana");
       expect(u.status).toBe("available");
@@ -39,12 +32,12 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(await store.findUser("nobody")).toBeNull();
     });
 
-    it("createUser() refuses a nick that differs only in case", async () => {
+    test("createUser() refuses a nick that differs only in case", async () => {
       await store.createUser("Ñandú", "h");
       await expect(store.createUser("ñANDÚ", "h")).rejects.toBeInstanceOf(NickTakenError);
     });
 
-    it("setPassword(), setStatus(), setSettings() and markSeen() persist; findUsers() finds folded nicks", async () => {
+    test("setPassword(), setStatus(), setSettings() and markSeen() persist; findUsers() finds folded nicks", async () => {
       const u = await store.createUser("Beto", "old");
       await store.setPassword(u.id, "new");
       await store.setStatus(u.id, "busy", "in a meeting");
@@ -60,7 +53,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(await store.findUsers([])).toEqual([]);
     });
 
-    it("ensureRoom() creates once and returns the existing room after", async () => {
+    test("ensureRoom() creates once and returns the existing room after", async () => {
       const lobby = await store.findRoom("#LOBBY");
       expect(lobby?.name).toBe("#lobby");
       const a = await store.ensureRoom("#Dev", null);
@@ -70,7 +63,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect((await store.listRooms()).map((r) => r.room.name)).toEqual(expect.arrayContaining(["#lobby", "#Dev"]));
     });
 
-    it("insertMessages() stores a batch with rising ids in order", async () => {
+    test("insertMessages() stores a batch with rising ids in order", async () => {
       const u = await store.createUser("Caro", "h");
       const room = await store.ensureRoom("#batch", u.id);
       const batch = Array.from({ length: 1203 }, (_, i) => ({
@@ -89,7 +82,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(before.map((m) => m.text)).toEqual(["m8", "m9"]);
     });
 
-    it("insertMessages() refuses a whole batch that names a missing sender, room or recipient", async () => {
+    test("insertMessages() refuses a whole batch that names a missing sender, room or recipient", async () => {
       const u = await store.createUser("Cleo", "h");
       const lobby = (await store.findRoom("#lobby"))!;
       const say = { kind: "public" as const, senderId: u.id, from: u.nick, roomId: lobby.id, room: lobby.name, text: "kept out" };
@@ -101,7 +94,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(await store.countMessages()).toBe(before);
     });
 
-    it("keeps text exactly, including quotes, emoji and SQL", async () => {
+    test("keeps text exactly, including quotes, emoji and SQL", async () => {
       const u = await store.createUser("Dani", "h");
       const lobby = (await store.findRoom("#lobby"))!;
       const text = `it's "fine" 🎉 \\ '); DROP TABLE users; --`;
@@ -112,7 +105,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(back!.kind).toBe("emote");
     });
 
-    it("conversation() returns both directions between two users only", async () => {
+    test("conversation() returns both directions between two users only", async () => {
       const a = await store.createUser("Eva", "h");
       const b = await store.createUser("Fede", "h");
       const c = await store.createUser("Gus", "h");
@@ -141,7 +134,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(await store.readState(b.id, { peerId: 999_999 })).toEqual({ readId: 0, unread: 0, mentions: 0 });
     });
 
-    it("messagesSince() returns the room's and the user's private messages after an id", async () => {
+    test("messagesSince() returns the room's and the user's private messages after an id", async () => {
       const a = await store.createUser("Hana", "h");
       const b = await store.createUser("Ivo", "h");
       const c = await store.createUser("Jade", "h");
@@ -158,7 +151,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect((await store.messagesSince(a.id, [room.id, other.id], first!.id, 100)).map((m) => m.text)).toEqual(["r1", "no", "to me", "from me", "r2"]);
     });
 
-    it("memberships: join (with what is there read), unread and mention counts past the marker, leave", async () => {
+    test("memberships: join (with what is there read), unread and mention counts past the marker, leave", async () => {
       const a = await store.createUser("Kai", "h");
       const b = await store.createUser("Lia", "h");
       const room = await store.ensureRoom("#members", a.id);
@@ -183,14 +176,14 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(await store.readState(a.id, { roomId: room.id })).toEqual({ readId: 0, unread: 0, mentions: 0 });
     });
 
-    it("profile() counts messages sent", async () => {
+    test("profile() counts messages sent", async () => {
       const p = await store.profile("eva");
       expect(p?.user.nick).toBe("Eva");
       expect(p?.messagesSent).toBe(3);
       expect(await store.profile("nobody")).toBeNull();
     });
 
-    it("addBan() holds until its time or until removeBan(), whatever the nick's case", async () => {
+    test("addBan() holds until its time or until removeBan(), whatever the nick's case", async () => {
       const now = new Date("2030-01-01T00:00:00Z");
       const later = new Date("2030-01-02T00:00:00Z");
       await store.addBan({ nick: "Hugo", until: later, reason: "spam", createdBy: "admin" });
@@ -211,7 +204,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect((await store.listBans(now)).map((b) => b.nick)).toEqual(["Ines"]);
     });
 
-    it("setSetting() stores, replaces and clears a value", async () => {
+    test("setSetting() stores, replaces and clears a value", async () => {
       expect(await store.getSetting("motd")).toBeNull();
       await store.setSetting("motd", "one");
       await store.setSetting("motd", "two");
@@ -220,7 +213,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store | null>, c
       expect(await store.getSetting("motd")).toBeNull();
     });
 
-    it("countMessages() and ping() answer", async () => {
+    test("countMessages() and ping() answer", async () => {
       expect(await store.countMessages()).toBeGreaterThan(1200);
       await store.ping();
     });

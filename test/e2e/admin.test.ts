@@ -3,6 +3,7 @@ import { statSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { embeddedStore } from "../../server/store/pglite.ts";
+import { seedDataDir } from "../template.ts";
 import { LineClient } from "./client.ts";
 import { removeDir, tempDir } from "./harness.ts";
 import { admin, freePort, MAIN, spawnServer, type ServerProcess } from "./server-process.ts";
@@ -21,6 +22,7 @@ describe("chat admin against a running server", () => {
 
   beforeAll(async () => {
     writeFileSync(configPath, JSON.stringify(config));
+    await seedDataDir(dataDir);
     server = await spawnServer(dir, []);
   });
   afterAll(async () => {

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import type { RunningServer } from "../../server/serve.ts";
+import { lacks } from "../needs.ts";
+import { launchChromium } from "./chromium.ts";
 import { LineClient } from "./client.ts";
 import { embedded, removeDir, tempDir } from "./harness.ts";
 
 // The web client in a real (headless) Chromium against an in-process chat server, with a
 // telnet user on the same server. Chromium comes from the system: /usr/bin/chromium.
 
-const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const WAIT = { timeout: 10_000 };
@@ -46,7 +46,7 @@ const message = (page: Page, text: string, log = activeLog(page)): Locator =>
 const badge = (page: Page, kind: "unread" | "mentions", to: string, count: number) =>
   page.getByTestId(`${kind}-${to}`).filter({ hasText: exactly(`${kind === "mentions" ? "@" : ""}${count}`) });
 
-describe.skipIf(!existsSync(CHROMIUM))("web client in a browser", () => {
+describe.skipIf(lacks("chromium"))("web client in a browser", () => {
   const dataDir = tempDir();
   let server: RunningServer;
   let browser: Browser;
@@ -88,7 +88,7 @@ describe.skipIf(!existsSync(CHROMIUM))("web client in a browser", () => {
 
   beforeAll(async () => {
     server = await embedded.start(dataDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium(CHROMIUM_ARGS);
   }, SLOW);
 
   afterAll(async () => {

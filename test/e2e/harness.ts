@@ -5,10 +5,14 @@ import { join } from "node:path";
 import { configSchema } from "../../server/config/schema.ts";
 import { silentLog } from "../../server/core/log.ts";
 import { startServer, type RunningServer } from "../../server/serve.ts";
+import { lacks } from "../needs.ts";
 import { startPgServer, type PgServer } from "../pg-server.ts";
+import { seedDataDir } from "../template.ts";
 
 export interface Driver {
   name: "embedded" | "postgres";
+  /** True when the store cannot run on this machine: use `describe.skipIf(driver.skip)`. */
+  skip: boolean;
   /** Starts a chat server on free ports; servers started with the same `dataDir` share their data. */
   start(dataDir: string, overrides?: Record<string, unknown>): Promise<RunningServer>;
   cleanup(): Promise<void>;
@@ -21,8 +25,12 @@ export function tempDir(prefix = "chat-test-"): string {
 function driver(name: Driver["name"], database: () => string | undefined, cleanup: () => Promise<void>): Driver {
   return {
     name,
-    start(dataDir, overrides = {}) {
+    skip: false,
+    async start(dataDir, overrides = {}) {
       const db = database();
+      // A first start on the embedded store would run initdb (~8 s): it gets a copy of the test
+      // template instead. A folder that has a database already (a restart) keeps it.
+      if (!db) await seedDataDir(dataDir);
       const config = configSchema.parse({
         host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir, ...(db ? { database: { url: db } } : {}), ...overrides,
       });
@@ -36,18 +44,21 @@ function driver(name: Driver["name"], database: () => string | undefined, cleanu
 export const embedded: Driver = driver("embedded", () => undefined, async () => {});
 
 /**
- * The embedded store always; a throwaway real PostgreSQL server when its binaries exist
- * (and always under REQUIRE_POSTGRES=1, where missing binaries fail the run).
+ * The embedded store, and a throwaway real PostgreSQL server. When PostgreSQL is not installed
+ * (and REQUIRE_POSTGRES is not 1) the postgres driver comes back with `skip` set and refuses to
+ * start, so its describe is reported as skipped instead of vanishing from the run.
  */
 export async function drivers(): Promise<Driver[]> {
-  const list = [embedded];
-  const pg: PgServer | null = await startPgServer();
+  if (lacks("postgres")) {
+    const missing = () => Promise.reject(new Error("PostgreSQL is not installed; skip this driver's tests with describe.skipIf(driver.skip)"));
+    return [embedded, { name: "postgres", skip: true, start: missing, cleanup: async () => {} }];
+  }
+  // Throws under REQUIRE_POSTGRES=1 when PostgreSQL is missing or does not start: the file fails.
+  const pg: PgServer = (await startPgServer())!;
   // Stopped once the file's tests are done, after every describe's own servers: several
   // describes in one file share it.
-  if (pg) afterAll(() => pg.stop());
-  if (pg) list.push(driver("postgres", () => pg.url, async () => {}));
-  else console.warn("e2e: no PostgreSQL binaries; running against the embedded store only");
-  return list;
+  afterAll(() => pg.stop());
+  return [embedded, driver("postgres", () => pg.url, async () => {})];
 }
 
 export function removeDir(dir: string) {
@@ -67,11 +78,13 @@ export interface ServerFixture {
  * "starts" test (so call it before the other tests) and an afterAll that tears everything down.
  */
 export function serverFixture(driver: Driver, overrides?: Record<string, unknown>): ServerFixture {
-  const dataDir = tempDir();
+  // Made in "starts", not here: a skipped describe still registers its tests but never cleans up.
+  let dataDir: string | undefined;
   const open: { close(): void }[] = [];
   let server: RunningServer | undefined;
 
   test("starts", async () => {
+    dataDir = tempDir();
     server = await driver.start(dataDir, overrides);
   });
 
@@ -80,7 +93,7 @@ export function serverFixture(driver: Driver, overrides?: Record<string, unknown
     await server?.stop();
     // Only after the chat server has stopped, or its last queries would find no database.
     await driver.cleanup();
-    removeDir(dataDir);
+    if (dataDir) removeDir(dataDir);
   });
 
   return {

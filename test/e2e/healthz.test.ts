@@ -2,6 +2,7 @@ import { afterAll, expect, spyOn, test } from "bun:test";
 import { configSchema } from "../../server/config/schema.ts";
 import { silentLog, type Log } from "../../server/core/log.ts";
 import { startServer } from "../../server/serve.ts";
+import { seedDataDir } from "../template.ts";
 import { removeDir, tempDir } from "./harness.ts";
 
 const dir = tempDir("chat-healthz-");
@@ -10,6 +11,7 @@ afterAll(() => removeDir(dir));
 test("/healthz answers 503 without the store's error, which goes to the log", async () => {
   const errors: Record<string, unknown>[] = [];
   const log: Log = { ...silentLog, error: (event, fields) => errors.push({ event, ...fields }) };
+  await seedDataDir(dir);
   const server = await startServer(configSchema.parse({ host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir }), log);
   try {
     const healthz = `http://127.0.0.1:${server.httpPort}/healthz`;

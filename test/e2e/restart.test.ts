@@ -3,7 +3,7 @@ import { LineClient } from "./client.ts";
 import { drivers, removeDir, tempDir } from "./harness.ts";
 
 for (const driver of await drivers()) {
-  describe(`restart on the ${driver.name} store`, () => {
+  describe.skipIf(driver.skip)(`restart on the ${driver.name} store`, () => {
     const dataDir = tempDir();
     afterAll(async () => {
       await driver.cleanup();

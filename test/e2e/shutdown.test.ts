@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { embeddedStore } from "../../server/store/pglite.ts";
+import { seedDataDir } from "../template.ts";
 import { LineClient } from "./client.ts";
 import { removeDir, tempDir } from "./harness.ts";
 import { spawnServer } from "./server-process.ts";
@@ -16,6 +17,7 @@ describe("stopping on a signal", () => {
       const dir = tempDir("chat-stop-");
       dirs.push(dir);
       const dataDir = join(dir, "data");
+      await seedDataDir(dataDir);
       const server = await spawnServer(dir, ["--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--data-dir", dataDir]);
       const a = await LineClient.login(server.tcpPort, "hana", "pw-hana");
       const b = await LineClient.login(server.tcpPort, "ivan", "pw-ivan");

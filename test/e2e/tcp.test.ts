@@ -3,7 +3,7 @@ import { LineClient } from "./client.ts";
 import { drivers, serverFixture } from "./harness.ts";
 
 for (const driver of await drivers()) {
-  describe(`TCP chat on the ${driver.name} store`, () => {
+  describe.skipIf(driver.skip)(`TCP chat on the ${driver.name} store`, () => {
     const fixture = serverFixture(driver);
     const { keep } = fixture;
     const login = async (nick: string, password = "secret") => keep(await LineClient.login(fixture.server.tcpPort, nick, password));

@@ -5,7 +5,7 @@ import { drivers, removeDir, tempDir } from "./harness.ts";
 import { WsClient } from "./ws-client.ts";
 
 for (const driver of await drivers()) {
-  describe(`WebSocket protocol on the ${driver.name} store`, () => {
+  describe.skipIf(driver.skip)(`WebSocket protocol on the ${driver.name} store`, () => {
     const dataDir = tempDir();
     let server: RunningServer;
     const open: { close(): void }[] = [];

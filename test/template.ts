@@ -1,0 +1,118 @@
+// A migrated embedded-store (PGlite) data folder, made once and copied for every test that needs a
+// fresh one. A first open of an empty folder runs initdb inside WebAssembly (~7-9 s on a 2-core
+// machine); copying the template's pgdata (~40 MB) and opening it takes ~1 s.
+//
+// Only pgdata is copied: the admin token, secrets and logs are still made by each server's own
+// first start. Two servers must never share a PGlite folder, so every caller gets its own copy.
+// Creating a database from nothing is still covered: by building the template here, and by the
+// binary test, which lets dist/chat make its own.
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Store } from "../server/core/store.ts";
+import { embeddedStore } from "../server/store/pglite.ts";
+
+const ROOT = join(import.meta.dir, "..");
+/**
+ * Kept across runs (`npm ci` clears it). Always on disk, never in a temp folder of the run: bun test
+ * fires no process "exit" event, so nothing could remove that folder when the run ends.
+ */
+const CACHE = join(ROOT, "node_modules", ".cache");
+const PREFIX = "chat-test-template-";
+
+/** Whatever decides the template's contents: every migration and the PGlite (so PostgreSQL) version. */
+function templateKey(): string {
+  const hash = createHash("sha256");
+  const pglite = JSON.parse(readFileSync(join(ROOT, "node_modules/@electric-sql/pglite/package.json"), "utf8"));
+  hash.update(`pglite ${pglite.version}\n`);
+  // migrations.ts decides which files are applied; sql/ holds them.
+  for (const file of ["server/store/migrations.ts", ...readdirSync(join(ROOT, "sql")).sort().map((f) => `sql/${f}`)]) {
+    hash.update(`${file}\n`).update(readFileSync(join(ROOT, file))).update("\n");
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Makes a migrated data folder at `dir` (which must not exist yet) without ever leaving a half-made one there. */
+async function build(dir: string): Promise<void> {
+  mkdirSync(CACHE, { recursive: true });
+  // Built beside its final place and renamed, so another test process never sees a half-made folder.
+  const scratch = mkdtempSync(join(CACHE, `.${PREFIX}building-`));
+  try {
+    const store = await embeddedStore(scratch);
+    try {
+      await store.migrate();
+    } finally {
+      await store.close();
+    }
+    renameSync(scratch, dir);
+  } catch (e) {
+    rmSync(scratch, { recursive: true, force: true });
+    // Another process finished first: theirs is as good as ours.
+    if (!existsSync(dir)) throw e;
+  }
+}
+
+async function makeTemplate(): Promise<string> {
+  const name = PREFIX + templateKey();
+  const dir = join(CACHE, name);
+  if (existsSync(dir)) return dir;
+  await build(dir);
+  // Templates of older migrations or PGlite versions are never used again (40 MB each).
+  for (const old of readdirSync(CACHE)) {
+    if (old.startsWith(PREFIX) && old !== name) rmSync(join(CACHE, old), { recursive: true, force: true });
+  }
+  return dir;
+}
+
+let template: Promise<string> | undefined;
+
+/** The template data folder (it holds `pgdata`), made at most once per process. */
+export function templateDir(): Promise<string> {
+  template ??= makeTemplate().catch((e) => {
+    template = undefined;
+    throw e;
+  });
+  return template;
+}
+
+/**
+ * Gives `dataDir` a migrated embedded database by copying the template's, unless it already has
+ * one (a server started again on the same folder must find its own data, not a fresh copy).
+ */
+export async function seedDataDir(dataDir: string): Promise<void> {
+  const target = join(dataDir, "pgdata");
+  if (existsSync(target)) return;
+  cpSync(join(await templateDir(), "pgdata"), target, { recursive: true });
+}
+
+/** A new temporary folder holding a migrated embedded database. */
+export async function freshDataDir(prefix = "chat-test-"): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  await seedDataDir(dir);
+  return dir;
+}
+
+/**
+ * An opened, migrated embedded store on its own copy of the template, for unit tests: what
+ * `embeddedStore(null)` + `migrate()` gives, without paying initdb. Its folder goes on close().
+ */
+export async function embeddedTestStore(): Promise<Store> {
+  const dir = await freshDataDir("chat-store-");
+  let store: Store;
+  try {
+    store = await embeddedStore(dir);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const close = store.close.bind(store);
+  store.close = async () => {
+    try {
+      await close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  return store;
+}
