@@ -11,6 +11,7 @@ import type { Store } from "../server/core/store.ts";
 import type { ChatMessage } from "../server/core/types.ts";
 import { say } from "../server/render/i18n/index.ts";
 import { Signal } from "./e2e/signal.ts";
+import { embeddedTestStore } from "./template.ts";
 
 // The core with no sockets: a real store, and sessions whose sink records what they are sent.
 
@@ -120,10 +121,5 @@ export async function loggedIn(hub: Hub, nick: string, transport: "tcp" | "ws" =
   return c;
 }
 
-/** A migrated embedded store of the test's own, in memory. */
-export async function testStore(): Promise<Store> {
-  const { embeddedStore } = await import("../server/store/pglite.ts");
-  const store = await embeddedStore(null);
-  await store.migrate();
-  return store;
-}
+/** A migrated embedded store of the test's own, copied from the test template. */
+export const testStore: () => Promise<Store> = embeddedTestStore;

@@ -10,7 +10,7 @@ const TRANSPORTS: Transport[] = ["telnet", "web"];
 
 for (const driver of await drivers()) {
   for (const transport of TRANSPORTS) {
-    describe(`${transport} on the ${driver.name} store`, () => {
+    describe.skipIf(driver.skip)(`${transport} on the ${driver.name} store`, () => {
       const fixture = serverFixture(driver);
       const person = async (nick: string) => {
         const { tcpPort: tcp, httpPort: http } = fixture.server;
