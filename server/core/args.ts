@@ -104,48 +104,59 @@ function fromWord(type: ArgType, word: string): unknown {
 }
 
 /** Fields every frame may carry besides its arguments. */
-const FRAME_FIELDS = new Set(["type", "to"]);
+const FRAME_FIELDS = ["type", "to"];
+
+// The fields each declaration allows, worked out once: frames are the hot path of a busy room.
+const allowed = new WeakMap<readonly ArgSpec[], Set<string>>();
+
+function fieldsOf(specs: readonly ArgSpec[]): Set<string> {
+  let known = allowed.get(specs);
+  if (!known) {
+    known = new Set([...FRAME_FIELDS, ...specs.flatMap((s) => (s.type === "target" ? ["room", "with"] : [s.name]))]);
+    allowed.set(specs, known);
+  }
+  return known;
+}
 
 /**
- * The arguments in a frame's fields. Missing or unfit arguments are a usage error, as on a line;
- * a field no argument declares, or a value of the wrong JSON type, is a bad frame.
+ * The arguments in a frame's fields. Missing or unfit arguments are a usage error (`usage` says
+ * it), as on a line; a field no argument declares, or a value of the wrong JSON type, is a bad frame.
  */
-export function argsFromFrame(specs: readonly ArgSpec[], usage: string, fields: Record<string, unknown>): Record<string, unknown> {
+export function argsFromFrame(specs: readonly ArgSpec[], usage: () => string, fields: Record<string, unknown>): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  const known = new Set(FRAME_FIELDS);
+  const known = fieldsOf(specs);
+  for (const key in fields) {
+    if (!known.has(key)) throw fail("bad_frame", { detail: `unknown field ${JSON.stringify(key)}` });
+  }
   for (const spec of specs) {
     if (spec.type === "target") {
-      known.add("room").add("with");
       const { room, with: peer } = fields;
       if (room !== undefined && peer !== undefined) throw fail("bad_frame", { detail: "give either room or with" });
       if (room !== undefined) args[spec.name] = { room: frameString("room", room) };
       else if (peer !== undefined) args[spec.name] = { with: frameString("with", peer) };
-      else if (!spec.optional) throw fail("usage", { usage });
+      else if (!spec.optional) throw fail("usage", { usage: usage() });
       continue;
     }
-    known.add(spec.name);
     const raw = fields[spec.name];
     if (raw === undefined || raw === null) {
-      if (!spec.optional) throw fail("usage", { usage });
+      if (!spec.optional) throw fail("usage", { usage: usage() });
       continue;
     }
     args[spec.name] = fromField(spec, raw, usage);
   }
-  const extra = Object.keys(fields).find((k) => !known.has(k));
-  if (extra !== undefined) throw fail("bad_frame", { detail: `unknown field ${JSON.stringify(extra)}` });
   return args;
 }
 
-function fromField(spec: ArgSpec, raw: unknown, usage: string): unknown {
+function fromField(spec: ArgSpec, raw: unknown, usage: () => string): unknown {
   if (spec.type === "count" || spec.type === "id") {
     if (typeof raw !== "number") throw fail("bad_frame", { detail: `${spec.name}: expected a number` });
-    if (!Number.isSafeInteger(raw) || raw < (spec.type === "count" ? 1 : 0)) throw fail("usage", { usage });
+    if (!Number.isSafeInteger(raw) || raw < (spec.type === "count" ? 1 : 0)) throw fail("usage", { usage: usage() });
     return raw;
   }
   const text = frameString(spec.name, raw);
   if (spec.type === "text" || spec.type === "secret") return text;
   const value = fromWord(spec.type, text);
-  if (value === undefined || text.trim() !== text || text === "") throw fail("usage", { usage });
+  if (value === undefined || text.trim() !== text || text === "") throw fail("usage", { usage: usage() });
   return value;
 }
 

@@ -176,7 +176,13 @@ export class Hub implements Gateway {
     if (!user && !call.command.beforeLogin) throw fail("not_logged_in");
     const target = context ?? { room: session.room?.name ?? LOBBY };
     if (user && call.command.spanish?.includes(call.as)) this.offerSpanish(session);
-    await call.command.run({ ...this.context, session, user: user!, target, send: (e) => session.send(e) }, call.args as never);
+    // The shared parts by prototype, the session's own on top: one small object per command run.
+    const ctx: CommandContext = Object.create(this.context);
+    ctx.session = session;
+    ctx.user = user!;
+    ctx.target = target;
+    ctx.send = (e) => session.send(e);
+    await call.command.run(ctx, call.args as never);
   }
 
   /** Someone typed a Spanish command name: the first time, they are offered Spanish messages. */

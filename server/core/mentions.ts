@@ -12,14 +12,14 @@ const TRAILING = /[._-]+$/;
 
 /** The folded nicks a text may name, without duplicates. Cheap when it names nobody. */
 export function mentionCandidates(text: string): string[] {
-  if (!text.includes("@") && !/^[^\s:,]+[:,]/.test(text)) return [];
+  const address = ADDRESS.exec(text);
+  if (!address && !text.includes("@")) return [];
   const found = new Set<string>();
   const add = (nick: string) => {
     found.add(foldKey(nick));
     const bare = nick.replace(TRAILING, "");
     if (bare && bare !== nick) found.add(foldKey(bare));
   };
-  const address = ADDRESS.exec(text);
   if (address) add(address[1]!);
   for (const m of text.matchAll(AT)) add(m[1]!);
   return [...found];

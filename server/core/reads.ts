@@ -67,7 +67,10 @@ export class Reads {
 
 /** The account's room named `name`, if it is a member. */
 export function membership(online: Online | undefined, name: string) {
+  if (!online) return undefined;
+  // Clients mostly send a room's name as the server gave it: that is found without folding.
+  for (const room of online.rooms.values()) if (room.name === name) return room;
   const key = foldKey(name.startsWith("#") ? name : `#${name}`);
-  for (const room of online?.rooms.values() ?? []) if (foldKey(room.name) === key) return room;
+  for (const room of online.rooms.values()) if (foldKey(room.name) === key) return room;
   return undefined;
 }

@@ -70,7 +70,7 @@ export class Registry {
     const command = this.byName.get(type);
     // Only canonical names: an alias is for people typing, a frame says what it means.
     if (!command || command.name !== type) throw fail("bad_frame", { detail: `unknown frame type ${JSON.stringify(type)}` });
-    return { command, args: argsFromFrame(command.args, usage(command), fields), as: type };
+    return { command, args: argsFromFrame(command.args, () => usage(command), fields), as: type };
   }
 
   private say(text: string): Invocation {

@@ -27,19 +27,22 @@ const missingIds = (param: string, table: "users" | "rooms") =>
 // row (sql/003): each distinct one once per batch, before any row is made, which costs next to
 // nothing (a per-row check was 10% of the statement). A batch that names a missing one stores
 // nothing; a second query then finds which, since that is rare.
-// Who each message names goes in the same statement ($8–$10: the message's place in the batch,
-// the user, the room), so a message is never stored without its mentions; most batches name nobody.
-const INSERT_MESSAGES = `WITH stored AS (
-    INSERT INTO messages (sender_id, room_id, recipient_id, kind, body)
+const INSERT_ROWS = `INSERT INTO messages (sender_id, room_id, recipient_id, kind, body)
     SELECT sender_id, room_id, recipient_id, kind, body
       FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
            WITH ORDINALITY AS b (sender_id, room_id, recipient_id, kind, body, n)
      WHERE NOT EXISTS (${missingIds("$6", "users")}) AND NOT EXISTS (${missingIds("$7", "rooms")})
      ORDER BY n
-    RETURNING id, created_at
-  ), ids AS (
-    SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored
-  ), named AS (
+    RETURNING id, created_at`;
+const INSERT_MESSAGES = `WITH stored AS (${INSERT_ROWS})
+  SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored`;
+// A batch that names someone stores who, in the same statement ($8–$10: the message's place in the
+// batch, the user, the room), so a message is never kept without its mentions. Most batches name
+// nobody and take the plain statement: the embedded store parses and plans each statement anew,
+// and this one's two extra steps cost it 10–20% of its group-commit rate.
+const INSERT_NAMING = `WITH stored AS (${INSERT_ROWS}),
+  ids AS (SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored),
+  named AS (
     INSERT INTO mentions (user_id, message_id, room_id)
     SELECT x.user_id, ids.ids[x.n], x.room_id
       FROM unnest($8::int[], $9::bigint[], $10::bigint[]) AS x (n, user_id, room_id), ids
@@ -245,7 +248,7 @@ export class SqlStore implements Store {
         named[2].push(m.roomId!);
       }
     });
-    const [row] = await this.db.query<{ ids: (number | string)[] | null; created_at: Date }>(INSERT_MESSAGES, [
+    const params = [
       batch.map((m) => m.senderId),
       batch.map((m) => m.roomId ?? null),
       batch.map((m) => m.recipientId ?? null),
@@ -253,8 +256,10 @@ export class SqlStore implements Store {
       batch.map((m) => m.text),
       [...users],
       [...rooms],
-      ...named,
-    ]);
+    ];
+    const [row] = named[0].length === 0
+      ? await this.db.query<{ ids: (number | string)[] | null; created_at: Date }>(INSERT_MESSAGES, params)
+      : await this.db.query<{ ids: (number | string)[] | null; created_at: Date }>(INSERT_NAMING, [...params, ...named]);
     if (row!.ids === null) throw await this.danglingError(batch, [...users], [...rooms]);
     const ids = row!.ids;
     const at = row!.created_at;

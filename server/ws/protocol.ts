@@ -1,13 +1,15 @@
 // The JSON frames spoken over ws://<host>/ws, for the server and the web client alike. Types and
-// constants only: the browser bundle imports this file, and nothing of the server comes with it.
+// constants only: the browser bundle imports this file, and nothing of the server comes with it
+// (the core's shapes it shares are type imports, which the bundler drops).
+import type { OnlineUser, PresenceEvent, RoomInfo } from "../core/events.ts";
+import type { Lang, Status } from "../core/types.ts";
 //
 // A client frame's `type` is a command's name and its other fields are that command's arguments
 // (server/core/commands): the frames and the typed commands are one thing. `line` is a line typed
 // by a person, parsed exactly as on a terminal. `to` ("#room" or a nick) on any frame says which
 // conversation its text belongs to; without it, the session's current room.
 
-export type Status = "available" | "busy" | "away";
-export type Lang = "en" | "es";
+export type { Lang, RoomInfo, Status };
 type To = { to?: string };
 type Where = { room: string; with?: never } | { with: string; room?: never };
 
@@ -46,21 +48,7 @@ export interface ChatMessage {
   mentions?: string[];
 }
 
-export interface UserInfo {
-  nick: string;
-  status: Status;
-  note: string;
-  rooms: string[];
-}
-
-export interface RoomInfo {
-  name: string;
-  members: number;
-  online: number;
-  /** Present for the user's own rooms. */
-  unread?: number;
-  mentions?: number;
-}
+export type UserInfo = OnlineUser;
 
 /** A conversation's read marker and counts: a room (`room`) or a private one (`with`). */
 export type ConversationState = Where & { readId: number; unread: number; mentions: number };
@@ -79,16 +67,7 @@ export interface WelcomeFrame {
   token?: string;
 }
 
-export interface PresenceFrame {
-  type: "presence";
-  change: "online" | "offline" | "joined" | "left" | "status";
-  nick: string;
-  online: boolean;
-  status: Status;
-  note: string;
-  room?: string;
-  reason?: string;
-}
+export type PresenceFrame = PresenceEvent;
 
 export type HistoryFrame = Where & {
   type: "history";
