@@ -15,6 +15,7 @@ const CHECKS = {
   chromium: binary(CHROMIUM, "chromium"),
   ngircd: binary(NGIRCD, "ngircd"),
   inspircd: binary(INSPIRCD, "inspircd"),
+  strace: () => (Bun.which("strace") ? null : "strace is missing (apt-get install strace)"),
 } satisfies Record<string, () => string | null>;
 
 export type Need = keyof typeof CHECKS;

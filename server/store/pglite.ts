@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { fdatasyncSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 // Imported as files so `bun build --compile` embeds them: the binary needs no node_modules.
@@ -35,8 +35,35 @@ export async function embeddedClient(dataDir: string | null): Promise<SqlClient>
     pgliteWasmModule,
     initdbWasmModule,
     fsBundle: Bun.file(fsBundle),
+    ...(dir === undefined ? {} : { startParams: durableStartParams() }),
   });
+  if (dir !== undefined) syncToDisk(db);
   return wrap(db, () => db.close());
+}
+
+// Durability. PGlite starts PostgreSQL with -F (fsync off), and its Emscripten NODEFS has no fsync
+// of its own, so a commit reached the page cache only: a power cut could lose acknowledged
+// messages. Without -F, with wal_sync_method=fsync (the one that reaches Emscripten's fd_sync;
+// fdatasync and open_datasync take other paths that do nothing), and with an fsync for NODEFS's
+// files that calls fdatasync(2), a COMMIT returns only once its WAL is on disk, as on a real
+// server. Group commit keeps it to one fdatasync per batch of messages.
+
+/** PGlite's own start parameters, without -F, and with the WAL synced through fd_sync. */
+export function durableStartParams(): string[] {
+  return [...PGlite.defaultStartParams.filter((p) => p !== "-F"), "-c", "fsync=on", "-c", "wal_sync_method=fsync"];
+}
+
+type NodeFs = { stream_ops: Record<string, unknown>; tryFSOperation<T>(f: () => T): T };
+
+/** Gives NODEFS's files an fsync that really syncs (fdatasync; the WAL's size is data too). */
+function syncToDisk(db: PGlite) {
+  const nodefs = (db.Module as unknown as { NODEFS: NodeFs }).NODEFS;
+  // Every NODEFS file shares this one stream_ops object, so this covers files opened later too.
+  // An error becomes an errno (EIO, ENOSPC…) for PostgreSQL, which then refuses the commit.
+  nodefs.stream_ops.fsync = (stream: { nfd: number }) => {
+    nodefs.tryFSOperation(() => fdatasyncSync(stream.nfd));
+    return 0;
+  };
 }
 
 function wrap(db: PGlite | Transaction, close: () => Promise<void>): SqlClient {
