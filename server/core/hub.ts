@@ -5,6 +5,7 @@ import type { CommandContext } from "./context.ts";
 import { Delivery } from "./delivery.ts";
 import { Directory } from "./directory.ts";
 import { Entry, type ResumeTokens } from "./entry.ts";
+import { StoreHealth } from "./health.ts";
 import { CommandError, fail } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { silentLog, type Log } from "./log.ts";
@@ -24,7 +25,7 @@ import { LOBBY, RoomTable, type Publisher } from "./rooms.ts";
 import type { Session, SessionSink } from "./session.ts";
 import { Sessions, type ConnectOptions } from "./sessions.ts";
 import { Stats } from "./stats.ts";
-import type { Store } from "./store.ts";
+import { StoreUnavailableError, type Store } from "./store.ts";
 import type { NewMessage, Target } from "./types.ts";
 import { MessageWriter } from "./writer.ts";
 
@@ -77,10 +78,14 @@ export class Hub implements Gateway {
   private readonly context: Omit<CommandContext, "session" | "user" | "target" | "send">;
   private readonly commands: Registry;
   private readonly login: TerminalLogin;
+  private readonly health: StoreHealth;
 
-  constructor({ store, passwords, info, limits, commands, tokens = null, log = silentLog }: HubDeps) {
+  constructor({ store: database, passwords, info, limits, commands, tokens = null, log = silentLog }: HubDeps) {
     this.log = log;
     this.commands = commands;
+    // Every part gets the guarded store: refused at once while the database is away.
+    this.health = new StoreHealth(database, (healthy) => this.sessions.tellLoggedIn(notice(healthy ? "sending_resumed" : "sending_paused")), log);
+    const store = this.health.guard(database);
     const background = new Background(log);
     const reads = new Reads(store, this.presence, background);
     const delivery = new Delivery(this.rooms, this.presence, reads, this.stats);
@@ -98,17 +103,18 @@ export class Hub implements Gateway {
     const directory = new Directory(store, this.presence, limits);
     const entry = new Entry(store, this.presence, memberships, this.rooms, reads, directory, moderation, info, limits, tokens,
       (session, line, context) => this.sessions.attempt(session, () => this.runLine(session, line, context)), log);
-    const messaging = new Messaging(this.writer, store, this.presence, limits, (session, e) => {
+    const messaging = new Messaging(this.writer, store, this.presence, limits, this.health, (session, e) => {
       log.error("message not stored", { nick: session.user?.nick, error: String(e) });
-      this.sessions.report(session, fail("not_stored"));
+      this.sessions.report(session, fail(e instanceof StoreUnavailableError ? "not_sent_store_down" : "not_stored"));
     });
     this.login = new TerminalLogin(accounts, entry, moderation, this.sessions, info,
       (session, line) => this.sessions.attempt(session, () => this.runLine(session, line)));
-    this.operator = new Operator(store, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate);
+    this.operator = new Operator(store, this.health, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate);
     this.context = {
       messaging, memberships, reads, directory, accounts, entry, sessions: this.sessions, server: info, limits,
       help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },
     };
+    this.health.start();
   }
 
   connect(sink: SessionSink, options?: ConnectOptions): Session {
@@ -162,8 +168,9 @@ export class Hub implements Gateway {
   }
 
   /** Tells everyone why, stores every accepted message, and closes every session. */
-  shutdown(restarting = false): Promise<void> {
-    return this.sessions.shutdown(notice(restarting ? "server_restarting" : "server_stopping"));
+  async shutdown(restarting = false): Promise<void> {
+    this.health.stop();
+    await this.sessions.shutdown(notice(restarting ? "server_restarting" : "server_stopping"));
   }
 
   private runLine(session: Session, line: string, context?: Target): Promise<void> {

@@ -30,3 +30,9 @@ export interface Limits {
   closeGraceMs: number;
   stopDeadlineSeconds: number;
 }
+
+/** How often the store's health is checked while it answers, and while it does not (to see it come back). */
+export const STORE_PROBE_MS = 1000;
+export const STORE_PROBE_DOWN_MS = 250;
+/** A health ping that takes longer than this counts as the store being down: known within ~2 s. */
+export const STORE_PING_TIMEOUT_MS = 1000;

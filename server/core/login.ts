@@ -7,7 +7,7 @@ import { notice } from "./notices.ts";
 import { validateNick } from "./names.ts";
 import type { Session } from "./session.ts";
 import type { Sessions } from "./sessions.ts";
-import { NickTakenError } from "./store.ts";
+import { NickTakenError, StoreUnavailableError } from "./store.ts";
 import type { User } from "./types.ts";
 
 // Failed nick prompts before we give up on a connection that is clearly not a person.
@@ -31,15 +31,21 @@ export class TerminalLogin {
   async run(session: Session): Promise<void> {
     const { serverName, motd } = this.info;
     session.send({ type: "notice", notice: notice("welcome_banner", { serverName, motd }) });
-    try {
-      const user = await this.askAccount(session);
-      if (user) await this.entry.enter(session, user);
-    } catch (e) {
-      // A ban, or a connection that went, has ended the session already.
-      if (session.closed) return;
-      // Not logged in and no prompt left: an open connection would only hang.
-      this.sessions.report(session, e);
-      this.sessions.drop(session);
+    for (;;) {
+      try {
+        const user = await this.askAccount(session);
+        if (user) await this.entry.enter(session, user);
+        return;
+      } catch (e) {
+        // A ban, or a connection that went, has ended the session already.
+        if (session.closed) return;
+        this.sessions.report(session, e);
+        // The database is away: the user is told so and may try again; the login timeout still holds.
+        if (e instanceof StoreUnavailableError) continue;
+        // Not logged in and no prompt left: an open connection would only hang.
+        this.sessions.drop(session);
+        return;
+      }
     }
   }
 

@@ -4,7 +4,8 @@ import type { Limits } from "./limits.ts";
 import type { Presence } from "./presence.ts";
 import { membership } from "./reads.ts";
 import type { Session } from "./session.ts";
-import type { Store } from "./store.ts";
+import type { StoreHealth } from "./health.ts";
+import { StoreUnavailableError, type Store } from "./store.ts";
 import type { ChatMessage, MessageKind, RoomRef, Target, User } from "./types.ts";
 import type { MessageWriter } from "./writer.ts";
 
@@ -15,6 +16,7 @@ export class Messaging {
     private readonly store: Pick<Store, "findUser">,
     private readonly presence: Presence,
     private readonly limits: Pick<Limits, "maxLineBytes">,
+    private readonly health: Pick<StoreHealth, "healthy">,
     /** A queued room message the store refused: its sender must hear that it was not sent. */
     private readonly notStored: (session: Session, e: unknown) => void,
   ) {}
@@ -25,6 +27,7 @@ export class Messaging {
    * that the recipient is offline.
    */
   async send(session: Session, target: Target, text: string, emote = false) {
+    this.refuseWhileDown();
     if ("with" in target) {
       await this.whisper(session, target.with, text, emote ? "emote" : "private");
       return;
@@ -35,6 +38,7 @@ export class Messaging {
   /** Stores and delivers a message to a room; resolves when delivered. */
   say(session: Session, room: RoomRef, text: string, kind: MessageKind = "public"): Promise<ChatMessage> {
     const user = session.user!;
+    this.refuseWhileDown();
     return this.writer.submit({ kind, senderId: user.id, from: user.nick, roomId: room.id, room: room.name, text: messageText(text, this.limits.maxLineBytes) });
   }
 
@@ -42,12 +46,24 @@ export class Messaging {
   async whisper(session: Session, to: string, text: string, kind: "private" | "emote" = "private"): Promise<ChatMessage> {
     const body = messageText(text, this.limits.maxLineBytes);
     const user = session.user!;
-    const target = this.presence.get(to)?.user ?? (await this.store.findUser(to));
-    if (!target) throw missing("no_such_user", { nick: to });
-    if (target.id === user.id) throw fail("self_message");
-    const message = await this.writer.submit({ kind, senderId: user.id, from: user.nick, recipientId: target.id, to: target.nick, text: body });
+    let message: ChatMessage;
+    let target: User | null;
+    try {
+      target = this.presence.get(to)?.user ?? (await this.store.findUser(to));
+      if (!target) throw missing("no_such_user", { nick: to });
+      if (target.id === user.id) throw fail("self_message");
+      this.refuseWhileDown();
+      message = await this.writer.submit({ kind, senderId: user.id, from: user.nick, recipientId: target.id, to: target.nick, text: body });
+    } catch (e) {
+      throw e instanceof StoreUnavailableError ? fail("not_sent_store_down") : e;
+    }
     if (!this.presence.get(target.nick)) session.send({ type: "notice", notice: { key: "offline_recipient", params: { nick: target.nick } } });
     return message;
+  }
+
+  /** While the database is away a message is refused at once, never held until it is back. */
+  private refuseWhileDown() {
+    if (!this.health.healthy) throw fail("not_sent_store_down");
   }
 
   /** Who sent the user's last private message, for /reply. */

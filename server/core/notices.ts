@@ -17,6 +17,12 @@ export interface NoticeParams {
   too_long: { max: number };
   line_too_long: { bytes: number; max: number };
   not_stored: Record<string, never>;
+  // The store's health: a message refused while the database is away, anything else refused, and
+  // the one notice each connected user gets when sending stops and when it works again.
+  not_sent_store_down: Record<string, never>;
+  store_down: Record<string, never>;
+  sending_paused: Record<string, never>;
+  sending_resumed: Record<string, never>;
   bad_count: { max: number };
   internal: Record<string, never>;
   flood: Record<string, never>;

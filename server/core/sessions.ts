@@ -6,7 +6,7 @@ import type { Memberships } from "./memberships.ts";
 import type { Notice } from "./notices.ts";
 import type { Presence } from "./presence.ts";
 import { Session, type SessionSink } from "./session.ts";
-import type { Store } from "./store.ts";
+import { StoreUnavailableError, type Store } from "./store.ts";
 import { cleanText, truncateBytes } from "./text.ts";
 import type { Lang } from "./types.ts";
 import type { MessageWriter } from "./writer.ts";
@@ -63,6 +63,8 @@ export class Sessions {
   report(session: Session, e: unknown) {
     if (e instanceof CommandError) {
       session.send({ type: "error", code: e.code, notice: e.notice });
+    } else if (e instanceof StoreUnavailableError) {
+      session.send({ type: "error", code: "store_down", notice: { key: "store_down", params: {} } });
     } else {
       this.log.error("command failed", { session: session.id, error: String(e) });
       session.send({ type: "error", code: "internal", notice: { key: "internal", params: {} } });
@@ -103,6 +105,11 @@ export class Sessions {
     if (clean) event.reason = clean;
     this.presence.announce(event, this.memberships.audience(online.rooms.keys()));
     this.background.run("markSeen", () => this.store.markSeen(user.id));
+  }
+
+  /** Tells every logged-in session something once (the store went down or came back). */
+  tellLoggedIn(notice: Notice) {
+    for (const s of this.all) if (s.user) s.send({ type: "notice", notice });
   }
 
   /** Tells everyone, stores every accepted message, and closes every session. */

@@ -83,3 +83,13 @@ export class NickTakenError extends Error {
     super(`Nick "${nick}" is taken`);
   }
 }
+
+/**
+ * The database cannot be reached (refused or broken connection, connect or statement timeout, a
+ * server shutting down). The drivers raise it; the core refuses at once while it lasts.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super(`Store unavailable: ${reason}`);
+  }
+}

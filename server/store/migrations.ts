@@ -27,6 +27,8 @@ export async function migrate(db: SqlClient, upTo = Infinity): Promise<number> {
     const done = await db.transaction(async (tx) => {
       // Two servers starting together must not both apply the same version.
       await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      // The store's statement_timeout is for chat's quick queries; a migration of a big database may take longer.
+      await tx.exec("SET LOCAL statement_timeout = 0");
       const rows = await tx.query("SELECT 1 FROM schema_migrations WHERE version = $1", [m.version]);
       if (rows.length > 0) return false;
       await tx.exec(m.sql);

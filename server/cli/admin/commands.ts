@@ -43,7 +43,7 @@ const status: AdminCommand = {
     show(ctx, s, () => fields(ctx.out, [
       ["server", `chat ${s.version} at ${ctx.client.url}`],
       ["uptime", `${formatDuration(s.uptimeSeconds)} (since ${when(s.startedAt)})`],
-      ["store", `${s.store.kind}, ${s.store.healthy ? "healthy" : `UNHEALTHY: ${s.store.error}`}`],
+      ["store", `${s.store.kind}, ${s.store.healthy ? "healthy" : `DOWN since ${when(s.store.since)}: ${s.store.error}`}`],
       ["connections", `${total} (${byTransport})`],
       ["users online", String(s.usersOnline)],
       ["rooms", `${s.rooms.total} (${s.rooms.occupied} with users)`],
