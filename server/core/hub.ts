@@ -7,7 +7,7 @@ import { Directory } from "./directory.ts";
 import { Entry, type ResumeTokens } from "./entry.ts";
 import { StoreHealth } from "./health.ts";
 import { CommandError, fail } from "./errors.ts";
-import type { Limits } from "./limits.ts";
+import { CLIENT_IDS_KEPT_MS, CLIENT_IDS_PRUNE_MS, type Limits } from "./limits.ts";
 import { silentLog, type Log } from "./log.ts";
 import { TerminalLogin } from "./login.ts";
 import { Memberships } from "./memberships.ts";
@@ -26,7 +26,7 @@ import type { Session, SessionSink } from "./session.ts";
 import { Sessions, type ConnectOptions } from "./sessions.ts";
 import { Stats } from "./stats.ts";
 import { StoreUnavailableError, type Store } from "./store.ts";
-import type { NewMessage, Target } from "./types.ts";
+import type { InputContext, NewMessage } from "./types.ts";
 import { MessageWriter } from "./writer.ts";
 
 export interface HubDeps {
@@ -75,10 +75,11 @@ export class Hub implements Gateway {
   private readonly stats = new Stats();
   private readonly sessions: Sessions;
   private readonly writer: MessageWriter;
-  private readonly context: Omit<CommandContext, "session" | "user" | "target" | "send">;
+  private readonly context: Omit<CommandContext, "session" | "user" | "target" | "cid" | "send">;
   private readonly commands: Registry;
   private readonly login: TerminalLogin;
   private readonly health: StoreHealth;
+  private readonly pruning: ReturnType<typeof setInterval>;
 
   constructor({ store: database, passwords, info, limits, commands, tokens = null, log = silentLog }: HubDeps) {
     this.log = log;
@@ -115,6 +116,11 @@ export class Hub implements Gateway {
       help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },
     };
     this.health.start();
+    // Client message ids are for resends, which come within minutes: old ones are forgotten.
+    this.pruning = setInterval(() => {
+      if (this.health.healthy) background.run("forgetClientIds", () => store.forgetClientIds(new Date(Date.now() - CLIENT_IDS_KEPT_MS)));
+    }, CLIENT_IDS_PRUNE_MS);
+    (this.pruning as { unref?: () => void }).unref?.();
   }
 
   connect(sink: SessionSink, options?: ConnectOptions): Session {
@@ -135,7 +141,7 @@ export class Hub implements Gateway {
     if (type === "line") {
       const { text } = fields;
       if (typeof text !== "string") return this.badFrame(session, "text: expected a string");
-      let context: Target | undefined;
+      let context: InputContext | undefined;
       try {
         context = frameContext(fields);
       } catch (e) {
@@ -170,24 +176,26 @@ export class Hub implements Gateway {
   /** Tells everyone why, stores every accepted message, and closes every session. */
   async shutdown(restarting = false): Promise<void> {
     this.health.stop();
+    clearInterval(this.pruning);
     await this.sessions.shutdown(notice(restarting ? "server_restarting" : "server_stopping"));
   }
 
-  private runLine(session: Session, line: string, context?: Target): Promise<void> {
+  private runLine(session: Session, line: string, context?: InputContext): Promise<void> {
     if (line.trim() === "") return Promise.resolve();
     return this.run(session, this.commands.parse(line), context);
   }
 
-  private async run(session: Session, call: Invocation, context?: Target) {
+  private async run(session: Session, call: Invocation, context?: InputContext) {
     const user = session.user;
     if (!user && !call.command.beforeLogin) throw fail("not_logged_in");
-    const target = context ?? { room: session.room?.name ?? LOBBY };
+    const target = context?.target ?? { room: session.room?.name ?? LOBBY };
     if (user && call.command.spanish?.includes(call.as)) this.offerSpanish(session);
     // The shared parts by prototype, the session's own on top: one small object per command run.
     const ctx: CommandContext = Object.create(this.context);
     ctx.session = session;
     ctx.user = user!;
     ctx.target = target;
+    ctx.cid = context?.cid;
     ctx.send = (e) => session.send(e);
     await call.command.run(ctx, call.args as never);
   }

@@ -1,6 +1,6 @@
-import type { Target } from "./types.ts";
+import type { InputContext } from "./types.ts";
 
-type Line = { line: string; context?: Target; done(): void };
+type Line = { line: string; context?: InputContext; done(): void };
 type Work = Line | { task: () => Promise<void>; done(): void };
 
 /**
@@ -13,14 +13,14 @@ export class SessionInbox {
   private readonly queue: Work[] = [];
   private prompt: { resolve(line: string): void; reject(e: Error): void } | null = null;
   private running: Promise<void> | null = null;
-  private run: ((line: string, context?: Target) => Promise<void>) | null = null;
+  private run: ((line: string, context?: InputContext) => Promise<void>) | null = null;
   private closed: Error | null = null;
 
   /** `max` items may wait; one more calls `onOverflow` (a client flooding faster than it is served). */
   constructor(private readonly max: number, private readonly onOverflow: () => void) {}
 
   /** A typed line; `context` is the conversation it was typed in, when the client says. */
-  line(line: string, context?: Target): Promise<void> {
+  line(line: string, context?: InputContext): Promise<void> {
     // A blank line nobody asked for would only take a place in the queue.
     if (line.trim() === "" && !this.prompt) return Promise.resolve();
     return new Promise((done) => this.push({ line, context, done }));
@@ -30,7 +30,7 @@ export class SessionInbox {
     return new Promise((done) => this.push({ task, done }));
   }
 
-  startCommands(run: (line: string, context?: Target) => Promise<void>) {
+  startCommands(run: (line: string, context?: InputContext) => Promise<void>) {
     this.run = run;
     this.pump();
   }

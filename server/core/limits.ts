@@ -31,6 +31,11 @@ export interface Limits {
   stopDeadlineSeconds: number;
 }
 
+/** How long a client message id is remembered: a client resends within minutes, not weeks. */
+export const CLIENT_IDS_KEPT_MS = 7 * 24 * 3600 * 1000;
+/** How often the older ones are forgotten. */
+export const CLIENT_IDS_PRUNE_MS = 3600 * 1000;
+
 /** How often the store's health is checked while it answers, and while it does not (to see it come back). */
 export const STORE_PROBE_MS = 1000;
 export const STORE_PROBE_DOWN_MS = 250;

@@ -2,7 +2,7 @@ import { fail, SessionClosedError } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
 import { SessionInbox } from "./inbox.ts";
 import type { Notice } from "./notices.ts";
-import type { ChatMessage, Lang, RoomRef, Target, User } from "./types.ts";
+import type { ChatMessage, InputContext, Lang, RoomRef, User } from "./types.ts";
 
 /**
  * A transport's own fan-out (Bun's WebSocket pub/sub): the connection joins and leaves named
@@ -86,7 +86,7 @@ export class Session {
   }
 
   /** A line the user typed: it answers a prompt, or runs as a command in its turn. Resolves when done. */
-  typed(line: string, context?: Target): Promise<void> {
+  typed(line: string, context?: InputContext): Promise<void> {
     return this.closed ? Promise.resolve() : this.inbox.line(line, context);
   }
 
@@ -96,7 +96,7 @@ export class Session {
   }
 
   /** From now on, typed lines that no prompt takes run as commands. */
-  startCommands(run: (line: string, context?: Target) => Promise<void>) {
+  startCommands(run: (line: string, context?: InputContext) => Promise<void>) {
     this.inbox.startCommands(run);
   }
 

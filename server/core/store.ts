@@ -58,6 +58,10 @@ export interface Store {
    * ones (both ways) after `afterId`; the last `limit` of them, oldest first.
    */
   messagesSince(userId: number, roomIds: number[], afterId: number, limit: number): Promise<ChatMessage[]>;
+  /** The message the user's client sent with this id (NewMessage.cid), if it was stored. */
+  messageByClientId(userId: number, cid: string): Promise<ChatMessage | null>;
+  /** Forgets client message ids stored before `before`; returns how many. */
+  forgetClientIds(before: Date): Promise<number>;
   /** Total messages stored. */
   countMessages(): Promise<number>;
 

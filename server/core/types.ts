@@ -40,6 +40,15 @@ export type RoomRef = Pick<Room, "id" | "name">;
 /** Where a message goes or a command looks: a room, or the private conversation with a nick. */
 export type Target = { room: string } | { with: string };
 
+/**
+ * What a frame says about its text besides the command: the conversation it belongs to (`to`),
+ * and the client's own id for the message it makes (`cid`), so a resend never stores it twice.
+ */
+export interface InputContext {
+  target?: Target;
+  cid?: string;
+}
+
 /** A message as it is delivered and shown: room messages have `room`, private ones `to`. */
 export interface ChatMessage {
   id: number;
@@ -51,6 +60,8 @@ export interface ChatMessage {
   at: Date;
   /** The users the text names (@nick, or "nick:" at the start), when there are any. */
   mentions?: string[];
+  /** The sender's client's id for it, when it sent one: how its outbox knows the message arrived. */
+  cid?: string;
 }
 
 export interface NewMessage {
@@ -64,6 +75,8 @@ export interface NewMessage {
   text: string;
   /** Set by the writer before the batch is stored: the existing users the text names. */
   mentions?: { id: number; nick: string }[];
+  /** The sender's client's id for it: stored with it, so a resend finds it (see Store.messageByClientId). */
+  cid?: string;
 }
 
 /** A stored membership with what its user has not read yet. */

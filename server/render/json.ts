@@ -57,5 +57,5 @@ function targetFields(t: Target) {
 
 function messageFields(m: ChatMessage) {
   const target = m.room !== undefined ? { room: m.room } : { to: m.to };
-  return { id: m.id, kind: m.kind, from: m.from, ...target, text: m.text, at: m.at.toISOString(), ...(m.mentions ? { mentions: m.mentions } : {}) };
+  return { id: m.id, kind: m.kind, from: m.from, ...target, text: m.text, at: m.at.toISOString(), ...(m.mentions ? { mentions: m.mentions } : {}), ...(m.cid ? { cid: m.cid } : {}) };
 }

@@ -36,6 +36,20 @@ const INSERT_ROWS = `INSERT INTO messages (sender_id, room_id, recipient_id, kin
     RETURNING id, created_at`;
 const INSERT_MESSAGES = `WITH stored AS (${INSERT_ROWS})
   SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored`;
+// A batch with client message ids keeps them in the same statement ($8–$10, or $11–$13 after the
+// mentions': the message's place in the batch, the sender, the id), so a message is never stored
+// without the id that finds it again. A conflict keeps the first (two nodes racing on one resend).
+const rememberIds = (n: number) => `,
+  remembered AS (
+    INSERT INTO client_message_ids (user_id, client_id, message_id)
+    SELECT x.user_id, x.client_id, ids.ids[x.n]
+      FROM unnest($${n}::int[], $${n + 1}::bigint[], $${n + 2}::text[]) AS x (n, user_id, client_id), ids
+     WHERE ids.ids IS NOT NULL
+    ON CONFLICT DO NOTHING
+  )`;
+const INSERT_REMEMBERING = `WITH stored AS (${INSERT_ROWS}),
+  ids AS (SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored)${rememberIds(8)}
+  SELECT ids, created_at FROM ids`;
 // A batch that names someone stores who, in the same statement ($8–$10: the message's place in the
 // batch, the user, the room), so a message is never kept without its mentions. Most batches name
 // nobody and take the plain statement: the embedded store parses and plans each statement anew,
@@ -49,6 +63,7 @@ const INSERT_NAMING = `WITH stored AS (${INSERT_ROWS}),
      WHERE ids.ids IS NOT NULL
   )
   SELECT ids, created_at FROM ids`;
+const INSERT_NAMING_REMEMBERING = INSERT_NAMING.replace("\n  SELECT ids, created_at FROM ids", `${rememberIds(11)}\n  SELECT ids, created_at FROM ids`);
 const MISSING = `SELECT array(${missingIds("$1", "users")}) AS users, array(${missingIds("$2", "rooms")}) AS rooms`;
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 // A membership's unread messages (not the reader's own) and mentions past its read marker, each
@@ -257,15 +272,26 @@ export class SqlStore implements Store {
       [...users],
       [...rooms],
     ];
-    const [row] = named[0].length === 0
-      ? await this.db.query<{ ids: (number | string)[] | null; created_at: Date }>(INSERT_MESSAGES, params)
-      : await this.db.query<{ ids: (number | string)[] | null; created_at: Date }>(INSERT_NAMING, [...params, ...named]);
+    const kept: [number[], number[], string[]] = [[], [], []];
+    batch.forEach((m, i) => {
+      if (m.cid === undefined) return;
+      kept[0].push(i + 1);
+      kept[1].push(m.senderId);
+      kept[2].push(m.cid);
+    });
+    const naming = named[0].length > 0;
+    const remembering = kept[0].length > 0;
+    const statement = naming ? (remembering ? INSERT_NAMING_REMEMBERING : INSERT_NAMING) : remembering ? INSERT_REMEMBERING : INSERT_MESSAGES;
+    const [row] = await this.db.query<{ ids: (number | string)[] | null; created_at: Date }>(statement, [
+      ...params, ...(naming ? named : []), ...(remembering ? kept : []),
+    ]);
     if (row!.ids === null) throw await this.danglingError(batch, [...users], [...rooms]);
     const ids = row!.ids;
     const at = row!.created_at;
     return batch.map((m, i) => {
       const stored: ChatMessage = { id: Number(ids[i]), kind: m.kind, from: m.from, room: m.room, to: m.to, text: m.text, at };
       if (m.mentions?.length) stored.mentions = m.mentions.map((u) => u.nick);
+      if (m.cid !== undefined) stored.cid = m.cid;
       return stored;
     });
   }
@@ -279,6 +305,19 @@ export class SqlStore implements Store {
     if (i < 0) return new Error("Batch refused: a sender, room or recipient was missing when it was checked");
     const m = batch[i]!;
     return new Error(`Unknown sender, room or recipient in message ${i + 1} of the batch: sender ${m.senderId}, room ${m.roomId ?? "none"}, recipient ${m.recipientId ?? "none"}`);
+  }
+
+  async messageByClientId(userId: number, cid: string): Promise<ChatMessage | null> {
+    const [row] = await this.db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} JOIN client_message_ids c ON c.message_id = m.id WHERE c.user_id = $1 AND c.client_id = $2`,
+      [userId, cid],
+    );
+    return row ? { ...toMessage(row), cid } : null;
+  }
+
+  async forgetClientIds(before: Date): Promise<number> {
+    const rows = await this.db.query("DELETE FROM client_message_ids WHERE created_at < $1 RETURNING 1", [before]);
+    return rows.length;
   }
 
   async roomHistory(roomId: number, limit: number, beforeId = NO_UPPER_BOUND) {

@@ -94,6 +94,26 @@ export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?
       expect(await store.countMessages()).toBe(before);
     });
 
+    test("a client message id is stored with its message, per user, with or without mentions, and forgotten when old", async () => {
+      const a = await store.createUser("Cid", "h");
+      const b = await store.createUser("Cody", "h");
+      const lobby = (await store.findRoom("#lobby"))!;
+      const say = (from: typeof a, text: string, cid?: string, named: (typeof a)[] = []) => ({
+        kind: "public" as const, senderId: from.id, from: from.nick, roomId: lobby.id, room: lobby.name, text, cid,
+        mentions: named.map((u) => ({ id: u.id, nick: u.nick })),
+      });
+      const stored = await store.insertMessages([say(a, "one", "c-1"), say(a, "plain"), say(b, "same id, other user", "c-1")]);
+      expect(stored.map((m) => m.cid)).toEqual(["c-1", undefined, "c-1"]);
+      const [named] = await store.insertMessages([say(a, "hi @Cody", "c-2", [b])]);
+      expect(await store.messageByClientId(a.id, "c-1")).toMatchObject({ id: stored[0]!.id, text: "one", from: "Cid", room: "#lobby", cid: "c-1" });
+      expect(await store.messageByClientId(b.id, "c-1")).toMatchObject({ id: stored[2]!.id, text: "same id, other user" });
+      expect(await store.messageByClientId(a.id, "c-2")).toMatchObject({ id: named!.id, mentions: ["Cody"] });
+      expect(await store.messageByClientId(a.id, "c-3")).toBeNull();
+      expect(await store.forgetClientIds(new Date(Date.now() - 60_000))).toBe(0);
+      expect(await store.forgetClientIds(new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(3);
+      expect(await store.messageByClientId(a.id, "c-1")).toBeNull();
+    });
+
     test("keeps text exactly, including quotes, emoji and SQL", async () => {
       const u = await store.createUser("Dani", "h");
       const lobby = (await store.findRoom("#lobby"))!;

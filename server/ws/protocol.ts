@@ -7,10 +7,12 @@ import type { Lang, Status } from "../core/types.ts";
 // A client frame's `type` is a command's name and its other fields are that command's arguments
 // (server/core/commands): the frames and the typed commands are one thing. `line` is a line typed
 // by a person, parsed exactly as on a terminal. `to` ("#room" or a nick) on any frame says which
-// conversation its text belongs to; without it, the session's current room.
+// conversation its text belongs to; without it, the session's current room. `cid` on a frame that
+// sends a message is the client's own id for it (1–64 printable ASCII characters, unique per user):
+// the echo carries it back, and a resend with the same cid returns the stored message, never a copy.
 
 export type { Lang, RoomInfo, Status };
-type To = { to?: string };
+type To = { to?: string; cid?: string };
 type Where = { room: string; with?: never } | { with: string; room?: never };
 
 export type ClientFrame =
@@ -19,7 +21,7 @@ export type ClientFrame =
   | ({ type: "line"; text: string } & To)
   | ({ type: "say"; text: string } & To)
   | ({ type: "me"; action: string } & To)
-  | { type: "msg"; to: string; text: string }
+  | { type: "msg"; to: string; text: string; cid?: string }
   | { type: "reply"; text: string }
   | { type: "join"; room: string }
   | { type: "leave"; room?: string }
@@ -46,6 +48,8 @@ export interface ChatMessage {
   at: string;
   /** Nicks the text names, when it names any. */
   mentions?: string[];
+  /** The sender's client's id for it, when it sent one. */
+  cid?: string;
 }
 
 export type UserInfo = OnlineUser;
