@@ -3,6 +3,7 @@ import pkg from "./package.json" with { type: "json" };
 import { ConfigError, loadConfig } from "./server/config/load.ts";
 import { adminMain } from "./server/cli/admin.ts";
 import { runServer } from "./server/cli/serve.ts";
+import { copyStoreMain, restoreMain } from "./server/cli/store.ts";
 import { openStore } from "./server/serve.ts";
 
 const HELP = `chat ${pkg.version}: a chat server for telnet, nc and the web, with history in PostgreSQL
@@ -10,7 +11,9 @@ const HELP = `chat ${pkg.version}: a chat server for telnet, nc and the web, wit
 Usage:
   chat [serve]     run the server (default)
   chat migrate     apply database migrations and exit
-  chat admin       control a running server (chat admin --help)
+  chat admin       control a running server (chat admin --help); chat admin backup FILE
+  chat restore FILE           bring back a backup into the data folder (server stopped)
+  chat copy-store --to URL    copy the embedded store into an empty PostgreSQL database (server stopped)
   chat version     print the version
   chat --help      this text
 
@@ -37,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: "string" },
         "http-port": { type: "string" },
         "data-dir": { type: "string" },
+        to: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -49,7 +53,8 @@ export async function main(argv: string[]): Promise<number> {
   const command = positionals[0] ?? "serve";
   if (values.help || command === "help") return print(HELP);
   if (values.version || command === "version") return print(`chat ${pkg.version}`);
-  if (!["serve", "migrate"].includes(command) || positionals.length > 1) {
+  const takesFile = command === "restore";
+  if (!["serve", "migrate", "restore", "copy-store"].includes(command) || positionals.length > (takesFile ? 2 : 1)) {
     console.error(`Unknown command "${positionals.join(" ")}". Try chat --help`);
     return 2;
   }
@@ -66,6 +71,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(e.message);
     return 2;
   }
+
+  if (command === "restore") return restoreMain(config, positionals[1]);
+  if (command === "copy-store") return copyStoreMain(config, values.to);
 
   if (command === "migrate") {
     const store = await openStore(config);

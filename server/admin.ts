@@ -91,6 +91,13 @@ export function adminApi(deps: AdminDeps) {
   app.get("/status", async (c) => c.json({ version: deps.version, ...(await operator.status()) }));
   app.get("/users", (c) => c.json({ users: operator.onlineSessions() }));
 
+  app.post("/backup", async (c) => {
+    const started = performance.now();
+    const tarball = await operator.backup();
+    log.info("backup taken", { bytes: tarball.size, ms: Math.round(performance.now() - started) });
+    return c.body(await tarball.arrayBuffer(), 200, { "content-type": "application/gzip" });
+  });
+
   app.post("/kick", async (c) => {
     const { nick, reason } = nickBody.parse(await body(c));
     const sessions = moderation.kick(nick, reason);

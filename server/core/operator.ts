@@ -1,4 +1,5 @@
 import type { StoreHealth as Health } from "./health.ts";
+import { fail } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import type { Moderation } from "./moderation.ts";
 import { applyConfigMotd, motdSource, setMotd, type MotdSource, type ServerInfo } from "./motd.ts";
@@ -128,6 +129,13 @@ export class Operator {
         remote: s.sink.remote,
         connectedAt: s.connectedAt.toISOString(),
       }));
+  }
+
+  /** `chat admin backup`: the embedded store's data folder, taken while the chat runs. */
+  async backup(): Promise<Blob> {
+    const tarball = await this.store.snapshot();
+    if (!tarball) throw fail("bad_request", { detail: "a real PostgreSQL server is backed up with pg_dump (see the README)" });
+    return tarball;
   }
 
   motd(): Promise<{ motd: string[]; source: MotdSource }> {

@@ -78,6 +78,9 @@ export interface Store {
   /** Sets a setting, or clears it with null. */
   setSetting(key: string, value: string | null): Promise<void>;
 
+  /** The embedded store's data folder, consistent, as a gzipped tarball; null for a real server (pg_dump's job). */
+  snapshot(): Promise<Blob | null>;
+
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -74,5 +74,28 @@ function wrap(db: PGlite | Transaction, close: () => Promise<void>): SqlClient {
     },
     transaction: (fn) => (db as PGlite).transaction((tx) => fn(wrap(tx, close))),
     close,
+    snapshot: () => snapshot(db as PGlite),
   };
 }
+
+// Backups. PGlite runs one query at a time and dumps its folder between two, so the tarball is the
+// folder as at one commit; a checkpoint first means a restore replays little WAL. The chat waits
+// only while the files are read (about a second for a 40 MB folder), and is not stopped.
+
+/** The data folder as a gzipped tarball: `chat admin backup`. */
+async function snapshot(db: PGlite): Promise<Blob> {
+  await db.exec("CHECKPOINT");
+  return db.dumpDataDir("gzip");
+}
+
+/** Makes `<dataDir>/pgdata` from a snapshot: `chat restore`. The folder must not have a database yet. */
+export async function restoreSnapshot(dataDir: string, tarball: Blob): Promise<void> {
+  const dir = join(dataDir, "pgdata");
+  mkdirSync(dir, { recursive: true });
+  const [pgliteWasmModule, initdbWasmModule] = await (compiled ??= compileWasm());
+  const db = await PGlite.create({ dataDir: dir, pgliteWasmModule, initdbWasmModule, fsBundle: Bun.file(fsBundle), loadDataDir: tarball });
+  // Checked by opening it: a tarball that is not a database fails here, not at the next start.
+  await db.query("SELECT 1 FROM schema_migrations LIMIT 1");
+  await db.close();
+}
+

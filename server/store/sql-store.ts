@@ -320,6 +320,10 @@ export class SqlStore implements Store {
     return rows.length;
   }
 
+  async snapshot(): Promise<Blob | null> {
+    return this.db.snapshot ? this.db.snapshot() : null;
+  }
+
   async roomHistory(roomId: number, limit: number, beforeId = NO_UPPER_BOUND) {
     const rows = await this.db.query<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} WHERE m.room_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3`,

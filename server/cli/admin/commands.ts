@@ -1,3 +1,4 @@
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import type { Ban } from "../../core/types.ts";
 import type { ServerStatus, SessionInfo } from "../../core/operator.ts";
 import { prettyLine, printable, type LogRecord } from "../../log/logger.ts";
@@ -198,8 +199,29 @@ const stop: AdminCommand = {
   },
 };
 
+const backup: AdminCommand = {
+  name: "backup",
+  args: "<file>",
+  help: "Write a consistent snapshot of the running server's embedded store to a file (chat restore brings it back); a real PostgreSQL is backed up with pg_dump",
+  async run(ctx, args) {
+    need(args, 1, backup);
+    const file = args[0]!;
+    const bytes = await ctx.client.download("/backup");
+    // Written beside its final name and renamed, so an interrupted backup never looks like a whole one.
+    const partial = `${file}.partial`;
+    try {
+      writeFileSync(partial, bytes, { mode: 0o600 });
+      renameSync(partial, file);
+    } catch (e) {
+      rmSync(partial, { force: true });
+      throw new AdminError(`Cannot write ${file}: ${(e as Error).message}`);
+    }
+    show(ctx, { file, bytes: bytes.length }, () => `Backed up to ${file} (${(bytes.length / 1e6).toFixed(1)} MB)`);
+  },
+};
+
 /** Every subcommand, in the order help lists them. */
-export const ADMIN_COMMANDS: AdminCommand[] = [status, users, kick, ban, unban, bans, announce, motd, log, reload, restart, stop];
+export const ADMIN_COMMANDS: AdminCommand[] = [status, users, kick, ban, unban, bans, announce, motd, log, reload, backup, restart, stop];
 
 async function poll<T>(check: () => Promise<T | null>): Promise<T | null> {
   const deadline = performance.now() + WAIT_MS;
