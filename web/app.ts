@@ -6,6 +6,7 @@ import { Connection, socketUrl } from "./connection.ts";
 import { helpBlock, profileBlock, roomsBlock, settingsBlock, usersBlock } from "./data.ts";
 import { byId, el } from "./dom.ts";
 import { closeSidebar } from "./drawer.ts";
+import { makesMessage, Outbox } from "./outbox.ts";
 import { clearSession, loadSession, saveSession } from "./saved.ts";
 
 type Phase = "login" | "resuming" | "chat";
@@ -34,6 +35,8 @@ let prompt: { text: string; secret: boolean } | null = null;
 /** Room lists asked for by the page itself (to keep "Other rooms" fresh), not to be drawn in the log. */
 let quietRooms = 0;
 let chat = newChat();
+/** Typed messages until the server confirms them: resent with the same id after a drop or an outage. */
+const outbox = new Outbox(byId("outbox"), send);
 
 const conn = new Connection(socketUrl(), {
   open(reconnect) {
@@ -54,6 +57,7 @@ const conn = new Connection(socketUrl(), {
     } else if (phase === "login") {
       if (pendingLogin) showLoginError(reason || "Could not reach the server. Try again.");
     } else if (retryIn !== null) {
+      outbox.pause();
       showBanner(`Connection lost. Reconnecting in ${Math.max(1, Math.round(retryIn / 1000))}s…`, true);
     }
   },
@@ -83,6 +87,8 @@ function onFrame(f: ServerFrame) {
       resumedSince = false;
       showApp();
       persist();
+      // Logged in again: what waited in the outbox goes now (a copy already stored is not stored twice).
+      outbox.resume();
       return;
     case "token":
       // The password changed: the old resume token no longer works.
@@ -91,6 +97,7 @@ function onFrame(f: ServerFrame) {
     case "room":
       return chat.room(f.room);
     case "message":
+      if (f.cid !== undefined && f.from === chat.nick) outbox.confirmed(f.cid);
       return chat.message(f);
     case "mention":
       return chat.message(f.message);
@@ -119,9 +126,12 @@ function onFrame(f: ServerFrame) {
     case "notice":
       // The user typed /quit: signed out, no error to show.
       if (f.key === "goodbye") return signOut();
+      if (f.key === "sending_paused") outbox.pause();
+      if (f.key === "sending_resumed") outbox.resume();
       if (phase === "chat") chat.note(f.text, "notice", f.key);
       return;
     case "error":
+      if (f.cid !== undefined) outbox.refused(f.cid, f.key);
       if (phase === "login") showLoginError(f.message);
       else if (phase === "resuming") signOut(`Your session has ended: ${f.message}`);
       else chat.note(f.message, "error", f.key);
@@ -139,6 +149,7 @@ function persist() {
 function signOut(message = "") {
   conn.close();
   clearSession();
+  outbox.clear();
   token = "";
   phase = "login";
   pendingLogin = null;
@@ -228,8 +239,12 @@ composer.addEventListener("submit", (e) => {
   }
   if (!text.trim()) return;
   const to = chat.active?.name;
-  if (send({ type: "line", text, ...(to !== undefined ? { to } : {}) })) input.value = "";
-  else chat.note("Not connected: the message was not sent.", "error");
+  // A message waits in the outbox when it cannot go now; a command needs the connection.
+  if (phase !== "login" && makesMessage(text)) {
+    outbox.add(text, to);
+    input.value = "";
+  } else if (send({ type: "line", text, ...(to !== undefined ? { to } : {}) })) input.value = "";
+  else chat.note("Not connected: the command was not sent.", "error");
 });
 
 const sendStatus = () => send({ type: "status", status: statusSelect.value as Status, note: statusNote.value.trim() });

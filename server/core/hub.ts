@@ -104,9 +104,9 @@ export class Hub implements Gateway {
     const directory = new Directory(store, this.presence, limits);
     const entry = new Entry(store, this.presence, memberships, this.rooms, reads, directory, moderation, info, limits, tokens,
       (session, line, context) => this.sessions.attempt(session, () => this.runLine(session, line, context)), log);
-    const messaging = new Messaging(this.writer, store, this.presence, limits, this.health, (session, e) => {
+    const messaging = new Messaging(this.writer, store, this.presence, limits, this.health, (session, e, cid) => {
       log.error("message not stored", { nick: session.user?.nick, error: String(e) });
-      this.sessions.report(session, fail(e instanceof StoreUnavailableError ? "not_sent_store_down" : "not_stored"));
+      this.sessions.report(session, fail(e instanceof StoreUnavailableError ? "not_sent_store_down" : "not_stored"), cid);
     });
     this.login = new TerminalLogin(accounts, entry, moderation, this.sessions, info,
       (session, line) => this.sessions.attempt(session, () => this.runLine(session, line)));
@@ -197,7 +197,16 @@ export class Hub implements Gateway {
     ctx.target = target;
     ctx.cid = context?.cid;
     ctx.send = (e) => session.send(e);
-    await call.command.run(ctx, call.args as never);
+    if (context?.cid === undefined) {
+      await call.command.run(ctx, call.args as never);
+      return;
+    }
+    try {
+      await call.command.run(ctx, call.args as never);
+    } catch (e) {
+      // Reported here with the frame's cid, so the client's outbox knows which message failed.
+      this.sessions.report(session, e, context.cid);
+    }
   }
 
   /** Someone typed a Spanish command name: the first time, they are offered Spanish messages. */

@@ -18,7 +18,7 @@ export class Messaging {
     private readonly limits: Pick<Limits, "maxLineBytes">,
     private readonly health: Pick<StoreHealth, "healthy">,
     /** A queued room message the store refused: its sender must hear that it was not sent. */
-    private readonly notStored: (session: Session, e: unknown) => void,
+    private readonly notStored: (session: Session, e: unknown, cid?: string) => void,
   ) {}
 
   /** Messages with a client id on their way to the store, so a resend meanwhile waits for the first. */
@@ -38,7 +38,7 @@ export class Messaging {
     const room = this.room(session, target.room);
     // A resend is answered with what was stored; only a new message goes to the writer, unawaited.
     if (cid !== undefined && (await this.resent(session, cid))) return;
-    this.say(session, room, text, emote ? "emote" : "public", cid).catch((e) => this.notStored(session, e));
+    this.say(session, room, text, emote ? "emote" : "public", cid).catch((e) => this.notStored(session, e, cid));
   }
 
   /** Stores and delivers a message to a room; resolves when delivered. */

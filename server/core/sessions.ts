@@ -60,14 +60,15 @@ export class Sessions {
   }
 
   /** Shows a CommandError to its user; anything else is logged and shown as a generic failure. */
-  report(session: Session, e: unknown) {
+  report(session: Session, e: unknown, cid?: string) {
+    const about = cid === undefined ? {} : { cid };
     if (e instanceof CommandError) {
-      session.send({ type: "error", code: e.code, notice: e.notice });
+      session.send({ type: "error", code: e.code, notice: e.notice, ...about });
     } else if (e instanceof StoreUnavailableError) {
-      session.send({ type: "error", code: "store_down", notice: { key: "store_down", params: {} } });
+      session.send({ type: "error", code: "store_down", notice: { key: "store_down", params: {} }, ...about });
     } else {
       this.log.error("command failed", { session: session.id, error: String(e) });
-      session.send({ type: "error", code: "internal", notice: { key: "internal", params: {} } });
+      session.send({ type: "error", code: "internal", notice: { key: "internal", params: {} }, ...about });
     }
   }
 

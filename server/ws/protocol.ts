@@ -108,7 +108,7 @@ export type ServerFrame =
   | HelpFrame
   | { type: "settings"; settings: { lang?: Lang }; lang: Lang }
   | { type: "notice"; key: string; params: Record<string, unknown>; text: string }
-  | { type: "error"; code: string; key: string; message: string }
+  | { type: "error"; code: string; key: string; message: string; cid?: string }
   | { type: "prompt"; key: string; text: string; secret: boolean }
   | { type: "token"; token: string };
 

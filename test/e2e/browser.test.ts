@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import type { RunningServer } from "../../server/serve.ts";
+import { StoreUnavailableError } from "../../server/core/store.ts";
 import { lacks } from "../needs.ts";
 import { launchChromium } from "./chromium.ts";
 import { LineClient } from "./client.ts";
@@ -310,6 +311,47 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     await message(ana, "missed private").waitFor(WAIT);
     expect(await message(ana, "missed private").count()).toBe(1);
     await show(ana, "#lobby");
+  }, SLOW);
+
+  test("a message typed while disconnected or during a database outage waits in the outbox, and is sent once when it can", async () => {
+    const outbox = ana.getByTestId("outbox-item");
+    await ana.evaluate(() => {
+      window.__blockSockets = true;
+      window.__sockets.at(-1)!.close();
+    });
+    await ana.getByTestId("banner").filter({ hasText: /reconnecting/i }).waitFor(WAIT);
+    await say(ana, "typed while offline");
+    await outbox.filter({ hasText: "Waiting to send" }).filter({ hasText: "typed while offline" }).waitFor(WAIT);
+    await ana.evaluate(() => {
+      window.__blockSockets = false;
+    });
+    await ana.getByTestId("retry-now").click().catch(() => {});
+    await message(ana, "typed while offline").waitFor(WAIT);
+    await ana.getByTestId("outbox").waitFor({ state: "hidden", ...WAIT });
+    await caro.waitFor(/<ana> typed while offline$/);
+
+    // The database goes away: the message is refused, waits, and goes once it is back.
+    const down = () => Promise.reject(new StoreUnavailableError("ECONNREFUSED"));
+    const spies = [spyOn(server.store, "insertMessages").mockImplementation(down), spyOn(server.store, "ping").mockImplementation(down)];
+    try {
+      await say(ana, "typed during the outage");
+      await outbox.filter({ hasText: "Waiting to send" }).filter({ hasText: "typed during the outage" }).waitFor(WAIT);
+      await activeLog(ana).getByText(/messages cannot be sent for now/).waitFor(WAIT);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    await message(ana, "typed during the outage").waitFor(WAIT);
+    await ana.getByTestId("outbox").waitFor({ state: "hidden", ...WAIT });
+    await caro.waitFor(/<ana> typed during the outage$/);
+    caro.send("marker after the outbox");
+    await message(ana, "marker after the outbox").waitFor(WAIT);
+    for (const text of ["typed while offline", "typed during the outage"]) {
+      expect(await message(ana, text).count()).toBe(1);
+      expect(caro.text.split(`<ana> ${text}`).length).toBe(2);
+    }
+    const lobby = (await server.store.findRoom("#lobby"))!;
+    const texts = (await server.store.roomHistory(lobby.id, 200)).map((m) => m.text);
+    expect(texts.filter((t) => t === "typed while offline" || t === "typed during the outage")).toEqual(["typed while offline", "typed during the outage"]);
   }, SLOW);
 
   test("/list, /help and /profile are drawn as data", async () => {
