@@ -70,7 +70,7 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     await page.goto(`http://127.0.0.1:${server.httpPort}/`);
     return page;
   };
-  const login = async (page: Page, nick: string, password = "secret") => {
+  const login = async (page: Page, nick: string, password = "secret-pw") => {
     await page.getByTestId("login-nick").fill(nick);
     await page.getByTestId("login-password").fill(password);
     await page.getByTestId("login-submit").click();
@@ -234,7 +234,7 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     await activeLog(ana).and(logOf(ana, "#lobby")).waitFor(WAIT);
     await message(ana, "meanwhile in the lobby").waitFor(WAIT);
     await ana.getByTestId("pm-caro").waitFor(WAIT);
-    expect(await ana.evaluate(() => JSON.stringify(sessionStorage))).not.toContain("secret");
+    expect(await ana.evaluate(() => JSON.stringify(sessionStorage))).not.toContain("secret-pw");
 
     const phone = await open({ width: 390, height: 844 });
     await login(phone, "ana");

@@ -48,7 +48,7 @@ export interface Person {
 
 const matches = (m: Seen, want: Partial<Seen>) => Object.entries(want).every(([k, v]) => (m as any)[k] === v);
 
-export async function login(transport: Transport, port: { tcp: number; http: number }, nick: string, password = "secret"): Promise<Person> {
+export async function login(transport: Transport, port: { tcp: number; http: number }, nick: string, password = "secret-pw"): Promise<Person> {
   return transport === "telnet" ? TelnetPerson.login(port.tcp, nick, password) : WebPerson.login(port.http, nick, password);
 }
 

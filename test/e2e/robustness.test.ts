@@ -49,7 +49,7 @@ describe("robustness over real sockets", () => {
   test("a WebSocket line sent before login is refused and does not block the login after it", async () => {
     const c = keep(await WsClient.open(fixture.server.httpPort));
     c.send({ type: "line", text: "hi" });
-    c.send({ type: "login", nick: "early", password: "secret" });
+    c.send({ type: "login", nick: "early", password: "secret-pw" });
     expect((await c.waitFor((f) => f.type === "error")).code).toBe("not_logged_in");
     await c.waitFor((f) => f.type === "welcome");
   });

@@ -19,8 +19,8 @@ describe("stopping on a signal", () => {
       const dataDir = join(dir, "data");
       await seedDataDir(dataDir);
       const server = await spawnServer(dir, ["--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--data-dir", dataDir]);
-      const a = await LineClient.login(server.tcpPort, "hana", "pw-hana");
-      const b = await LineClient.login(server.tcpPort, "ivan", "pw-ivan");
+      const a = await LineClient.login(server.tcpPort, "hana", "pw-hana-long");
+      const b = await LineClient.login(server.tcpPort, "ivan", "pw-ivan-long");
       // One write: the server reads the whole burst before the signal can arrive.
       a.write(Array.from({ length: 400 }, (_, i) => `burst ${i}\r\n`).join(""));
       await b.waitFor(/<hana> burst 0$/);
