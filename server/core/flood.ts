@@ -23,6 +23,8 @@ interface UserFlow {
  */
 export class FloodControl {
   private readonly flows = new Map<number, UserFlow>();
+  /** Sessions to be put out once what they had sent before has run. */
+  private readonly closing = new WeakSet<Session>();
   private admitted = 0;
 
   constructor(
@@ -55,7 +57,11 @@ export class FloodControl {
       if (flow.refused++ === 0) {
         session.send({ type: "error", code: "too_fast", notice: notice("too_fast", { seconds: Math.ceil(wait / 1000) }) });
       }
-      if (flow.refused >= this.limits.floodRefusalsBeforeDisconnect) this.sessions.drop(session, fail("kept_flooding"), "flooding");
+      if (flow.refused >= this.limits.floodRefusalsBeforeDisconnect && !this.closing.has(session)) {
+        this.closing.add(session);
+        // In turn, after the lines already accepted: those are delivered, not dropped with the connection.
+        void session.serially(async () => this.sessions.drop(session, fail("kept_flooding"), "flooding"));
+      }
       return null;
     }
     if (wait === 0) flow.refused = 0;

@@ -29,6 +29,7 @@ export class TerminalLogin {
   ) {}
 
   async run(session: Session): Promise<void> {
+    if (session.refused) return;
     const { serverName, motd } = this.info;
     session.send({ type: "notice", notice: notice("welcome_banner", { serverName, motd }) });
     try {

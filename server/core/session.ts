@@ -56,6 +56,8 @@ export class Session {
   room: RoomRef | null = null;
   lang: Lang;
   closed = false;
+  /** Turned away as it opened (too many connections from its address): it is about to be closed. */
+  refused = false;
   /** Wrong passwords on this connection, whichever login asked for them. */
   failedLogins = 0;
   readonly seesAllRooms: boolean;

@@ -56,7 +56,10 @@ export class Sessions {
     const refused = this.addresses.admit(address);
     if (refused) {
       this.log.warn("connection refused", { transport: sink.transport, remote: sink.remote, why: refused.key });
-      this.drop(session, fail(refused.key as "too_many_connections", { max: refused.max }));
+      // Once the transport has the session in hand (it may send only after connect() returns);
+      // meanwhile `refused` keeps the login from starting.
+      session.refused = true;
+      queueMicrotask(() => this.drop(session, fail(refused.key as "too_many_connections", { max: refused.max })));
     } else {
       this.counted.set(session, address);
     }

@@ -5,7 +5,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { embeddedStore } from "../../server/store/pglite.ts";
 import { seedDataDir } from "../template.ts";
 import { LineClient } from "./client.ts";
-import { removeDir, tempDir } from "./harness.ts";
+import { LOOPBACK, removeDir, tempDir } from "./harness.ts";
 import { admin, freePort, MAIN, spawnServer, type ServerProcess } from "./server-process.ts";
 
 // One real server process, driven by `chat admin` as a second terminal would: it finds the
@@ -14,7 +14,10 @@ describe("chat admin against a running server", () => {
   const dir = tempDir("chat-admin-");
   const dataDir = join(dir, "data");
   const configPath = join(dir, "chat.json");
-  const config: Record<string, unknown> = { host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, motd: "Config MOTD" };
+  // Every client here is on loopback, many at once and fast: exempt it from the per-address throttles.
+  const config: Record<string, unknown> = {
+    host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, motd: "Config MOTD", limits: { exemptAddresses: LOOPBACK },
+  };
   let server: ServerProcess;
   const cli = (...args: string[]) => admin(dir, args);
   const url = () => `http://127.0.0.1:${server.httpPort}`;
@@ -160,6 +163,12 @@ describe("chat admin against a running server", () => {
     expect(list).toHaveLength(4);
 
     expect(await cli("ban", "nobody")).toEqual({ code: 1, stdout: "", stderr: 'No user named "nobody"\n' });
+    // A mistyped duration is an error with usage, never a ban until unban; compound ones work.
+    const typo = await cli("ban", "eva", "5x", "typo");
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/^Bad duration "5x": .*Usage: chat admin ban/);
+    expect((await cli("bans")).stdout).not.toContain("typo");
+    expect((await cli("ban", "eva", "1d2h")).stdout).toMatch(/^Banned eva until \d{4}-/);
     expect(await cli("unban", "eva")).toEqual({ code: 0, stdout: "Unbanned eva\n", stderr: "" });
     expect(await cli("unban", "eva")).toEqual({ code: 1, stdout: "", stderr: "eva is not banned\n" });
     const back = await LineClient.login(server.tcpPort, "eva", "pw-eva-long");
@@ -209,7 +218,7 @@ describe("chat admin against a running server", () => {
   });
 
   test("reload applies the name and limits live and lists what needs a restart", async () => {
-    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { historyDefault: 5 }, log: { files: 3 } }));
+    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { exemptAddresses: LOOPBACK, historyDefault: 5 }, log: { files: 3 } }));
     const r = await cli("reload");
     expect(r).toEqual({
       code: 0,
@@ -222,7 +231,7 @@ describe("chat admin against a running server", () => {
     // Applied once; the log change still waits for a restart.
     expect((await cli("reload")).stdout).toBe("Needs a restart (chat admin restart): log\n");
     // The server refuses a broken config and keeps running on the one it has.
-    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { historyDefault: 5 }, tpyo: 1 }));
+    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { exemptAddresses: LOOPBACK, historyDefault: 5 }, tpyo: 1 }));
     try {
       const bad = await admin(dir, ["--url", url(), "--token", token(), "reload"]);
       expect(bad).toEqual({ code: 1, stdout: "", stderr: `Config ${configPath}: unknown key "tpyo"\n` });

@@ -74,6 +74,14 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     await page.getByTestId("login-nick").fill(nick);
     await page.getByTestId("login-password").fill(password);
     await page.getByTestId("login-submit").click();
+    // A new nick is refused until the user chooses to create the account and repeats the password.
+    const created = page.getByTestId("login-error").filter({ hasText: /no account/i }).waitFor(WAIT).then(() => true, () => false);
+    const entered = page.getByTestId("chat-screen").waitFor(WAIT).then(() => false, () => false);
+    if (await Promise.race([created, entered])) {
+      await page.getByTestId("login-create").check();
+      await page.getByTestId("login-repeat").fill(password);
+      await page.getByTestId("login-submit").click();
+    }
     await page.getByTestId("chat-screen").waitFor(WAIT);
     await page.getByTestId("user-" + nick).waitFor({ state: "attached", ...WAIT });
   };
@@ -104,7 +112,9 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     ana = await open();
     await ana.getByTestId("login-form").waitFor(WAIT);
     expect(await ana.getByLabel("Nickname").count()).toBe(1);
-    expect(await ana.getByLabel("Password").count()).toBe(1);
+    expect(await ana.getByLabel("Password", { exact: true }).count()).toBe(1);
+    // Creating an account is a choice, with the password twice.
+    expect(await ana.getByLabel("Create a new account").count()).toBe(1);
     // The server's own MOTD, as a terminal shows it before the nickname prompt.
     await ana.getByTestId("login-motd").filter({ hasText: "Welcome! Type /help for commands." }).waitFor(WAIT);
   }, SLOW);

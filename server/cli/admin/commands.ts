@@ -3,7 +3,7 @@ import type { ServerStatus, SessionInfo } from "../../core/operator.ts";
 import { prettyLine, printable, type LogRecord } from "../../log/logger.ts";
 import { DEFAULT_LOG_LINES, type ReloadReport } from "../../admin.ts";
 import { AdminError, type AdminClient } from "./client.ts";
-import { formatDuration, parseDuration } from "./duration.ts";
+import { formatDuration, looksLikeDuration, parseDuration } from "./duration.ts";
 import { fields, table, when, type Output } from "./output.ts";
 
 export interface AdminContext {
@@ -83,6 +83,10 @@ const ban: AdminCommand = {
   async run(ctx, args) {
     need(args, 1, ban);
     const seconds = args[1] === undefined ? null : parseDuration(args[1]);
+    // Refused rather than taken as a reason: "5x" would otherwise ban until unban.
+    if (seconds === null && args[1] !== undefined && looksLikeDuration(args[1])) {
+      throw new AdminError(`Bad duration "${args[1]}": a number and s, m, h, d or w, such as 30m, 7d or 1d2h (10 years at most). Usage: chat admin ${ban.name} ${ban.args}`);
+    }
     const reason = args.slice(seconds === null ? 1 : 2).join(" ");
     const r = await ctx.client.call<{ ban: Ban; kicked: number }>("POST", "/ban", { nick: args[0], seconds, reason });
     const until = r.ban.until ? `until ${when(r.ban.until)}` : "until unbanned";
