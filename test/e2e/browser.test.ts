@@ -22,7 +22,8 @@ const SOCKET_CONTROL = `(() => {
   window.__blockSockets = false;
   window.WebSocket = class extends Native {
     constructor(url, protocols) {
-      super(window.__blockSockets ? "ws://127.0.0.1:9/blocked" : url, protocols);
+      // Blocked: a path of the page's own server that is no WebSocket (the CSP allows only its origin).
+      super(window.__blockSockets ? String(url).replace("/ws", "/blocked") : url, protocols);
       window.__sockets.push(this);
     }
   };
