@@ -7,6 +7,8 @@ export const FRAME_BYTES_CAP = 1 << 24;
 export const STATUS_NOTE_MAX_BYTES = 200;
 /** A kick or quit reason, shown in other people's "went offline (…)" line. */
 export const LEAVE_REASON_MAX_BYTES = 200;
+/** A room's topic, shown on join. */
+export const TOPIC_MAX_BYTES = 300;
 export const PASSWORD_MIN_CHARS = 8;
 export const PASSWORD_MAX_BYTES = 256;
 /** Nicks, room names and other one-word arguments longer than this are refused before any lookup. */

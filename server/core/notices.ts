@@ -36,6 +36,11 @@ export interface NoticeParams {
   offline_recipient: { nick: string };
   away_summary: { total: number; shown: number };
   resume_truncated: { max: number };
+  topic_is: { room: string; topic: string };
+  topic_none: { room: string };
+  topic_set: { room: string; nick: string; topic: string };
+  topic_cleared: { room: string; nick: string };
+  topic_needs_room: Record<string, never>;
   // Names and statuses
   name_length: { what: NameKind; min: number; max: number; got: number };
   name_space: { what: NameKind };

@@ -31,6 +31,8 @@ export interface Store {
   fillSkeletons(skeleton: (nick: string) => string): Promise<number>;
   /** Every account's id and nick, for checks over all of them (look-alikes). */
   allNicks(): Promise<{ id: number; nick: string }[]>;
+  /** Accounts whose folded nick contains `pattern` (every one when empty), by nick, at most `limit`. */
+  listAccounts(pattern: string, limit: number): Promise<AccountListing[]>;
   /** Counts a wrong password given for the account. */
   addFailedLogin(userId: number): Promise<void>;
   /** The wrong passwords counted since the last call (the last successful login), and starts again from 0. */
@@ -45,6 +47,9 @@ export interface Store {
   findRoom(name: string): Promise<Room | null>;
   /** Returns the room, creating it when missing. */
   ensureRoom(name: string, createdBy: number | null): Promise<Room>;
+  /** A room's topic; '' when it has none. */
+  roomTopic(roomId: number): Promise<string>;
+  setTopic(roomId: number, topic: string): Promise<void>;
   /** Every room with its number of members, by name. */
   listRooms(): Promise<RoomListing[]>;
 
@@ -92,6 +97,15 @@ export interface Store {
 
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** An account as the operator's list shows it. */
+export interface AccountListing {
+  id: number;
+  nick: string;
+  createdAt: Date;
+  lastSeen: Date | null;
+  messages: number;
 }
 
 export class NickTakenError extends Error {

@@ -137,6 +137,17 @@ export class SqlStore implements Store {
     return rows.map((r) => ({ id: Number(r.id), nick: r.nick }));
   }
 
+  async listAccounts(pattern: string, limit: number) {
+    // LIKE's own wildcards in the pattern are taken literally.
+    const like = "%" + foldKey(pattern).replace(/[\\%_]/g, (c) => "\\" + c) + "%";
+    const rows = await this.db.query<{ id: number | string; nick: string; created_at: Date; last_seen: Date | null; messages: number | string }>(
+      `SELECT u.id, u.nick, u.created_at, u.last_seen, (SELECT count(*) FROM messages m WHERE m.sender_id = u.id) AS messages
+       FROM users u WHERE u.nick_key LIKE $1 ORDER BY u.nick_key LIMIT $2`,
+      [like, limit],
+    );
+    return rows.map((r) => ({ id: Number(r.id), nick: r.nick, createdAt: r.created_at, lastSeen: r.last_seen, messages: Number(r.messages) }));
+  }
+
   async addFailedLogin(userId: number) {
     await this.db.query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1", [userId]);
   }
@@ -175,6 +186,15 @@ export class SqlStore implements Store {
       [user.id],
     );
     return { user, messagesSent: Number(row?.n ?? 0) };
+  }
+
+  async roomTopic(roomId: number) {
+    const rows = await this.db.query<{ topic: string }>("SELECT topic FROM rooms WHERE id = $1", [roomId]);
+    return rows[0]?.topic ?? "";
+  }
+
+  async setTopic(roomId: number, topic: string) {
+    await this.db.query("UPDATE rooms SET topic = $2 WHERE id = $1", [roomId, topic]);
   }
 
   async findRoom(name: string) {

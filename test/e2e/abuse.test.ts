@@ -188,3 +188,20 @@ describe("failed logins, told to the owner", () => {
     await back.waitFor(/^\*\*\* 2 failed login attempts on your account since your last login$/);
   });
 });
+
+describe("look-alike accounts made before the rule", () => {
+  const fixture = serverFixture(embedded);
+  const { keep } = fixture;
+
+  test("keep working, and are listed as collisions for the operator", async () => {
+    keep(await LineClient.login(fixture.server.tcpPort, "paypal", "pw-paypal-1"));
+    // As an account from an older release: stored without a skeleton, beside the one it looks like.
+    await fixture.server.store.createUser("p\u0430ypal", await Bun.password.hash("pw-old-account"));
+    const old = keep(await LineClient.login(fixture.server.tcpPort, "p\u0430ypal", "pw-old-account"));
+    expect(old.text).not.toContain("new nick");
+    const collisions = await fixture.server.hub.operator.accounts("", true);
+    expect(collisions.map((a) => [a.nick, a.lookalikes])).toEqual([["paypal", ["p\u0430ypal"]], ["p\u0430ypal", ["paypal"]]]);
+    const all = await fixture.server.hub.operator.accounts("pal", false);
+    expect(all.map((a) => a.nick).sort()).toEqual(["paypal", "p\u0430ypal"]);
+  });
+});

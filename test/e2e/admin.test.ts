@@ -164,6 +164,9 @@ describe("chat admin against a running server", () => {
 
     expect(await cli("ban", "nobody")).toEqual({ code: 1, stdout: "", stderr: 'No user named "nobody"\n' });
     // A mistyped duration is an error with usage, never a ban until unban; compound ones work.
+    const listed = await cli("accounts", "eva");
+    expect(listed.stdout).toMatch(/^NICK +CREATED +LAST SEEN +MESSAGES +BANNED\neva +\d{4}-/);
+    expect((await cli("accounts", "--collisions")).stdout).toBe("No look-alike accounts\n");
     const typo = await cli("ban", "eva", "5x", "typo");
     expect(typo.code).toBe(1);
     expect(typo.stderr).toMatch(/^Bad duration "5x": .*Usage: chat admin ban/);

@@ -11,7 +11,7 @@ export interface AdminContext {
   out: Output;
   /** Ends `log -f` (Ctrl-C). */
   signal: AbortSignal;
-  flags: { lines?: number; follow?: boolean; reset?: boolean };
+  flags: { lines?: number; follow?: boolean; reset?: boolean; collisions?: boolean };
 }
 
 /** One `chat admin` subcommand; the console's help comes from the same entries. */
@@ -202,8 +202,34 @@ const stop: AdminCommand = {
   },
 };
 
+interface AccountRow {
+  nick: string;
+  createdAt: string;
+  lastSeen: string | null;
+  messages: number;
+  banned: boolean;
+  lookalikes?: string[];
+}
+
+const accounts: AdminCommand = {
+  name: "accounts",
+  args: "[pattern] [--collisions]",
+  help: "Accounts whose nick contains pattern: created, last seen, messages, banned; --collisions lists only look-alikes",
+  async run(ctx, args) {
+    const collisions = ctx.flags.collisions === true;
+    const pattern = args.join(" ");
+    const query = new URLSearchParams({ pattern, collisions: collisions ? "1" : "0" });
+    const { accounts: rows } = await ctx.client.call<{ accounts: AccountRow[] }>("GET", `/accounts?${query}`);
+    const headers = ["NICK", "CREATED", "LAST SEEN", "MESSAGES", "BANNED", ...(collisions ? ["LOOKS LIKE"] : [])];
+    show(ctx, rows, () => rows.length === 0 ? (collisions ? "No look-alike accounts" : "No accounts") : table(ctx.out, headers,
+      rows.map((a) => [a.nick, when(a.createdAt), a.lastSeen ? when(a.lastSeen) : "never", String(a.messages), a.banned ? "yes" : "no",
+        ...(collisions ? [(a.lookalikes ?? []).join(", ")] : [])]),
+    ));
+  },
+};
+
 /** Every subcommand, in the order help lists them. */
-export const ADMIN_COMMANDS: AdminCommand[] = [status, users, kick, ban, unban, bans, announce, motd, log, reload, restart, stop];
+export const ADMIN_COMMANDS: AdminCommand[] = [status, users, accounts, kick, ban, unban, bans, announce, motd, log, reload, restart, stop];
 
 async function poll<T>(check: () => Promise<T | null>): Promise<T | null> {
   const deadline = performance.now() + WAIT_MS;
