@@ -138,3 +138,21 @@ test("a resume with `since` replays every room's and every private message it mi
   expect(back.texts).toEqual(["gone in two", "gone in lobby", "gone private"]);
   expect(back.of("room")).toEqual([{ type: "room", room: "#r-two" }]);
 });
+
+test("a room everyone has left is no longer listed; the lobby always is", async () => {
+  const hub = newHub(store);
+  const c = await loggedIn(hub, "r_empty");
+  await c.type("/join #r-passing");
+  await c.next("membership", (e) => e.room === "#r-passing" && e.joined);
+  const listed = async () => {
+    const from = c.events.length;
+    await c.frame({ type: "rooms" });
+    return (await c.next("rooms", () => true, from)).rooms.map((r) => r.name);
+  };
+  expect(await listed()).toContain("#r-passing");
+  await c.type("/leave #r-passing");
+  await c.next("membership", (e) => e.room === "#r-passing" && !e.joined);
+  const after = await listed();
+  expect(after).not.toContain("#r-passing");
+  expect(after).toContain("#lobby");
+});
