@@ -5,6 +5,7 @@ import type { Log } from "./core/log.ts";
 import type { Operator } from "./core/operator.ts";
 import type { Lang } from "./core/types.ts";
 import { metricsText } from "./http/metrics.ts";
+import { secured } from "./http/security.ts";
 import { wsHandlers, wsPublisher, type WsData } from "./ws.ts";
 // Bun bundles the page's script and styles, and `bun build --compile` embeds them in the binary.
 import webClient from "../web/index.html";
@@ -27,25 +28,44 @@ export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>) {
   return app;
 }
 
+// Where Bun serves the bundled page as it made it; "/" serves the same page with our headers, which
+// Bun's HTML routes cannot add. Its scripts and styles are at absolute paths, so either place works.
+const BUNDLED_PAGE = "/bundled/index.html";
+
 export function startHttp(chat: Gateway, operator: Operator, config: Config, admin?: Hono<any>) {
   const app = createHttpApp(operator, chat.log, admin);
+  let page: Promise<{ body: string; type: string }> | undefined;
   const server = Bun.serve<WsData>({
     hostname: config.host,
     port: config.httpPort,
     development: false,
-    routes: { "/": webClient },
-    fetch(req, server) {
+    routes: {
+      [BUNDLED_PAGE]: webClient,
+      "/": async () => {
+        // Read from Bun's own route once; a failure is tried again at the next request.
+        page ??= fetch(new URL(BUNDLED_PAGE, server.url)).then(async (r) => {
+          if (!r.ok) throw new Error(`the bundled page answered ${r.status}`);
+          return { body: await r.text(), type: r.headers.get("content-type") ?? "text/html;charset=utf-8" };
+        }).catch((e) => {
+          page = undefined;
+          throw e;
+        });
+        const { body, type } = await page;
+        return secured(new Response(body, { headers: { "content-type": type, "cache-control": "no-cache" } }));
+      },
+    },
+    async fetch(req, server) {
       const url = new URL(req.url);
-      if (url.pathname !== "/ws") return app.fetch(req, server);
+      if (url.pathname !== "/ws") return secured(await app.fetch(req, server));
       const origin = req.headers.get("origin");
       if (origin !== null && !originAllowed(origin, req, config.web.allowedOrigins)) {
         chat.log.warn("websocket origin refused", { origin });
-        return new Response(`Origin ${origin} may not open /ws\n`, { status: 403 });
+        return secured(new Response(`Origin ${origin} may not open /ws\n`, { status: 403 }));
       }
       const remote = server.requestIP(req);
       const data = { remote: remote ? `${remote.address}:${remote.port}` : "unknown", lang: preferredLang(req.headers.get("accept-language")) } as WsData;
       if (server.upgrade(req, { data })) return undefined;
-      return new Response("Expected a WebSocket upgrade\n", { status: 426 });
+      return secured(new Response("Expected a WebSocket upgrade\n", { status: 426 }));
     },
     websocket: wsHandlers(chat, config.limits),
   });

@@ -6,6 +6,7 @@ import { createRegistry } from "./core/commands/index.ts";
 import { Hub } from "./core/hub.ts";
 import type { Log } from "./core/log.ts";
 import { startupMotd } from "./core/motd.ts";
+import { nickSkeleton } from "./core/nick-rules.ts";
 import type { Store } from "./core/store.ts";
 import { startHttp } from "./http.ts";
 import type { LogFile } from "./log/log-file.ts";
@@ -41,6 +42,9 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   const store = await openStore(config);
   const applied = await store.migrate();
   if (applied) log.info("migrations applied", { count: applied });
+  // Accounts made before look-alike nicks were refused get their skeleton (old look-alikes keep none).
+  const skeletons = await store.fillSkeletons(nickSkeleton);
+  if (skeletons) log.info("nick skeletons filled in", { count: skeletons });
   const hub = new Hub({
     store,
     passwords: bunPasswords,
@@ -48,6 +52,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
     limits: config.limits,
     commands: createRegistry(),
     tokens: ResumeTokens.inDataDir(config.dataDir, config.web.resumeTokenHours),
+    reservedNicks: config.reservedNicks,
     log,
   });
   const tcp = startTcp(hub, config.host, config.tcpPort, config.limits);

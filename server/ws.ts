@@ -88,6 +88,8 @@ export function wsHandlers(chat: Gateway, limits: Limits): WebSocketHandler<WsDa
       return chat.frame(session, fields as Record<string, unknown>);
     },
     close(ws) {
+      // Refused while opening (too many connections from its address): the core has ended it.
+      if (!ws.data.session) return;
       if (!ws.data.session.closed) chat.log.info("disconnect", { transport: "ws", remote: ws.data.remote });
       chat.disconnect(ws.data.session);
     },

@@ -17,6 +17,14 @@ const loginNick = byId<HTMLInputElement>("login-nick");
 const loginPassword = byId<HTMLInputElement>("login-password");
 const loginError = byId("login-error");
 const loginSubmit = byId<HTMLButtonElement>("login-submit");
+const loginCreate = byId<HTMLInputElement>("login-create");
+const loginRepeat = byId<HTMLInputElement>("login-repeat");
+// Creating an account is a choice the user makes, with the password twice: a mistyped nick creates nothing.
+loginCreate.addEventListener("change", () => {
+  byId("login-repeat-field").hidden = !loginCreate.checked;
+  loginSubmit.textContent = loginCreate.checked ? "Create account" : "Sign in";
+  loginPassword.autocomplete = loginCreate.checked ? "new-password" : "current-password";
+});
 const banner = byId("banner");
 const composer = byId<HTMLFormElement>("composer");
 const input = byId<HTMLInputElement>("composer-input");
@@ -28,7 +36,7 @@ const lang: Lang = /^es\b/i.test(navigator.language ?? "") ? "es" : "en";
 
 let phase: Phase = "login";
 let token = "";
-let pendingLogin: { nick: string; password: string } | null = null;
+let pendingLogin: { nick: string; password: string; confirm?: string } | null = null;
 /** The resume on its way asked for what was missed since a message id: it comes before the room. */
 let resumedSince = false;
 let prompt: { text: string; secret: boolean } | null = null;
@@ -79,6 +87,10 @@ function onFrame(f: ServerFrame) {
       token = f.token ?? token;
       pendingLogin = null;
       loginPassword.value = "";
+      // Signed in: the next sign-in on this page is to an account that exists.
+      loginRepeat.value = "";
+      loginCreate.checked = false;
+      loginCreate.dispatchEvent(new Event("change"));
       conn.setKeepAlive(true);
       conn.resetBackoff();
       hideBanner();
@@ -218,10 +230,12 @@ byId<HTMLFormElement>("login-form").addEventListener("submit", (e) => {
   const nick = loginNick.value.trim();
   const password = loginPassword.value;
   if (!nick || !password) return showLoginError(!nick ? "Enter a nickname." : "Enter a password.");
+  const creating = loginCreate.checked;
+  if (creating && loginRepeat.value !== password) return showLoginError("The passwords do not match.");
   loginError.hidden = true;
   loginSubmit.disabled = true;
-  pendingLogin = { nick, password };
-  if (conn.isOpen) conn.send({ type: "login", nick, password, lang });
+  pendingLogin = creating ? { nick, password, confirm: loginRepeat.value } : { nick, password };
+  if (conn.isOpen) conn.send({ type: "login", ...pendingLogin, lang });
   else conn.open();
 });
 

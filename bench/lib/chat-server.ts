@@ -44,7 +44,20 @@ export async function startChat(pgUrl: string, users: number): Promise<ChatServe
     serverName: "bench",
     dataDir: join(dir, "data"),
     database: { url: url.toString() },
-    limits: { loginTimeoutSeconds: 3600 },
+    // As the IRC peers are configured: no per-address caps and no flood penalties, so only the
+    // server's own code limits it (the load generator is one machine sending as fast as it can).
+    limits: {
+      loginTimeoutSeconds: 3600,
+      maxConnectionsPerAddress: 1_000_000,
+      connectionsPerAddressPerMinute: 1_000_000,
+      messageBurstLines: 1_000_000,
+      messagesPerSecond: 1_000_000,
+      messageBurstBytes: 1 << 30,
+      messageBytesPerSecond: 1 << 30,
+      maxConcurrentHashes: 64,
+      hashQueueSeconds: 600,
+      hashQueuePerAddress: 100_000,
+    },
   }));
   const migrate = Bun.spawnSync([process.execPath, MAIN, "migrate", "--config", config]);
   if (migrate.exitCode !== 0) throw new Error(`chat migrate failed: ${migrate.stderr.toString()}`);

@@ -6,9 +6,11 @@ import { Delivery } from "./delivery.ts";
 import { Directory } from "./directory.ts";
 import { Entry, type ResumeTokens } from "./entry.ts";
 import { StoreHealth } from "./health.ts";
+import { FloodControl } from "./flood.ts";
 import { CommandError, fail } from "./errors.ts";
 import { CLIENT_IDS_KEPT_MS, CLIENT_IDS_PRUNE_MS, type Limits } from "./limits.ts";
 import { silentLog, type Log } from "./log.ts";
+import { LoginGuard } from "./login-guard.ts";
 import { TerminalLogin } from "./login.ts";
 import { Memberships } from "./memberships.ts";
 import { MentionResolver } from "./mentions.ts";
@@ -16,6 +18,7 @@ import { Messaging } from "./messaging.ts";
 import { Moderation } from "./moderation.ts";
 import type { ServerInfo } from "./motd.ts";
 import { notice, type Notice } from "./notices.ts";
+import { textBytes } from "./text.ts";
 import { Operator } from "./operator.ts";
 import { Presence } from "./presence.ts";
 import { RateCounter } from "./rate.ts";
@@ -39,6 +42,8 @@ export interface HubDeps {
   commands: Registry;
   /** For app sessions that come back after a dropped connection; null: none can. */
   tokens?: ResumeTokens | null;
+  /** Nicks nobody may register besides the built-in ones and the server's name (config reservedNicks). */
+  reservedNicks?: string[];
   log?: Log;
 }
 
@@ -80,8 +85,9 @@ export class Hub implements Gateway {
   private readonly login: TerminalLogin;
   private readonly health: StoreHealth;
   private readonly pruning: ReturnType<typeof setInterval>;
+  private readonly flood: FloodControl;
 
-  constructor({ store: database, passwords, info, limits, commands, tokens = null, log = silentLog }: HubDeps) {
+  constructor({ store: database, passwords, info, limits, commands, tokens = null, reservedNicks = [], log = silentLog }: HubDeps) {
     this.log = log;
     this.commands = commands;
     // Every part gets the guarded store: refused at once while the database is away.
@@ -100,7 +106,10 @@ export class Hub implements Gateway {
     const memberships = new Memberships(store, this.rooms, this.presence, reads, limits, log);
     this.sessions = new Sessions(this.presence, memberships, store, this.writer, background, limits, log);
     const moderation = new Moderation(store, this.presence, this.sessions, log);
-    const accounts = new Accounts(store, passwords, this.presence, this.rooms, moderation, this.sessions, limits, log);
+    const guard = new LoginGuard(limits);
+    const accounts = new Accounts(store, passwords, this.presence, this.rooms, moderation, this.sessions, limits, guard,
+      () => [...reservedNicks, info.serverName], log);
+    this.flood = new FloodControl(limits, this.sessions);
     const directory = new Directory(store, this.presence, limits);
     const entry = new Entry(store, this.presence, memberships, this.rooms, reads, directory, moderation, info, limits, tokens,
       (session, line, context) => this.sessions.attempt(session, () => this.runLine(session, line, context)), log);
@@ -132,7 +141,8 @@ export class Hub implements Gateway {
   }
 
   input(session: Session, line: string): Promise<void> {
-    return session.typed(line);
+    const at = this.flood.admit(session, textBytes(line));
+    return at === null ? Promise.resolve() : session.typed(line, undefined, at);
   }
 
   frame(session: Session, fields: Record<string, unknown>): Promise<void> {
@@ -149,12 +159,18 @@ export class Hub implements Gateway {
         return Promise.resolve();
       }
       // Once logged in, a line may answer a prompt, so it goes where a terminal's lines go.
-      if (session.user) return session.typed(text, context);
+      if (session.user) {
+        const at = this.flood.admit(session, textBytes(text));
+        return at === null ? Promise.resolve() : session.typed(text, context, at);
+      }
       return session.serially(() => this.sessions.attempt(session, () => this.runLine(session, text, context)));
     }
+    // A read marker is what the client does as the user scrolls: no flood of the user's making.
+    const at = type === "read" ? 0 : this.flood.admit(session, typeof fields.text === "string" ? textBytes(fields.text) : 0);
+    if (at === null) return Promise.resolve();
     // Frames take effect in the order sent: a "say" right after "login" waits for the login.
     return session.serially(() => this.sessions.attempt(session, () =>
-      this.run(session, this.commands.fromFrame(type, fields), frameContext(fields))));
+      this.run(session, this.commands.fromFrame(type, fields), frameContext(fields))), at);
   }
 
   refuse(session: Session, why: Notice) {

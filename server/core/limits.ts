@@ -7,7 +7,9 @@ export const FRAME_BYTES_CAP = 1 << 24;
 export const STATUS_NOTE_MAX_BYTES = 200;
 /** A kick or quit reason, shown in other people's "went offline (…)" line. */
 export const LEAVE_REASON_MAX_BYTES = 200;
-export const PASSWORD_MIN_CHARS = 4;
+/** A room's topic, shown on join. */
+export const TOPIC_MAX_BYTES = 300;
+export const PASSWORD_MIN_CHARS = 8;
 export const PASSWORD_MAX_BYTES = 256;
 /** Nicks, room names and other one-word arguments longer than this are refused before any lookup. */
 export const NAME_ARG_MAX_CHARS = 64;
@@ -29,6 +31,21 @@ export interface Limits {
   maxFrameBytes: number;
   closeGraceMs: number;
   stopDeadlineSeconds: number;
+  maxConnectionsPerAddress: number;
+  connectionsPerAddressPerMinute: number;
+  messageBurstLines: number;
+  messagesPerSecond: number;
+  messageBurstBytes: number;
+  messageBytesPerSecond: number;
+  floodDelaySeconds: number;
+  floodRefusalsBeforeDisconnect: number;
+  loginFailuresBeforeBackoff: number;
+  loginBackoffMaxSeconds: number;
+  maxConcurrentHashes: number;
+  hashQueueSeconds: number;
+  hashQueuePerAddress: number;
+  /** Addresses none of the throttles apply to (a trusted bouncer; a test harness on loopback). */
+  exemptAddresses: string[];
 }
 
 /** How long a client message id is remembered: a client resends within minutes, not weeks. */

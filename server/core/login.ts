@@ -29,12 +29,15 @@ export class TerminalLogin {
   ) {}
 
   async run(session: Session): Promise<void> {
+    if (session.refused) return;
     const { serverName, motd } = this.info;
     session.send({ type: "notice", notice: notice("welcome_banner", { serverName, motd }) });
     for (;;) {
       try {
         const user = await this.askAccount(session);
-        if (user) await this.entry.enter(session, user);
+        if (!user) return;
+        await this.entry.enter(session, user);
+        await this.accounts.reportFailedLogins(session, user);
         return;
       } catch (e) {
         // A ban, or a connection that went, has ended the session already.
@@ -80,13 +83,21 @@ export class TerminalLogin {
   private async askPassword(session: Session, user: User): Promise<User | null> {
     for (;;) {
       const password = await session.ask(notice("prompt_password"), true);
-      if (await this.accounts.verify(password, user)) return user;
+      if (await this.accounts.verify(password, user, session)) return user;
       if (!this.accounts.wrongPassword(session, user.nick)) return null;
     }
   }
 
   /** Creates the account; undefined means "ask for the nick again" (it was taken meanwhile). */
   private async askNewPassword(session: Session, nick: string): Promise<User | undefined> {
+    // Before any password: a nick that may not be registered asks for another at once.
+    try {
+      await this.accounts.checkNewNick(nick);
+    } catch (e) {
+      if (!(e instanceof CommandError)) throw e;
+      this.sessions.report(session, e);
+      return undefined;
+    }
     session.send({ type: "notice", notice: notice("new_nick", { nick }) });
     for (;;) {
       const password = await session.ask(notice("prompt_new_password"), true);

@@ -7,7 +7,8 @@ import type { Presence } from "./presence.ts";
 import type { RateCounter } from "./rate.ts";
 import type { Sessions } from "./sessions.ts";
 import type { Stats } from "./stats.ts";
-import type { Store } from "./store.ts";
+import { nickSkeleton } from "./nick-rules.ts";
+import type { AccountListing, Store } from "./store.ts";
 import type { Status } from "./types.ts";
 
 // What the operator's tools see and do: status, who is on, moderation, the MOTD, live settings,
@@ -52,6 +53,15 @@ export interface Counters {
   store: StoreHealth;
 }
 
+/** An account in `chat admin accounts`: with whether it is banned, and the accounts it looks like. */
+export interface AccountInfo extends AccountListing {
+  banned: boolean;
+  lookalikes?: string[];
+}
+
+/** The most accounts one listing shows; a pattern narrows it. */
+export const ACCOUNTS_LIST_MAX = 1000;
+
 export class Operator {
   readonly startedAt = new Date();
 
@@ -66,6 +76,28 @@ export class Operator {
     private readonly stats: Stats,
     private readonly messageRate: RateCounter,
   ) {}
+
+  /**
+   * Accounts matching `pattern`; with `collisions`, only those that look like another account
+   * (made before look-alikes were refused: they keep working), each with the others it looks like.
+   */
+  async accounts(pattern: string, collisions: boolean): Promise<AccountInfo[]> {
+    const banned = new Set((await this.moderation.activeBans()).map((b) => b.nick.toLowerCase()));
+    let listed = await this.store.listAccounts(pattern, collisions ? Number.MAX_SAFE_INTEGER : ACCOUNTS_LIST_MAX);
+    const groups = new Map<string, string[]>();
+    if (collisions) {
+      for (const a of listed) {
+        const key = nickSkeleton(a.nick);
+        groups.set(key, [...(groups.get(key) ?? []), a.nick]);
+      }
+      listed = listed.filter((a) => groups.get(nickSkeleton(a.nick))!.length > 1);
+    }
+    return listed.map((a) => ({
+      ...a,
+      banned: banned.has(a.nick.toLowerCase()),
+      ...(collisions ? { lookalikes: groups.get(nickSkeleton(a.nick))!.filter((n) => n !== a.nick) } : {}),
+    }));
+  }
 
   uptimeSeconds(): number {
     return Math.floor((Date.now() - this.startedAt.getTime()) / 1000);

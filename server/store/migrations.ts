@@ -2,6 +2,7 @@ import init from "../../sql/001_init.sql" with { type: "text" };
 import admin from "../../sql/002_admin.sql" with { type: "text" };
 import checkedInBatches from "../../sql/003_messages_checked_in_batches.sql" with { type: "text" };
 import memberships from "../../sql/004_memberships_reads_mentions.sql" with { type: "text" };
+import trustAndSafety from "../../sql/005_trust_and_safety.sql" with { type: "text" };
 import clientMessageIds from "../../sql/006_client_message_ids.sql" with { type: "text" };
 import type { SqlClient } from "./sql-client.ts";
 
@@ -11,7 +12,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 2, name: "002_admin", sql: admin },
   { version: 3, name: "003_messages_checked_in_batches", sql: checkedInBatches },
   { version: 4, name: "004_memberships_reads_mentions", sql: memberships },
-  // 005 is issue 12's (trust and safety); the numbers are applied in order, whichever merges first.
+  { version: 5, name: "005_trust_and_safety", sql: trustAndSafety },
   { version: 6, name: "006_client_message_ids", sql: clientMessageIds },
 ];
 

@@ -6,6 +6,7 @@ import pgliteWasm from "../../node_modules/@electric-sql/pglite/dist/pglite.wasm
 import initdbWasm from "../../node_modules/@electric-sql/pglite/dist/initdb.wasm" with { type: "file" };
 import fsBundle from "../../node_modules/@electric-sql/pglite/dist/pglite.data" with { type: "file" };
 import type { Store } from "../core/store.ts";
+import { lockDataDir } from "./data-lock.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { SqlStore } from "./sql-store.ts";
 
@@ -25,20 +26,34 @@ export async function embeddedStore(dataDir: string | null): Promise<Store> {
 /** The embedded database as a plain SQL client (the store's, and tests' that set up old schemas). */
 export async function embeddedClient(dataDir: string | null): Promise<SqlClient> {
   let dir: string | undefined;
+  let lock: { release(): void } | undefined;
   if (dataDir !== null) {
     dir = join(dataDir, "pgdata");
     mkdirSync(dir, { recursive: true });
+    // Before PGlite reads a byte: a second process on the folder would lose what either writes.
+    lock = lockDataDir(dataDir);
   }
-  const [pgliteWasmModule, initdbWasmModule] = await (compiled ??= compileWasm());
-  const db = await PGlite.create({
-    dataDir: dir,
-    pgliteWasmModule,
-    initdbWasmModule,
-    fsBundle: Bun.file(fsBundle),
-    ...(dir === undefined ? {} : { startParams: durableStartParams() }),
-  });
-  if (dir !== undefined) syncToDisk(db);
-  return wrap(db, () => db.close());
+  try {
+    const [pgliteWasmModule, initdbWasmModule] = await (compiled ??= compileWasm());
+    const db = await PGlite.create({
+      dataDir: dir,
+      pgliteWasmModule,
+      initdbWasmModule,
+      fsBundle: Bun.file(fsBundle),
+      ...(dir === undefined ? {} : { startParams: durableStartParams() }),
+    });
+    if (dir !== undefined) syncToDisk(db);
+    return wrap(db, async () => {
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
+    });
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
 }
 
 // Durability. PGlite starts PostgreSQL with -F (fsync off), and its Emscripten NODEFS has no fsync

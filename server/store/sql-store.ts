@@ -102,14 +102,78 @@ export class SqlStore implements Store {
     return rows.map((r) => ({ id: Number(r.id), nick: r.nick }));
   }
 
-  async createUser(nick: string, passwordHash: string) {
+  async createUser(nick: string, passwordHash: string, skeleton?: string) {
+    // No conflict target: a taken nick_key and a taken skeleton both leave nothing inserted.
     const rows = await this.db.query(
-      `INSERT INTO users (nick, nick_key, password_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (nick_key) DO NOTHING RETURNING *`,
-      [nick, foldKey(nick), passwordHash],
+      `INSERT INTO users (nick, nick_key, password_hash, nick_skeleton) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [nick, foldKey(nick), passwordHash, skeleton ?? null],
     );
-    if (!rows[0]) throw new NickTakenError(nick);
-    return toUser(rows[0]);
+    if (rows[0]) return toUser(rows[0]);
+    if (skeleton !== undefined && !(await this.findUser(nick))) {
+      const other = await this.findBySkeleton(skeleton);
+      if (other) throw new NickTakenError(nick, other.nick);
+    }
+    throw new NickTakenError(nick);
+  }
+
+  async findBySkeleton(skeleton: string) {
+    const rows = await this.db.query<{ id: number | string; nick: string }>("SELECT id, nick FROM users WHERE nick_skeleton = $1", [skeleton]);
+    return rows[0] ? { id: Number(rows[0].id), nick: rows[0].nick } : null;
+  }
+
+  async fillSkeletons(skeleton: (nick: string) => string) {
+    const rows = await this.db.query<{ id: number | string; nick: string }>("SELECT id, nick FROM users WHERE nick_skeleton IS NULL ORDER BY id");
+    if (rows.length === 0) return 0;
+    const held = await this.db.query<{ s: string }>("SELECT nick_skeleton AS s FROM users WHERE nick_skeleton IS NOT NULL");
+    // The oldest account of a look-alike group gets the skeleton; the others keep NULL and go on working.
+    const taken = new Set(held.map((r) => r.s));
+    const ids: number[] = [];
+    const skeletons: string[] = [];
+    for (const r of rows) {
+      const s = skeleton(r.nick);
+      if (taken.has(s)) continue;
+      taken.add(s);
+      ids.push(Number(r.id));
+      skeletons.push(s);
+    }
+    // One statement for every account (a server upgraded with many of them starts quickly); an
+    // account made meanwhile with one of these skeletons makes it fail, and the next start retries.
+    const set = await this.db.query(
+      `UPDATE users u SET nick_skeleton = v.s FROM unnest($1::bigint[], $2::text[]) AS v(id, s)
+       WHERE u.id = v.id AND u.nick_skeleton IS NULL RETURNING u.id`,
+      [ids, skeletons],
+    );
+    return set.length;
+  }
+
+  async allNicks() {
+    const rows = await this.db.query<{ id: number | string; nick: string }>("SELECT id, nick FROM users ORDER BY id");
+    return rows.map((r) => ({ id: Number(r.id), nick: r.nick }));
+  }
+
+  async listAccounts(pattern: string, limit: number) {
+    // LIKE's own wildcards in the pattern are taken literally.
+    const like = "%" + foldKey(pattern).replace(/[\\%_]/g, (c) => "\\" + c) + "%";
+    const rows = await this.db.query<{ id: number | string; nick: string; created_at: Date; last_seen: Date | null; messages: number | string }>(
+      `SELECT u.id, u.nick, u.created_at, u.last_seen, (SELECT count(*) FROM messages m WHERE m.sender_id = u.id) AS messages
+       FROM users u WHERE u.nick_key LIKE $1 ORDER BY u.nick_key LIMIT $2`,
+      [like, limit],
+    );
+    return rows.map((r) => ({ id: Number(r.id), nick: r.nick, createdAt: r.created_at, lastSeen: r.last_seen, messages: Number(r.messages) }));
+  }
+
+  async addFailedLogin(userId: number) {
+    await this.db.query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1", [userId]);
+  }
+
+  async takeFailedLogins(userId: number) {
+    const rows = await this.db.query<{ n: number }>(
+      `UPDATE users u SET failed_logins = 0 FROM (SELECT id, failed_logins FROM users WHERE id = $1 FOR UPDATE) old
+       WHERE u.id = old.id RETURNING old.failed_logins AS n`,
+      [userId],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   async setPassword(userId: number, passwordHash: string) {
@@ -137,6 +201,15 @@ export class SqlStore implements Store {
       [user.id],
     );
     return { user, messagesSent: Number(row?.n ?? 0) };
+  }
+
+  async roomTopic(roomId: number) {
+    const rows = await this.db.query<{ topic: string }>("SELECT topic FROM rooms WHERE id = $1", [roomId]);
+    return rows[0]?.topic ?? "";
+  }
+
+  async setTopic(roomId: number, topic: string) {
+    await this.db.query("UPDATE rooms SET topic = $2 WHERE id = $1", [roomId, topic]);
   }
 
   async findRoom(name: string) {

@@ -37,6 +37,45 @@ export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?
       await expect(store.createUser("ñANDÚ", "h")).rejects.toBeInstanceOf(NickTakenError);
     });
 
+    test("createUser() with a skeleton refuses a look-alike and names the account it looks like", async () => {
+      await store.createUser("Skel", "h", "skel-key");
+      const e = await store.createUser("Sk3l", "h", "skel-key").catch((err) => err);
+      expect(e).toBeInstanceOf(NickTakenError);
+      expect(e.lookalike).toBe("Skel");
+      expect(await store.findBySkeleton("skel-key")).toMatchObject({ nick: "Skel" });
+      expect(await store.findBySkeleton("none")).toBeNull();
+    });
+
+    test("fillSkeletons() gives older accounts theirs, the first of a look-alike group only", async () => {
+      const a = await store.createUser("Olda", "h");
+      const b = await store.createUser("OLDA2", "h");
+      const skeleton = (nick: string) => (nick.toLowerCase().startsWith("olda") ? "olda-skel" : `s:${nick.toLowerCase()}`);
+      await store.fillSkeletons(skeleton);
+      expect((await store.findBySkeleton("olda-skel"))?.id).toBe(a.id);
+      expect(b.id).toBeGreaterThan(a.id);
+      // The later look-alike keeps none, and goes on working; a second pass changes nothing.
+      expect(await store.fillSkeletons(skeleton)).toBe(0);
+      expect((await store.findUser("olda2"))?.id).toBe(b.id);
+    });
+
+    test("failed logins are counted, then taken back to zero; accounts are listed by pattern with their messages", async () => {
+      const u = await store.createUser("Guarded", "h");
+      await store.addFailedLogin(u.id);
+      await store.addFailedLogin(u.id);
+      expect(await store.takeFailedLogins(u.id)).toBe(2);
+      expect(await store.takeFailedLogins(u.id)).toBe(0);
+      const listed = await store.listAccounts("uard", 10);
+      expect(listed).toEqual([{ id: u.id, nick: "Guarded", createdAt: expect.any(Date), lastSeen: null, messages: 0 }]);
+      expect(await store.listAccounts("_", 10)).toEqual([]);
+    });
+
+    test("a room's topic is kept", async () => {
+      const room = await store.ensureRoom("#topical", null);
+      expect(await store.roomTopic(room.id)).toBe("");
+      await store.setTopic(room.id, "all about topics");
+      expect(await store.roomTopic(room.id)).toBe("all about topics");
+    });
+
     test("setPassword(), setStatus(), setSettings() and markSeen() persist; findUsers() finds folded nicks", async () => {
       const u = await store.createUser("Beto", "old");
       await store.setPassword(u.id, "new");

@@ -57,8 +57,8 @@ describe("dist/chat alone", () => {
     expect(js.status).toBe(200);
     expect(await js.text()).toContain("WebSocket");
 
-    const a = await LineClient.login(started.tcpPort, "vera", "pw-vera");
-    const b = await LineClient.login(started.tcpPort, "walt", "pw-walt");
+    const a = await LineClient.login(started.tcpPort, "vera", "pw-vera-long");
+    const b = await LineClient.login(started.tcpPort, "walt", "pw-walt-long");
     a.send("from the binary");
     await b.waitFor(/<vera> from the binary$/);
     proc.kill("SIGTERM");

@@ -23,7 +23,8 @@ const SOCKET_CONTROL = `(() => {
   window.__blockSockets = false;
   window.WebSocket = class extends Native {
     constructor(url, protocols) {
-      super(window.__blockSockets ? "ws://127.0.0.1:9/blocked" : url, protocols);
+      // Blocked: a path of the page's own server that is no WebSocket (the CSP allows only its origin).
+      super(window.__blockSockets ? String(url).replace("/ws", "/blocked") : url, protocols);
       window.__sockets.push(this);
     }
   };
@@ -71,10 +72,18 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     await page.goto(`http://127.0.0.1:${server.httpPort}/`);
     return page;
   };
-  const login = async (page: Page, nick: string, password = "secret") => {
+  const login = async (page: Page, nick: string, password = "secret-pw") => {
     await page.getByTestId("login-nick").fill(nick);
     await page.getByTestId("login-password").fill(password);
     await page.getByTestId("login-submit").click();
+    // A new nick is refused until the user chooses to create the account and repeats the password.
+    const created = page.getByTestId("login-error").filter({ hasText: /no account/i }).waitFor(WAIT).then(() => true, () => false);
+    const entered = page.getByTestId("chat-screen").waitFor(WAIT).then(() => false, () => false);
+    if (await Promise.race([created, entered])) {
+      await page.getByTestId("login-create").check();
+      await page.getByTestId("login-repeat").fill(password);
+      await page.getByTestId("login-submit").click();
+    }
     await page.getByTestId("chat-screen").waitFor(WAIT);
     await page.getByTestId("user-" + nick).waitFor({ state: "attached", ...WAIT });
   };
@@ -105,7 +114,9 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     ana = await open();
     await ana.getByTestId("login-form").waitFor(WAIT);
     expect(await ana.getByLabel("Nickname").count()).toBe(1);
-    expect(await ana.getByLabel("Password").count()).toBe(1);
+    expect(await ana.getByLabel("Password", { exact: true }).count()).toBe(1);
+    // Creating an account is a choice, with the password twice.
+    expect(await ana.getByLabel("Create a new account").count()).toBe(1);
     // The server's own MOTD, as a terminal shows it before the nickname prompt.
     await ana.getByTestId("login-motd").filter({ hasText: "Welcome! Type /help for commands." }).waitFor(WAIT);
   }, SLOW);
@@ -235,7 +246,7 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     await activeLog(ana).and(logOf(ana, "#lobby")).waitFor(WAIT);
     await message(ana, "meanwhile in the lobby").waitFor(WAIT);
     await ana.getByTestId("pm-caro").waitFor(WAIT);
-    expect(await ana.evaluate(() => JSON.stringify(sessionStorage))).not.toContain("secret");
+    expect(await ana.evaluate(() => JSON.stringify(sessionStorage))).not.toContain("secret-pw");
 
     const phone = await open({ width: 390, height: 844 });
     await login(phone, "ana");

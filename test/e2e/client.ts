@@ -39,7 +39,7 @@ export class LineClient {
   }
 
   /** Connects and logs in (creating the account the first time). */
-  static async login(port: number, nick: string, password = "secret"): Promise<LineClient> {
+  static async login(port: number, nick: string, password = "secret-pw"): Promise<LineClient> {
     const c = await LineClient.open(port);
     await c.waitForText("Nickname: ");
     c.send(nick);

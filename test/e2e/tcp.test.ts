@@ -6,7 +6,7 @@ for (const driver of await drivers()) {
   describe.skipIf(driver.skip)(`TCP chat on the ${driver.name} store`, () => {
     const fixture = serverFixture(driver);
     const { keep } = fixture;
-    const login = async (nick: string, password = "secret") => keep(await LineClient.login(fixture.server.tcpPort, nick, password));
+    const login = async (nick: string, password = "secret-pw") => keep(await LineClient.login(fixture.server.tcpPort, nick, password));
 
     test("three users chat in the lobby", async () => {
       const ana = await login("ana");

@@ -30,10 +30,16 @@ export class WsClient {
   }
 
   /** Opens, logs in (creating the account the first time) and waits for the room's welcome. */
-  static async login(port: number, nick: string, password = "secret"): Promise<WsClient> {
+  static async login(port: number, nick: string, password = "secret-pw"): Promise<WsClient> {
     const c = await WsClient.open(port);
     c.send({ type: "login", nick, password });
-    await c.waitFor((f) => f.type === "room");
+    const first = await c.waitFor((f) => f.type === "room" || (f.type === "error" && f.key === "no_such_account"));
+    if (first.type === "error") {
+      // A new nick: the web creates an account only when asked, with the password twice.
+      c.clear();
+      c.send({ type: "login", nick, password, confirm: password });
+      await c.waitFor((f) => f.type === "room");
+    }
     return c;
   }
 

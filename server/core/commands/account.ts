@@ -35,13 +35,13 @@ export const password = command({
   async run({ session, user, accounts, entry, send }, args) {
     if ((args.current === undefined) !== (args.new === undefined)) throw fail("usage", { usage: usage(password) });
     const current = args.current ?? (await session.ask(notice("prompt_current_password"), true));
-    if (!(await accounts.verify(current, user))) throw fail("wrong_password_unchanged");
+    if (!(await accounts.verify(current, user, session))) throw fail("wrong_password_unchanged");
     let next = args.new;
     if (next === undefined) {
       next = await session.ask(notice("prompt_new_password"), true);
       if ((await session.ask(notice("prompt_repeat_new_password"), true)) !== next) throw fail("passwords_differ_unchanged");
     }
-    await accounts.changePassword(user, next);
+    await accounts.changePassword(user, next, session);
     entry.renewTokens(user);
     send({ type: "notice", notice: notice("password_changed") });
   },
@@ -84,14 +84,21 @@ export const login = command({
   name: "login",
   hidden: true,
   beforeLogin: true,
-  args: [{ name: "nick", type: "nick" }, { name: "password", type: "secret" }, { name: "lang", type: "word", optional: true }] as const,
-  async run({ session, accounts, entry }, { nick, password, lang }) {
+  // `confirm` (the password again) asks for a new account: without it, only an existing one logs in.
+  args: [
+    { name: "nick", type: "nick" },
+    { name: "password", type: "secret" },
+    { name: "lang", type: "word", optional: true },
+    { name: "confirm", type: "secret", optional: true },
+  ] as const,
+  async run({ session, accounts, entry }, { nick, password, lang, confirm }) {
     if (session.user) throw fail("already_logged_in");
     if (lang && (LANGS as readonly string[]).includes(lang)) session.lang = lang as Lang;
-    const user = await accounts.passwordLogin(session, nick, password);
+    const user = await accounts.passwordLogin(session, nick, password, confirm);
     // The core has told the user, and put the session out after too many tries.
     if (!user || session.closed) return;
     await entry.enter(session, user);
+    if (confirm === undefined) await accounts.reportFailedLogins(session, user);
   },
 });
 
