@@ -5,13 +5,21 @@ import type { Log } from "./core/log.ts";
 import type { Operator } from "./core/operator.ts";
 import type { Lang } from "./core/types.ts";
 import { metricsText } from "./http/metrics.ts";
-import { wsHandlers, wsPublisher, type WsData } from "./ws.ts";
+import { wsHandlers, type WsData } from "./ws.ts";
 // Bun bundles the page's script and styles, and `bun build --compile` embeds them in the binary.
 import webClient from "../web/index.html";
 
 /** Health, metrics, the login form's facts and the admin API. The web page and /ws are served beside it by Bun. */
-export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>) {
+export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>, hsts = false) {
   const app = new Hono();
+  if (hsts) {
+    // Bun serves the page itself (routes), so HSTS comes with every other answer, among them the
+    // /info request the page makes at once: the browser learns it on its first visit either way.
+    app.use(async (c, next) => {
+      await next();
+      c.header("strict-transport-security", HSTS);
+    });
+  }
   if (admin) app.route("/admin", admin);
   app.get("/healthz", async (c) => {
     const uptime = operator.uptimeSeconds();
@@ -27,11 +35,26 @@ export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>) {
   return app;
 }
 
-export function startHttp(chat: Gateway, operator: Operator, config: Config, admin?: Hono<any>) {
-  const app = createHttpApp(operator, chat.log, admin);
+/** HTTPS: the certificate, and Strict-Transport-Security on every answer when `hsts`. */
+export interface HttpsListen {
+  port: number;
+  tls: { cert: string; key: string };
+  hsts: boolean;
+}
+
+// A year, as browsers' preload lists ask; a site that turns TLS off again must first send max-age=0.
+const HSTS = "max-age=31536000";
+
+/**
+ * The web page, /ws and the API on the plain HTTP port, or on the HTTPS one when `secure` is given.
+ * The caller registers the server with the room publisher (see wsPublisher).
+ */
+export function startHttp(chat: Gateway, operator: Operator, config: Config, admin?: Hono<any>, secure?: HttpsListen) {
+  const app = createHttpApp(operator, chat.log, admin, secure?.hsts);
   const server = Bun.serve<WsData>({
     hostname: config.host,
-    port: config.httpPort,
+    port: secure?.port ?? config.httpPort,
+    ...(secure && { tls: secure.tls, reusePort: true }),
     development: false,
     routes: { "/": webClient },
     fetch(req, server) {
@@ -49,8 +72,6 @@ export function startHttp(chat: Gateway, operator: Operator, config: Config, adm
     },
     websocket: wsHandlers(chat, config.limits),
   });
-  // Registered before the event loop runs again, so before any socket can join a room.
-  chat.publishRoomsVia("ws", wsPublisher(server));
   return server;
 }
 

@@ -15,6 +15,7 @@ const CHECKS = {
   chromium: binary(CHROMIUM, "chromium"),
   ngircd: binary(NGIRCD, "ngircd"),
   inspircd: binary(INSPIRCD, "inspircd"),
+  openssl: binary("/usr/bin/openssl", "openssl"),
 } satisfies Record<string, () => string | null>;
 
 export type Need = keyof typeof CHECKS;

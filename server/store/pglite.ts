@@ -6,6 +6,7 @@ import pgliteWasm from "../../node_modules/@electric-sql/pglite/dist/pglite.wasm
 import initdbWasm from "../../node_modules/@electric-sql/pglite/dist/initdb.wasm" with { type: "file" };
 import fsBundle from "../../node_modules/@electric-sql/pglite/dist/pglite.data" with { type: "file" };
 import type { Store } from "../core/store.ts";
+import { seedDataFolder } from "./seed.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { SqlStore } from "./sql-store.ts";
 
@@ -27,6 +28,8 @@ export async function embeddedClient(dataDir: string | null): Promise<SqlClient>
   let dir: string | undefined;
   if (dataDir !== null) {
     dir = join(dataDir, "pgdata");
+    // A first start unpacks the database built into the binary instead of running initdb.
+    await seedDataFolder(dir);
     mkdirSync(dir, { recursive: true });
   }
   const [pgliteWasmModule, initdbWasmModule] = await (compiled ??= compileWasm());
