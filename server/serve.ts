@@ -15,7 +15,8 @@ import { embeddedStore } from "./store/pglite.ts";
 import { postgresStore } from "./store/postgres.ts";
 import { startTcp } from "./tcp.ts";
 import { addresses } from "./cli/banner.ts";
-import { listening } from "./cli/startup-error.ts";
+import { writeAdminUrl } from "./cli/admin-url.ts";
+import { listening, PORT_SETTINGS } from "./cli/startup-error.ts";
 import { readTlsPair } from "./tls/files.ts";
 import { startTlsListeners, type TlsListeners } from "./tls/listeners.ts";
 import { wsPublisher, type WsData } from "./ws.ts";
@@ -44,6 +45,14 @@ export interface RunningServer {
   stop(options?: { restarting?: boolean }): Promise<void>;
 }
 
+function probePorts(config: Config): void {
+  const ports = [["tcpPort", config.tcpPort], ["httpPort", config.httpPort]] as [keyof typeof PORT_SETTINGS, number][];
+  if (config.tls) ports.push(["tlsPort", config.tlsPort], ["httpsPort", config.httpsPort]);
+  for (const [what, port] of ports) {
+    if (port !== 0) listening(what, config.host, port, () => Bun.listen({ hostname: config.host, port, socket: { data() {} } })).stop(true);
+  }
+}
+
 const tlsPair = (tls: NonNullable<Config["tls"]>) => readTlsPair(tls);
 
 function startTls(config: Config, hub: Hub, admin: Hono<any>, servers: Set<Server<WsData>>): TlsListeners {
@@ -64,6 +73,8 @@ export async function openStore(config: Config): Promise<Store> {
 
 /** Opens the store, applies migrations and starts both listeners. */
 export async function startServer(config: Config, log: Log, options: ServerOptions = {}): Promise<RunningServer> {
+  // A port in use is said at once, not after the database has been opened.
+  probePorts(config);
   const store = await openStore(config);
   const applied = await store.migrate();
   if (applied) log.info("migrations applied", { count: applied });
@@ -100,6 +111,8 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
     throw e;
   }
   const ports = { tcpPort: tcp.port, httpPort: http.port!, tlsPort: tls?.tlsPort, httpsPort: tls?.httpsPort };
+  // Before "started", so whoever waits for that line finds where `chat admin` should call.
+  writeAdminUrl(config, ports);
   log.info("started", { store: store.kind, ...ports, ...addresses(config, ports), dataDir: config.dataDir });
   let stopping: Promise<void> | null = null;
   const httpServer = http;

@@ -9,9 +9,8 @@ import type { Config } from "../config/schema.ts";
 import { LogFile } from "../log/log-file.ts";
 import { createLogger, stdoutOutput } from "../log/logger.ts";
 import { startServer, type RunningServer } from "../serve.ts";
-import { needsDatabase } from "../store/seed.ts";
+import { builtInSeed, needsDatabase } from "../store/seed.ts";
 import { addresses, bannerText } from "./banner.ts";
-import { writeAdminUrl } from "./admin-url.ts";
 import { StartupError } from "./startup-error.ts";
 
 type Next = { action: "stop" } | { action: "restart"; config: Config };
@@ -58,6 +57,7 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
   };
 
   for (;;) {
+    prepareDataDir(effective);
     const logFile = new LogFile(join(effective.dataDir, "logs"), effective.log.maxBytes, effective.log.files);
     log = createLogger([stdoutOutput, logFile]);
     let live = effective;
@@ -79,9 +79,7 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
       },
     };
     reload = control.reload;
-    prepareDataDir(effective);
     const server: RunningServer = await startServer(effective, log, { logFile, control, configMotd: () => live.motd });
-    writeAdminUrl(effective, server);
     if (!handling && process.stdout.isTTY) {
       process.stderr.write(`\n${bannerText(effective, addresses(effective, server))}\n\n`);
     }
@@ -129,7 +127,9 @@ function prepareDataDir(config: Config): void {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new StartupError(`Cannot write to the data folder ${config.dataDir} (${code}); choose another with --data-dir or dataDir`);
   }
-  if (!config.database && needsDatabase(join(config.dataDir, "pgdata"))) {
-    process.stderr.write(`chat: first start: creating the database in ${join(config.dataDir, "pgdata")}\n`);
+  const pgdata = join(config.dataDir, "pgdata");
+  if (!config.database && needsDatabase(pgdata)) {
+    const how = builtInSeed() ? "from the copy built into chat" : "with initdb, which takes 10-30 s (a release binary has it built in)";
+    process.stderr.write(`chat: first start: creating the database in ${pgdata} ${how}\n`);
   }
 }

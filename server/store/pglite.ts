@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 // Imported as files so `bun build --compile` embeds them: the binary needs no node_modules.
@@ -6,7 +6,7 @@ import pgliteWasm from "../../node_modules/@electric-sql/pglite/dist/pglite.wasm
 import initdbWasm from "../../node_modules/@electric-sql/pglite/dist/initdb.wasm" with { type: "file" };
 import fsBundle from "../../node_modules/@electric-sql/pglite/dist/pglite.data" with { type: "file" };
 import type { Store } from "../core/store.ts";
-import { seedDataFolder } from "./seed.ts";
+import { needsDatabase, seedDataFolder } from "./seed.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { SqlStore } from "./sql-store.ts";
 
@@ -28,18 +28,26 @@ export async function embeddedClient(dataDir: string | null): Promise<SqlClient>
   let dir: string | undefined;
   if (dataDir !== null) {
     dir = join(dataDir, "pgdata");
-    // A first start unpacks the database built into the binary instead of running initdb.
-    await seedDataFolder(dir);
-    mkdirSync(dir, { recursive: true });
+    // A first start unpacks the database built into the binary; from source, initdb makes one.
+    if (!(await seedDataFolder(dir)) && needsDatabase(dir)) await createDataFolder(dir);
   }
-  const [pgliteWasmModule, initdbWasmModule] = await (compiled ??= compileWasm());
-  const db = await PGlite.create({
-    dataDir: dir,
-    pgliteWasmModule,
-    initdbWasmModule,
-    fsBundle: Bun.file(fsBundle),
-  });
+  const db = await open(dir);
   return wrap(db, () => db.close());
+}
+
+async function open(dir: string | undefined): Promise<PGlite> {
+  const [pgliteWasmModule, initdbWasmModule] = await (compiled ??= compileWasm());
+  return PGlite.create({ dataDir: dir, pgliteWasmModule, initdbWasmModule, fsBundle: Bun.file(fsBundle) });
+}
+
+/** Runs initdb beside `dir` and renames the result into place, so a start stopped half-way leaves no half-made database. */
+async function createDataFolder(dir: string): Promise<void> {
+  const scratch = `${dir}.creating`;
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  await (await open(scratch)).close();
+  if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+  renameSync(scratch, dir);
 }
 
 function wrap(db: PGlite | Transaction, close: () => Promise<void>): SqlClient {
