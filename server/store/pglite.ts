@@ -6,7 +6,7 @@ import pgliteWasm from "../../node_modules/@electric-sql/pglite/dist/pglite.wasm
 import initdbWasm from "../../node_modules/@electric-sql/pglite/dist/initdb.wasm" with { type: "file" };
 import fsBundle from "../../node_modules/@electric-sql/pglite/dist/pglite.data" with { type: "file" };
 import type { Store } from "../core/store.ts";
-import { needsDatabase, seedDataFolder } from "./seed.ts";
+import { needsDatabase, seedDataFolder, tuneDataFolder } from "./seed.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { SqlStore } from "./sql-store.ts";
 
@@ -46,6 +46,7 @@ async function createDataFolder(dir: string): Promise<void> {
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
   await (await open(scratch)).close();
+  tuneDataFolder(scratch);
   if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
   renameSync(scratch, dir);
 }
