@@ -5,7 +5,7 @@ import { adminMain } from "./server/cli/admin.ts";
 import { runServer } from "./server/cli/serve.ts";
 import { openStore } from "./server/serve.ts";
 import { healthcheck } from "./server/cli/healthcheck.ts";
-import { StartupError } from "./server/cli/startup-error.ts";
+import { StartupError } from "./server/startup/errors.ts";
 import { selfSignedFiles } from "./server/tls/files.ts";
 
 const HELP = `chat ${pkg.version}: a chat server for telnet, nc and the web, with history in PostgreSQL

@@ -6,7 +6,7 @@ import { runConsole } from "./admin/console.ts";
 import { OPTIONS, runCommand } from "./admin/dispatch.ts";
 import { terminalOutput } from "./admin/output.ts";
 import { clientToken } from "../admin/token.ts";
-import { readAdminUrl } from "./admin-url.ts";
+import { readAdminUrl } from "../startup/admin-url.ts";
 
 export const ADMIN_HELP = `chat admin: control a running chat server
 

@@ -1,5 +1,5 @@
 import type { Config } from "../config/schema.ts";
-import { readAdminUrl } from "./admin-url.ts";
+import { readAdminUrl } from "../startup/admin-url.ts";
 
 // `chat healthcheck`, for a container's HEALTHCHECK: images without curl still have chat itself.
 const TIMEOUT_MS = 5000;

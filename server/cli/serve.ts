@@ -10,8 +10,8 @@ import { LogFile } from "../log/log-file.ts";
 import { createLogger, stdoutOutput } from "../log/logger.ts";
 import { startServer, type RunningServer } from "../serve.ts";
 import { builtInSeed, needsDatabase } from "../store/seed.ts";
-import { addresses, bannerText } from "./banner.ts";
-import { StartupError } from "./startup-error.ts";
+import { addresses, bannerText } from "../startup/addresses.ts";
+import { StartupError } from "../startup/errors.ts";
 
 type Next = { action: "stop" } | { action: "restart"; config: Config };
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { StartupError } from "../cli/startup-error.ts";
+import { StartupError } from "../startup/errors.ts";
 
 /** A certificate chain and its key, as PEM text. */
 export interface TlsPair {

@@ -1,5 +1,5 @@
 import type { Server, TCPSocketListener } from "bun";
-import { listening } from "../cli/startup-error.ts";
+import { listening } from "../startup/errors.ts";
 import type { TlsPair } from "./files.ts";
 
 type Stoppable = Pick<TCPSocketListener<unknown>, "stop" | "port"> ;
