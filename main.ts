@@ -5,12 +5,16 @@ import { adminMain } from "./server/cli/admin.ts";
 import { runServer } from "./server/cli/serve.ts";
 import { copyStoreMain, restoreMain } from "./server/cli/store.ts";
 import { openStore } from "./server/serve.ts";
+import { healthcheck } from "./server/cli/healthcheck.ts";
+import { StartupError } from "./server/startup/errors.ts";
+import { selfSignedFiles } from "./server/tls/files.ts";
 
 const HELP = `chat ${pkg.version}: a chat server for telnet, nc and the web, with history in PostgreSQL
 
 Usage:
   chat [serve]     run the server (default)
   chat migrate     apply database migrations and exit
+  chat healthcheck exit 0 when the server's /healthz says ok (for container health checks)
   chat admin       control a running server (chat admin --help); chat admin backup FILE
   chat restore FILE           bring back a backup into the data folder (server stopped)
   chat copy-store --to URL    copy the embedded store into an empty PostgreSQL database (server stopped)
@@ -23,6 +27,7 @@ Options:
   --port N         TCP (telnet/nc) port
   --http-port N    HTTP port
   --data-dir DIR   folder for the embedded database and other data
+  --self-signed    turn TLS on with a certificate for localhost made in DIR/tls (a local try)
 
 DATABASE_URL selects a real PostgreSQL server instead of the embedded store.`;
 
@@ -41,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
         "http-port": { type: "string" },
         "data-dir": { type: "string" },
         to: { type: "string" },
+        "self-signed": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -54,16 +60,24 @@ export async function main(argv: string[]): Promise<number> {
   if (values.help || command === "help") return print(HELP);
   if (values.version || command === "version") return print(`chat ${pkg.version}`);
   const takesFile = command === "restore";
-  if (!["serve", "migrate", "restore", "copy-store"].includes(command) || positionals.length > (takesFile ? 2 : 1)) {
+  if (!["serve", "migrate", "restore", "copy-store", "healthcheck"].includes(command) || positionals.length > (takesFile ? 2 : 1)) {
     console.error(`Unknown command "${positionals.join(" ")}". Try chat --help`);
     return 2;
+  }
+
+  for (const flag of ["port", "http-port"] as const) {
+    const value = values[flag];
+    if (value !== undefined && (!/^\d{1,5}$/.test(value) || Number(value) > 65535)) {
+      console.error(`--${flag} must be a port number from 0 to 65535, not "${value}"`);
+      return 2;
+    }
   }
 
   const sources = {
     path: values.config,
     overrides: { host: values.host, tcpPort: values.port, httpPort: values["http-port"], dataDir: values["data-dir"] },
   };
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(sources);
   } catch (e) {
@@ -74,6 +88,14 @@ export async function main(argv: string[]): Promise<number> {
 
   if (command === "restore") return restoreMain(config, positionals[1]);
   if (command === "copy-store") return copyStoreMain(config, values.to);
+  if (command === "healthcheck") return healthcheck(config);
+  // No HSTS for a self-signed try: it would hold the browser to HTTPS on localhost for a year.
+  const selfSigned = (c: typeof config) => (values["self-signed"] ? { ...c, tls: { ...selfSignedFiles(c.dataDir), hsts: false } } : c);
+  try {
+    config = selfSigned(config);
+  } catch (e) {
+    return startupFailed(e);
+  }
 
   if (command === "migrate") {
     const store = await openStore(config);
@@ -82,8 +104,19 @@ export async function main(argv: string[]): Promise<number> {
     return print(applied ? `Applied ${applied} migration(s)` : "Database is up to date");
   }
 
-  await runServer(config, () => loadConfig(sources));
+  try {
+    await runServer(config, () => selfSigned(loadConfig(sources)));
+  } catch (e) {
+    return startupFailed(e);
+  }
   return 0;
+}
+
+/** A reason not to start that the operator can fix: one line, exit 2; anything else is a bug and keeps its stack. */
+function startupFailed(e: unknown): number {
+  if (!(e instanceof StartupError)) throw e;
+  console.error(`chat: ${e.message}`);
+  return 2;
 }
 
 function print(text: string) {

@@ -6,13 +6,21 @@ import type { Operator } from "./core/operator.ts";
 import type { Lang } from "./core/types.ts";
 import { metricsText } from "./http/metrics.ts";
 import { secured } from "./http/security.ts";
-import { wsHandlers, wsPublisher, type WsData } from "./ws.ts";
+import { wsHandlers, type WsData } from "./ws.ts";
 // Bun bundles the page's script and styles, and `bun build --compile` embeds them in the binary.
 import webClient from "../web/index.html";
 
 /** Health, metrics, the login form's facts and the admin API. The web page and /ws are served beside it by Bun. */
-export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>) {
+export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>, hsts = false) {
   const app = new Hono();
+  if (hsts) {
+    // Bun serves the page itself (routes), so HSTS comes with every other answer, among them the
+    // /info request the page makes at once: the browser learns it on its first visit either way.
+    app.use(async (c, next) => {
+      await next();
+      c.header("strict-transport-security", HSTS);
+    });
+  }
   if (admin) app.route("/admin", admin);
   // The store's health as last seen (at most ~2 s old): never a query, so never queued behind one.
   app.get("/healthz", (c) => {
@@ -32,12 +40,27 @@ export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>) {
 // Bun's HTML routes cannot add. Its scripts and styles are at absolute paths, so either place works.
 const BUNDLED_PAGE = "/bundled/index.html";
 
-export function startHttp(chat: Gateway, operator: Operator, config: Config, admin?: Hono<any>) {
-  const app = createHttpApp(operator, chat.log, admin);
+/** HTTPS: the certificate, and Strict-Transport-Security on every answer when `hsts`. */
+export interface HttpsListen {
+  port: number;
+  tls: { cert: string; key: string };
+  hsts: boolean;
+}
+
+// A year, as browsers' preload lists ask; a site that turns TLS off again must first send max-age=0.
+const HSTS = "max-age=31536000";
+
+/**
+ * The web page, /ws and the API on the plain HTTP port, or on the HTTPS one when `secure` is given.
+ * The caller registers the server with the room publisher (see wsPublisher).
+ */
+export function startHttp(chat: Gateway, operator: Operator, config: Config, admin?: Hono<any>, secure?: HttpsListen) {
+  const app = createHttpApp(operator, chat.log, admin, secure?.hsts);
   let page: Promise<{ body: string; type: string }> | undefined;
   const server = Bun.serve<WsData>({
     hostname: config.host,
-    port: config.httpPort,
+    port: secure?.port ?? config.httpPort,
+    ...(secure && { tls: secure.tls, reusePort: true }),
     development: false,
     routes: {
       [BUNDLED_PAGE]: webClient,
@@ -51,7 +74,9 @@ export function startHttp(chat: Gateway, operator: Operator, config: Config, adm
           throw e;
         });
         const { body, type } = await page;
-        return secured(new Response(body, { headers: { "content-type": type, "cache-control": "no-cache" } }));
+        const headers: Record<string, string> = { "content-type": type, "cache-control": "no-cache" };
+        if (secure?.hsts) headers["strict-transport-security"] = HSTS;
+        return secured(new Response(body, { headers }));
       },
     },
     async fetch(req, server) {
@@ -69,8 +94,6 @@ export function startHttp(chat: Gateway, operator: Operator, config: Config, adm
     },
     websocket: wsHandlers(chat, config.limits),
   });
-  // Registered before the event loop runs again, so before any socket can join a room.
-  chat.publishRoomsVia("ws", wsPublisher(server));
   return server;
 }
 

@@ -21,11 +21,18 @@ interface Conn {
 const TELNET_PROBE = new Uint8Array([255, 253, 24, 13]);
 const CRLF = new TextEncoder().encode("\r\n");
 
-/** Raw TCP chat: telnet- and nc-compatible, one line per command, CRLF out. */
-export function startTcp(chat: Gateway, host: string, port: number, limits: Limits): TCPSocketListener<Conn> {
+/** How a listener is secured: a TLS listener shares its port (reusePort) with its successor at a certificate reload. */
+export interface TlsListen {
+  tls: { cert: string; key: string };
+  reusePort: true;
+}
+
+/** Raw TCP chat: telnet- and nc-compatible, one line per command, CRLF out; over TLS when `secure` is given. */
+export function startTcp(chat: Gateway, host: string, port: number, limits: Limits, secure?: TlsListen): TCPSocketListener<Conn> {
   return Bun.listen<Conn>({
     hostname: host,
     port,
+    ...secure,
     socket: {
       open(socket) {
         // Chat lines are small and must go at once: with Nagle on, a line written while the

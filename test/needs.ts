@@ -16,6 +16,7 @@ const CHECKS = {
   ngircd: binary(NGIRCD, "ngircd"),
   inspircd: binary(INSPIRCD, "inspircd"),
   strace: () => (Bun.which("strace") ? null : "strace is missing (apt-get install strace)"),
+  openssl: binary("/usr/bin/openssl", "openssl"),
 } satisfies Record<string, () => string | null>;
 
 export type Need = keyof typeof CHECKS;

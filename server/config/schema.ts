@@ -107,10 +107,20 @@ export const logSchema = z.strictObject({
     .describe("Rotated files kept (chat.log.1 … chat.log.N)"),
 }).prefault({});
 
+// TLS is on when this block is present. `chat admin reload` and SIGHUP read the files again.
+export const tlsSchema = z.strictObject({
+  cert: z.string().min(1).describe("PEM certificate chain file"),
+  key: z.string().min(1).describe("PEM private key file"),
+  hsts: z.boolean().default(true).describe("Send Strict-Transport-Security on HTTPS answers"),
+});
+
 export const configSchema = z.strictObject({
   host: z.string().min(1).default("0.0.0.0"),
   tcpPort: port.default(12345),
   httpPort: port.default(8080),
+  tlsPort: port.default(12346).describe("Telnet over TLS, beside tcpPort, when tls is set"),
+  httpsPort: port.default(8443).describe("HTTPS and wss://, beside httpPort, when tls is set"),
+  tls: tlsSchema.optional().describe("Absent: no TLS listeners"),
   serverName: z.string().min(1).max(64).default("chat"),
   motd: z.union([z.string(), z.array(z.string())]).default("Welcome! Type /help for commands.")
     .transform((m) => (Array.isArray(m) ? m : m.split(/\r?\n/))),

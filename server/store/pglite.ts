@@ -1,4 +1,4 @@
-import { fdatasyncSync, mkdirSync } from "node:fs";
+import { existsSync, fdatasyncSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 // Imported as files so `bun build --compile` embeds them: the binary needs no node_modules.
@@ -7,6 +7,7 @@ import initdbWasm from "../../node_modules/@electric-sql/pglite/dist/initdb.wasm
 import fsBundle from "../../node_modules/@electric-sql/pglite/dist/pglite.data" with { type: "file" };
 import type { Store } from "../core/store.ts";
 import { lockDataDir } from "./data-lock.ts";
+import { needsDatabase, seedDataFolder, tuneDataFolder } from "./seed.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { SqlStore } from "./sql-store.ts";
 
@@ -29,20 +30,14 @@ export async function embeddedClient(dataDir: string | null): Promise<SqlClient>
   let lock: { release(): void } | undefined;
   if (dataDir !== null) {
     dir = join(dataDir, "pgdata");
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true });
     // Before PGlite reads a byte: a second process on the folder would lose what either writes.
     lock = lockDataDir(dataDir);
   }
   try {
-    const [pgliteWasmModule, initdbWasmModule] = await (compiled ??= compileWasm());
-    const db = await PGlite.create({
-      dataDir: dir,
-      pgliteWasmModule,
-      initdbWasmModule,
-      fsBundle: Bun.file(fsBundle),
-      ...(dir === undefined ? {} : { startParams: durableStartParams() }),
-    });
-    if (dir !== undefined) syncToDisk(db);
+    // A first start unpacks the database built into the binary; from source, initdb makes one.
+    if (dir !== undefined && !(await seedDataFolder(dir)) && needsDatabase(dir)) await createDataFolder(dir);
+    const db = await open(dir, dir !== undefined);
     return wrap(db, async () => {
       try {
         await db.close();
@@ -79,6 +74,28 @@ function syncToDisk(db: PGlite) {
     nodefs.tryFSOperation(() => fdatasyncSync(stream.nfd));
     return 0;
   };
+}
+
+/** `durable`: commits wait for the disk (see durableStartParams); a scratch folder being made does not need to. */
+async function open(dir: string | undefined, durable = false): Promise<PGlite> {
+  const [pgliteWasmModule, initdbWasmModule] = await (compiled ??= compileWasm());
+  const db = await PGlite.create({
+    dataDir: dir, pgliteWasmModule, initdbWasmModule, fsBundle: Bun.file(fsBundle),
+    ...(durable ? { startParams: durableStartParams() } : {}),
+  });
+  if (durable) syncToDisk(db);
+  return db;
+}
+
+/** Runs initdb beside `dir` and renames the result into place, so a start stopped half-way leaves no half-made database. */
+async function createDataFolder(dir: string): Promise<void> {
+  const scratch = `${dir}.creating`;
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  await (await open(scratch)).close();
+  tuneDataFolder(scratch);
+  if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+  renameSync(scratch, dir);
 }
 
 function wrap(db: PGlite | Transaction, close: () => Promise<void>): SqlClient {

@@ -26,7 +26,9 @@ describe.skipIf(lacks("postgres"))("backups and moving to PostgreSQL", () => {
     const dir = tempDir("chat-backup-");
     const config = (name: string) => {
       const path = join(dir, `${name}.json`);
-      writeFileSync(path, JSON.stringify({ host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir: join(dir, name) }));
+      writeFileSync(path, JSON.stringify({ host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir: join(dir, name),
+        // Thirty lines at once: more than a person's burst, which is not what this test is about.
+        limits: { messageBurstLines: 1000, messagesPerSecond: 1000 } }));
       return path;
     };
     const [first, second] = [config("first"), config("second")];
