@@ -75,7 +75,7 @@ export function startTcp(chat: Gateway, host: string, port: number, limits: Limi
             chat.refuse(conn.session, notice("line_too_long", { bytes: input.bytes, max: limits.maxLineBytes }));
             continue;
           }
-          void chat.input(conn.session, input.text);
+          if (input.kind === "line") void chat.input(conn.session, input.text);
         }
       },
       drain(socket) {

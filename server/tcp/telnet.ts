@@ -1,10 +1,14 @@
-// Telnet input decoding: strips option negotiation and subnegotiation, refuses
-// every option the client proposes (except ECHO while we are hiding input),
-// splits the byte stream into lines and decodes them as UTF-8.
+// Telnet input decoding: strips option negotiation and subnegotiation, agrees only to what the
+// server asked for (ECHO and SUPPRESS-GO-AHEAD from us, NAWS and TTYPE from the client), splits the
+// byte stream into lines and decodes them as UTF-8 — or, once the client has agreed to character
+// at a time, hands the typed bytes to the line editor (tcp/editor.ts) as they come.
 // Everything is a byte-at-a-time state machine so TCP chunk boundaries can fall
 // anywhere without changing the result.
 
 export const IAC = 255, DONT = 254, DO = 253, WONT = 252, WILL = 251, SB = 250, SE = 240, ECHO = 1, SGA = 3;
+export const TTYPE = 24, NAWS = 31;
+const TTYPE_IS = 0, TTYPE_SEND = 1;
+const ESC = 27;
 
 // Erase Character / Erase Line: the telnet-level equivalents of backspace and ^U.
 const EC = 247, EL = 248;
@@ -16,8 +20,8 @@ export interface TelnetLimits {
   /** Pending unterminated bytes beyond this report 'flood'; the decoder then ignores all further input. */
   maxUnterminatedBytes: number;
   /**
-   * Default 1024. No subnegotiated option is ever agreed to, so SB payloads are
-   * skipped without being buffered at all: any cap is honoured trivially.
+   * Default 64. Only NAWS (4 bytes) and TTYPE (a terminal name) are read; the rest of a longer
+   * payload is skipped without being buffered.
    */
   maxSubnegotiationBytes?: number;
 }
@@ -25,13 +29,26 @@ export interface TelnetLimits {
 export type TelnetInput =
   | { kind: "line"; text: string }
   | { kind: "too-long"; bytes: number }
-  | { kind: "flood" };
+  | { kind: "flood" }
+  /** Character at a time: bytes as typed (CR LF and CR NUL become one CR), for the line editor. */
+  | { kind: "keys"; bytes: Uint8Array }
+  /** The client's window size (NAWS); 0 means unknown. */
+  | { kind: "size"; width: number; height: number }
+  /** The client's terminal type (TTYPE), as sent (e.g. "XTERM-256COLOR"). */
+  | { kind: "terminal"; name: string }
+  /** The client has negotiated an option for the first time: it speaks telnet. */
+  | { kind: "telnet" }
+  /** The client agreed to (or left) character at a time with the server echoing. */
+  | { kind: "editing"; on: boolean };
 
 // Bytes that interrupt a run of plain data; every other byte is copied in bulk.
 const SPECIAL = new Uint8Array(256);
-for (const b of [NUL, BS, LF, CR, DEL, IAC]) SPECIAL[b] = 1;
+for (const b of [NUL, BS, LF, CR, DEL, IAC, ESC]) SPECIAL[b] = 1;
 
 const ST_DATA = 0, ST_IAC = 1, ST_OPTION = 2, ST_SB = 3, ST_SB_IAC = 4, ST_DEAD = 5;
+// An escape sequence typed into a line (arrow and function keys): ESC, then CSI or SS3.
+const ST_ESC = 6, ST_CSI = 7, ST_SS3 = 8;
+const SB_MAX_DEFAULT = 64;
 
 const INITIAL_BUFFER = 256;
 // One huge line should not pin its buffer for the rest of the connection.
@@ -53,8 +70,21 @@ export class TelnetDecoder {
   private afterCR = false;
   /** The client has negotiated an option, so it is a telnet client that will honour WILL ECHO. */
   speaksTelnet = false;
+  /** Character at a time: the client sends every key and the server echoes (the editor). */
+  editing = false;
   // verb*256+option of refusals already sent; a client repeating itself must not start a loop.
   private readonly refused = new Set<number>();
+  // What we asked for and what the client agreed to. Agreement is only taken for what we asked,
+  // and each answer is sent once, so the negotiation cannot loop (RFC 1143's rule, simply).
+  private askedTtype = false;
+  private askedNaws = false;
+  private offeredSga = false;
+  private echoing = false;
+  private clientSga = false;
+  private clientEcho = false;
+  private sb = new Uint8Array(0);
+  private sbLen = 0;
+  private keys: number[] = [];
 
   constructor(limits: TelnetLimits, reply: (bytes: Uint8Array) => void) {
     this.limits = limits;
@@ -77,6 +107,15 @@ export class TelnetDecoder {
               break;
             }
           }
+          if (this.editing) {
+            i++;
+            if (b === IAC) this.state = ST_IAC;
+            else if (b !== NUL) {
+              if (b === CR) this.afterCR = true;
+              this.keys.push(b);
+            }
+            break;
+          }
           if (!SPECIAL[b]) {
             let j = i + 1;
             while (j < n && !SPECIAL[chunk[j]]) j++;
@@ -86,6 +125,7 @@ export class TelnetDecoder {
           }
           i++;
           if (b === IAC) this.state = ST_IAC;
+          else if (b === ESC) this.state = ST_ESC;
           else if (b === CR) {
             this.afterCR = true;
             this.endLine(out);
@@ -97,23 +137,36 @@ export class TelnetDecoder {
         case ST_IAC:
           i++;
           this.state = ST_DATA;
-          if (b === IAC) this.append(chunk, i - 1, i, out);
-          else if (b >= WILL && b <= DONT) {
+          if (b === IAC) {
+            if (this.editing) this.keys.push(IAC);
+            else this.append(chunk, i - 1, i, out);
+          } else if (b >= WILL && b <= DONT) {
             this.verb = b;
             this.state = ST_OPTION;
-          } else if (b === SB) this.state = ST_SB;
-          else if (b === EC) this.eraseChar();
-          else if (b === EL) this.len = 0;
+          } else if (b === SB) {
+            this.state = ST_SB;
+            this.sbLen = 0;
+          } else if (b === EC) {
+            if (this.editing) this.keys.push(DEL);
+            else this.eraseChar();
+          } else if (b === EL) {
+            if (this.editing) this.keys.push(0x15);
+            else this.len = 0;
+          }
           // NOP, DM, BRK, IP, AO, AYT, GA and unknown commands carry nothing for a chat line.
           break;
         case ST_OPTION:
           i++;
           this.state = ST_DATA;
+          this.flushKeys(out);
+          if (!this.speaksTelnet) out.push({ kind: "telnet" });
           this.speaksTelnet = true;
-          this.negotiate(this.verb, b);
+          this.negotiate(this.verb, b, out);
           break;
         case ST_SB: {
           const j = chunk.indexOf(IAC, i);
+          const end = j < 0 ? n : j;
+          this.keepSb(chunk, i, end);
           if (j < 0) i = n;
           else {
             i = j + 1;
@@ -124,33 +177,132 @@ export class TelnetDecoder {
         case ST_SB_IAC:
           i++;
           // Only IAC SE ends it; IAC IAC is an escaped 255 inside the payload.
-          this.state = b === SE ? ST_DATA : ST_SB;
+          if (b === SE) {
+            this.state = ST_DATA;
+            this.flushKeys(out);
+            this.subnegotiation(out);
+          } else {
+            if (b === IAC) this.keepSb(chunk, i - 1, i);
+            this.state = ST_SB;
+          }
+          break;
+        // ESC [ parameters intermediates final, or ESC O final: the whole key is dropped from the
+        // line. A byte that cannot belong to the sequence ends it and counts as typed.
+        case ST_ESC:
+          if (b === 0x5b) {
+            i++;
+            this.state = ST_CSI;
+          } else if (b === 0x4f) {
+            i++;
+            this.state = ST_SS3;
+          } else this.state = ST_DATA;
+          break;
+        case ST_CSI:
+          if (b >= 0x20 && b <= 0x3f) i++;
+          else {
+            if (b >= 0x40 && b <= 0x7e) i++;
+            this.state = ST_DATA;
+          }
+          break;
+        case ST_SS3:
+          if (b >= 0x40 && b <= 0x7e) i++;
+          this.state = ST_DATA;
           break;
       }
     }
+    this.flushKeys(out);
     return out;
+  }
+
+  /** At connect: asks for the terminal type, which also tells whether the client speaks telnet. */
+  probe(): Uint8Array {
+    this.askedTtype = true;
+    return Uint8Array.of(IAC, DO, TTYPE);
+  }
+
+  /**
+   * Offers server-side editing: we echo and suppress go-ahead (character at a time), and ask for
+   * the window size. `editing` turns on when the client has agreed to both.
+   */
+  offerEditing(): Uint8Array {
+    this.offeredSga = true;
+    this.echoing = true;
+    this.askedNaws = true;
+    this.refused.delete(WONT * 256 + SGA);
+    this.refused.delete(WONT * 256 + ECHO);
+    return Uint8Array.of(IAC, WILL, ECHO, IAC, WILL, SGA, IAC, DO, NAWS);
+  }
+
+  /** Back to line mode with the client echoing (`/set editor off`). */
+  stopEditing(): Uint8Array {
+    this.offeredSga = false;
+    this.echoing = false;
+    this.clientSga = false;
+    this.clientEcho = false;
+    this.editing = false;
+    return Uint8Array.of(IAC, WONT, ECHO, IAC, WONT, SGA);
   }
 
   /** IAC WILL ECHO: the client stops echoing, which hides password typing. */
   hideInput(): Uint8Array {
+    this.echoing = true;
     return Uint8Array.of(IAC, WILL, ECHO);
   }
 
   /** IAC WONT ECHO: the client echoes again. */
   showInput(): Uint8Array {
+    this.echoing = false;
     return Uint8Array.of(IAC, WONT, ECHO);
   }
 
-  private negotiate(verb: number, option: number): void {
+  private negotiate(verb: number, option: number, out: TelnetInput[]): void {
+    const was = this.editing;
     // DO/DONT ECHO are acks of our own WILL/WONT ECHO. They can arrive after we have already
-    // flipped again (hide, show, hide for two password prompts), so they never change or answer anything.
+    // flipped again (hide, show, hide for two password prompts), so they never answer anything.
     if (verb === DO) {
-      if (option === ECHO) return;
-      this.refuse(WONT, option);
+      if (option === ECHO) this.clientEcho = this.echoing;
+      else if (option === SGA && this.offeredSga) this.clientSga = true;
+      else this.refuse(WONT, option);
+    } else if (verb === DONT) {
+      if (option === ECHO) this.clientEcho = false;
+      else if (option === SGA) this.clientSga = false;
     } else if (verb === WILL) {
-      this.refuse(DONT, option);
+      if (option === TTYPE && this.askedTtype) {
+        if (!this.refused.has(-TTYPE)) this.reply(Uint8Array.of(IAC, SB, TTYPE, TTYPE_SEND, IAC, SE));
+        this.refused.add(-TTYPE);
+      } else if (option === NAWS && this.askedNaws) {
+        // Agreed: the size follows in a subnegotiation.
+      } else this.refuse(DONT, option);
     }
-    // WONT needs no answer: refusing is always allowed and we never asked.
+    // WONT needs no answer: refusing is always allowed.
+    this.editing = this.offeredSga && this.clientSga && this.echoing && this.clientEcho;
+    if (this.editing !== was) out.push({ kind: "editing", on: this.editing });
+  }
+
+  private keepSb(src: Uint8Array, from: number, to: number): void {
+    const max = this.limits.maxSubnegotiationBytes ?? SB_MAX_DEFAULT;
+    const take = Math.min(to, from + (max - this.sbLen));
+    if (take <= from) return;
+    if (this.sb.length < max) this.sb = new Uint8Array(max);
+    this.sb.set(src.subarray(from, take), this.sbLen);
+    this.sbLen += take - from;
+  }
+
+  private subnegotiation(out: TelnetInput[]): void {
+    const p = this.sb.subarray(0, this.sbLen);
+    if (p[0] === NAWS && p.length >= 5 && this.askedNaws) {
+      out.push({ kind: "size", width: (p[1]! << 8) | p[2]!, height: (p[3]! << 8) | p[4]! });
+    } else if (p[0] === TTYPE && p[1] === TTYPE_IS && this.askedTtype) {
+      // Printable ASCII only: the name is only ever compared, never shown raw.
+      const name = String.fromCharCode(...p.subarray(2)).replace(/[^\x20-\x7e]/g, "");
+      out.push({ kind: "terminal", name });
+    }
+  }
+
+  private flushKeys(out: TelnetInput[]): void {
+    if (this.keys.length === 0) return;
+    out.push({ kind: "keys", bytes: Uint8Array.from(this.keys) });
+    this.keys = [];
   }
 
   private refuse(verb: number, option: number): void {
