@@ -44,5 +44,6 @@ export interface Phrases {
   helpTitle: string;
   helpFooter: string;
   alsoKnownAs(names: string): string;
-  settings(lang: string, fromAccount: boolean): string;
+  /** `terminal`: the terminal's on/off settings as "editor on, color auto, bell auto". */
+  settings(lang: string, fromAccount: boolean, terminal: string): string;
 }

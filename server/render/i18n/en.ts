@@ -91,7 +91,7 @@ export const en: Catalogue = {
     rooms: "List your rooms with unread messages, and the others with how many are in each",
     read: "Mark a conversation read up to a message",
     motd: "Show the message of the day",
-    set: "Show or change your settings: /set lang en|es",
+    set: "Show or change your settings: /set lang en|es, /set editor|color|bell on|off",
     password: "Change your password; with no arguments it asks for each without echoing",
     quit: "Leave the chat, with an optional goodbye",
     login: "Log in",
@@ -134,6 +134,6 @@ export const en: Catalogue = {
     helpTitle: "Commands:",
     helpFooter: "Anything else you type goes to your current room; //text sends a line that starts with /",
     alsoKnownAs: (names) => `Also: ${names}`,
-    settings: (lang, fromAccount) => `Settings: lang ${lang}${fromAccount ? "" : " (from your client; /set lang en|es keeps it)"}`,
+    settings: (lang, fromAccount, terminal) => `Settings: lang ${lang}${fromAccount ? "" : " (from your client; /set lang en|es keeps it)"}; on a terminal: ${terminal} (/set editor|color|bell on|off; auto follows the terminal)`,
   },
 };

@@ -92,7 +92,7 @@ export const es: Catalogue = {
     rooms: "Lista tus salas con los mensajes sin leer, y las demás con cuánta gente hay",
     read: "Marca una conversación como leída hasta un mensaje",
     motd: "Muestra el mensaje del día",
-    set: "Muestra o cambia tus ajustes: /set lang en|es",
+    set: "Muestra o cambia tus ajustes: /set lang en|es, /set editor|color|bell on|off",
     password: "Cambia tu contraseña; sin argumentos la pide sin mostrarla",
     quit: "Sal del chat, con una despedida opcional",
     login: "Inicia sesión",
@@ -135,6 +135,6 @@ export const es: Catalogue = {
     helpTitle: "Comandos:",
     helpFooter: "Todo lo demás que escribas va a tu sala actual; //texto envía una línea que empieza por /",
     alsoKnownAs: (names) => `También: ${names}`,
-    settings: (lang, fromAccount) => `Ajustes: lang ${lang}${fromAccount ? "" : " (el de tu cliente; /set lang en|es lo guarda)"}`,
+    settings: (lang, fromAccount, terminal) => `Ajustes: lang ${lang}${fromAccount ? "" : " (el de tu cliente; /set lang en|es lo guarda)"}; en un terminal: ${terminal} (/set editor|color|bell on|off; auto sigue al terminal)`,
   },
 };
