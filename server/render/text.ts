@@ -22,6 +22,8 @@ export interface TextView {
 export const DEFAULT_WIDTH = 80;
 /** Where /help's descriptions start, at most. */
 const HELP_COLUMN = 28;
+/** Fewer columns than this left for descriptions, and /help puts each under its usage. */
+const HELP_MIN_TEXT = 30;
 
 // Messages and presence go to many terminals at once and do not depend on the width: each is
 // encoded once per language and colour, and every socket writes the same bytes. Only a message's
@@ -177,8 +179,14 @@ function help(commands: HelpEntry[], detail: boolean, c: Catalogue, width: numbe
   // line of its own, so one long command does not squeeze every description.
   const column = Math.min(HELP_COLUMN, Math.max(...commands.map((h) => displayWidth(usage(h)))) + 4);
   const lines = [`*** ${c.text.helpTitle}`];
+  // A narrow terminal has no room for two columns: each usage gets its description under it.
+  const stacked = width - column < HELP_MIN_TEXT;
   for (const h of commands) {
     const aka = h.aliases.length ? ` (${h.aliases.map((a) => "/" + a).join(" ")})` : "";
+    if (stacked) {
+      lines.push(`  ${usage(h)}`, ...wrap((c.commands[h.name] ?? "") + aka, width - 4).map((l) => "    " + l));
+      continue;
+    }
     const text = wrap((c.commands[h.name] ?? "") + aka, Math.max(20, width - column), "");
     const left = `  ${usage(h)}`;
     if (displayWidth(left) + 2 > column) lines.push(left, ...text.map((l) => " ".repeat(column) + l));
