@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import pkg from "./package.json" with { type: "json" };
 import { ConfigError, loadConfig } from "./server/config/load.ts";
 import { adminMain } from "./server/cli/admin.ts";
+import { connectMain } from "./server/cli/connect.ts";
 import { runServer } from "./server/cli/serve.ts";
 import { openStore } from "./server/serve.ts";
 
@@ -11,6 +12,7 @@ Usage:
   chat [serve]     run the server (default)
   chat migrate     apply database migrations and exit
   chat admin       control a running server (chat admin --help)
+  chat connect HOST[:PORT]   chat in this terminal, with no telnet needed (chat connect --help)
   chat version     print the version
   chat --help      this text
 
@@ -26,6 +28,7 @@ DATABASE_URL selects a real PostgreSQL server instead of the embedded store.`;
 export async function main(argv: string[]): Promise<number> {
   // The admin client has options of its own, so it parses its arguments itself.
   if (argv[0] === "admin") return adminMain(argv.slice(1));
+  if (argv[0] === "connect") return connectMain(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

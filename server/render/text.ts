@@ -63,6 +63,12 @@ export function renderText(event: ChatEvent, view: TextView, now = new Date()): 
 /** Events shown in a muted colour: the chat's own lines, not what people say. */
 const SYSTEM = new Set<ChatEvent["type"]>(["presence", "notice", "error", "membership"]);
 
+/** Words already said (a notice's or error's text from the server, or a client's own) as terminal lines. */
+export function renderWords(text: string, view: TextView, error = false): string {
+  const t = catalogue(view.lang).text;
+  return notice(error ? t.error(text) : text, view.width).map((l) => (view.colour ? muted(cleanText(l)) : cleanText(l)) + "\r\n").join("");
+}
+
 /** A message for a terminal with colour or a bell: what concerns the viewer stands out. */
 function styledMessage(m: ChatMessage, view: TextView, now: Date): string {
   const how = concern(m, view.me);

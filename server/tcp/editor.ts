@@ -22,6 +22,8 @@ export interface EditorOptions {
   maxBytes?: number;
   /** Shown before the input when no question is asked. */
   prompt?: string;
+  /** Ctrl-C on an empty line quits (a local client, where Ctrl-C is how programs end). */
+  interruptQuits?: boolean;
 }
 
 export const HISTORY_SIZE = 50;
@@ -135,6 +137,7 @@ export class LineEditor {
       }
       case "redraw": this.redraw(); return null;
       case "interrupt":
+        if (this.text === "" && this.options.interruptQuits) return { kind: "quit" };
         this.historyAt = this.history.length;
         this.edit("", 0);
         return null;
