@@ -39,7 +39,8 @@ export function startTcp(chat: Gateway, host: string, port: number, limits: Limi
           session: null as unknown as Session,
           terminal: new Terminal(decoder, (bytes) => out.write(bytes), {
             line: (text) => void chat.input(conn.session, text),
-            quit: () => void chat.input(conn.session, "/quit"),
+            // "/quit" typed at a password prompt would be taken as the password.
+            quit: (answering) => (answering ? chat.drop(conn.session) : void chat.input(conn.session, "/quit")),
             complete: (word, command) => chat.complete(conn.session, word, command),
             refused: (input) => {
               if (input.kind === "flood") chat.drop(conn.session, notice("input_flood"));

@@ -301,9 +301,10 @@ describe("TelnetDecoder options it asks for", () => {
     const r = decode([bytes(IAC, DO, ECHO, "secret\r\n")], LIMITS, (d) => d.hideInput());
     expect(r.inputs).toEqual(lines("secret"));
   });
-  test("a client that refuses SGA stays in line mode", () => {
+  test("a client that refuses SGA stays in line mode and echoes for itself again", () => {
     const r = decode([bytes(IAC, DO, ECHO, IAC, DONT, SGA, "x\n")], LIMITS, (d) => d.offerEditing());
     expect(r.inputs).toEqual(lines("x"));
+    expect(r.replies).toEqual([IAC, WONT, ECHO]);
   });
   test("stopEditing returns to line mode", () => {
     const d = new TelnetDecoder(LIMITS, () => {});

@@ -265,7 +265,12 @@ export class TelnetDecoder {
       else this.refuse(WONT, option);
     } else if (verb === DONT) {
       if (option === ECHO) this.clientEcho = false;
-      else if (option === SGA) this.clientSga = false;
+      else if (option === SGA && this.offeredSga) {
+        // Refused character at a time: our echo would leave the user typing blind in line mode.
+        this.offeredSga = false;
+        this.clientSga = false;
+        if (this.echoing) this.reply(this.showInput());
+      }
     } else if (verb === WILL) {
       if (option === TTYPE && this.askedTtype) {
         if (!this.refused.has(-TTYPE)) this.reply(Uint8Array.of(IAC, SB, TTYPE, TTYPE_SEND, IAC, SE));

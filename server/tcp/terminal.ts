@@ -12,7 +12,8 @@ import type { TelnetDecoder, TelnetInput } from "./telnet.ts";
 /** What the terminal needs of the chat: the edge hands these to the core's Gateway. */
 export interface TerminalChat {
   line(text: string): void;
-  quit(): void;
+  /** Ctrl-D on an empty line: `/quit`, or, while a question waits for its answer, just hang up. */
+  quit(answering: boolean): void;
   complete(word: string, command: boolean): string[];
   /** The line is too long or the input a flood (from the decoder). */
   refused(input: Extract<TelnetInput, { kind: "too-long" | "flood" }>): void;
@@ -87,7 +88,8 @@ export class Terminal {
           break;
         case "keys":
           for (const action of this.editor?.feed(input.bytes) ?? []) {
-            if (action.kind === "quit") return this.chat.quit();
+            if (action.kind === "quit") return this.chat.quit(this.question !== null);
+            this.question = null;
             this.chat.line(action.text);
           }
           break;
