@@ -101,6 +101,35 @@ describe.skipIf(lacks("tmux", "telnet"))("telnet in a real terminal", () => {
     await pane.waitFor(/[Pp]assword changed/);
   });
 
+  test("/set editor off gives the line back to the client, and is kept for the next login", async () => {
+    const pane = await telnetAs(fx.server.tcpPort, "lola");
+    const memo = fx.keep(await LineClient.login(fx.server.tcpPort, "memo"));
+    await pane.type("/set editor off");
+    await pane.press("Enter");
+    await pane.waitFor("editor off");
+    // telnet echoes for itself again: what is typed shows before Enter, with no "> " prompt.
+    await pane.type("typed in line mode");
+    const rows = await pane.waitFor("typed in line mode");
+    expect(last(rows)).toBe("typed in line mode");
+    await pane.press("Enter");
+    await memo.waitFor(/<lola> typed in line mode$/);
+
+    const again = await TmuxPane.start(["telnet", "127.0.0.1", String(fx.server.tcpPort)], 60, 20);
+    panes.push(again);
+    await again.waitFor("Nickname:");
+    await again.type("lola");
+    await again.press("Enter");
+    await again.waitFor("Password:");
+    await again.type("secret-pw");
+    await again.press("Enter");
+    await again.waitFor("--- end ---");
+    await again.type("/motd");
+    await again.press("Enter");
+    // The MOTD twice: the banner's, then the one /motd asked for.
+    const after = await again.until((r) => r.filter((l) => l.includes("Welcome! Type /help")).length === 2, "the MOTD again");
+    expect(after.filter((r) => r.startsWith(">"))).toEqual([]);
+  });
+
   test("a resized window (NAWS) changes where the server's lines wrap", async () => {
     // Tall enough for all of /help at 40 columns.
     const pane = await telnetAs(fx.server.tcpPort, "gabi", 80, 100);
