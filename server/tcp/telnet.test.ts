@@ -282,10 +282,13 @@ describe("TelnetDecoder options it asks for", () => {
     expect(d.push(bytes(IAC, WONT, ECHO, IAC, WONT, SGA))).toEqual([{ kind: "telnet" }]);
     expect(d.speaksTelnet).toBe(true);
   });
-  test("after offerEditing, DO ECHO and DO SGA turn character mode on", () => {
-    const d = new TelnetDecoder(LIMITS, () => {});
-    expect(d.offerEditing()).toEqual(bytes(IAC, WILL, ECHO, IAC, WILL, SGA, IAC, DO, NAWS));
-    const got = d.push(bytes(IAC, DO, ECHO, IAC, DO, SGA, IAC, WILL, NAWS, IAC, SB, NAWS, 0, 120, 0, 40, IAC, SE, "hi\r\n", IAC, IAC, "\x1b[A\r", 0));
+  test("after offerEditing, DO SGA is offered our echo, and DO ECHO turns character mode on", () => {
+    const replies: number[] = [];
+    const d = new TelnetDecoder(LIMITS, (b) => replies.push(...b));
+    expect(d.offerEditing()).toEqual(bytes(IAC, WILL, SGA, IAC, DO, NAWS));
+    expect(d.push(bytes(IAC, DO, SGA))).toEqual([{ kind: "telnet" }]);
+    expect(replies).toEqual([IAC, WILL, ECHO]);
+    const got = d.push(bytes(IAC, DO, ECHO, IAC, WILL, NAWS, IAC, SB, NAWS, 0, 120, 0, 40, IAC, SE, "hi\r\n", IAC, IAC, "\x1b[A\r", 0));
     expect(got.filter((i) => i.kind !== "telnet")).toEqual([
       { kind: "editing", on: true },
       { kind: "size", width: 120, height: 40 },
@@ -301,20 +304,21 @@ describe("TelnetDecoder options it asks for", () => {
     const r = decode([bytes(IAC, DO, ECHO, "secret\r\n")], LIMITS, (d) => d.hideInput());
     expect(r.inputs).toEqual(lines("secret"));
   });
-  test("a client that refuses SGA stays in line mode and echoes for itself again", () => {
-    const r = decode([bytes(IAC, DO, ECHO, IAC, DONT, SGA, "x\n")], LIMITS, (d) => d.offerEditing());
+  test("a client that refuses SGA stays in line mode and is never offered our echo", () => {
+    const r = decode([bytes(IAC, DONT, SGA, IAC, WONT, NAWS, "x\n")], LIMITS, (d) => d.offerEditing());
     expect(r.inputs).toEqual(lines("x"));
-    expect(r.replies).toEqual([IAC, WONT, ECHO]);
+    expect(r.replies).toEqual([]);
   });
   test("stopEditing returns to line mode", () => {
     const d = new TelnetDecoder(LIMITS, () => {});
     d.offerEditing();
-    d.push(bytes(IAC, DO, ECHO, IAC, DO, SGA));
+    d.push(bytes(IAC, DO, SGA, IAC, DO, ECHO));
+    expect(d.editing).toBe(true);
     expect(d.stopEditing()).toEqual(bytes(IAC, WONT, ECHO, IAC, WONT, SGA));
     expect(d.push(bytes("back\r\n"))).toEqual(lines("back"));
   });
   test("every split of a character-mode session gives the same keys", () => {
-    const all = bytes(IAC, DO, ECHO, IAC, DO, SGA, "h\u00e9\r\n", IAC, SB, NAWS, 0, 90, 0, 30, IAC, SE, "x\x1b[Dy\r", 0, "z");
+    const all = bytes(IAC, DO, SGA, IAC, DO, ECHO, "h\u00e9\r\n", IAC, SB, NAWS, 0, 90, 0, 30, IAC, SE, "x\x1b[Dy\r", 0, "z");
     const run = (chunks: Uint8Array[]) => {
       const d = new TelnetDecoder(LIMITS, () => {});
       d.offerEditing();

@@ -221,16 +221,15 @@ export class TelnetDecoder {
   }
 
   /**
-   * Offers server-side editing: we echo and suppress go-ahead (character at a time), and ask for
-   * the window size. `editing` turns on when the client has agreed to both.
+   * Offers server-side editing: character at a time (we suppress go-ahead), and asks for the
+   * window size. Only a client that agrees is then offered our echo (WILL ECHO), so one that
+   * refuses is never left typing blind; `editing` turns on when it has agreed to both.
    */
   offerEditing(): Uint8Array {
     this.offeredSga = true;
-    this.echoing = true;
     this.askedNaws = true;
     this.refused.delete(WONT * 256 + SGA);
-    this.refused.delete(WONT * 256 + ECHO);
-    return Uint8Array.of(IAC, WILL, ECHO, IAC, WILL, SGA, IAC, DO, NAWS);
+    return Uint8Array.of(IAC, WILL, SGA, IAC, DO, NAWS);
   }
 
   /** Back to line mode with the client echoing (`/set editor off`). */
@@ -261,7 +260,10 @@ export class TelnetDecoder {
     // flipped again (hide, show, hide for two password prompts), so they never answer anything.
     if (verb === DO) {
       if (option === ECHO) this.clientEcho = this.echoing;
-      else if (option === SGA && this.offeredSga) this.clientSga = true;
+      else if (option === SGA && this.offeredSga) {
+        if (!this.clientSga && !this.echoing) this.reply(this.hideInput());
+        this.clientSga = true;
+      }
       else this.refuse(WONT, option);
     } else if (verb === DONT) {
       if (option === ECHO) this.clientEcho = false;
