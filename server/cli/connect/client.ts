@@ -49,6 +49,9 @@ export class ChatClient {
   private reconnecting = false;
   private pending: ClientFrame[] = [];
   private readonly online = new Set<string>();
+  /** A read marker to send for the current room: what a terminal has shown counts as read. */
+  private readTimer: ReturnType<typeof setTimeout> | null = null;
+  private readUpTo = 0;
   private readonly rooms = new Set<string>();
 
   constructor(private readonly options: ClientOptions, private readonly screen: Screen) {
@@ -126,7 +129,10 @@ export class ChatClient {
       this.reconnecting = false;
       for (const frame of this.pending.splice(0)) this.send(frame);
     } else if (f.type === "token") this.token = f.token;
-    else if (f.type === "room") this.room = f.room;
+    else if (f.type === "room") {
+      if (f.room !== this.room) this.readUpTo = 0;
+      this.room = f.room;
+    }
     else if (f.type === "settings") {
       this.view.lang = f.lang;
       this.applySettings(f.settings);
@@ -143,7 +149,18 @@ export class ChatClient {
     }
     if (f.type === "history") for (const m of f.messages) this.fresh(m.id);
     this.draw(shown(f));
+    if (f.type === "message" && f.room === this.room) this.markRead(f.id);
+    if (f.type === "history" && f.room === this.room && f.messages.length) this.markRead(f.messages.at(-1)!.id);
     if (f.type === "error" && !this.nick) void this.retryLogin();
+  }
+
+  /** Says the room is read up to `id`, once a burst of messages has settled. */
+  private markRead(id: number) {
+    this.readUpTo = Math.max(this.readUpTo, id);
+    this.readTimer ??= setTimeout(() => {
+      this.readTimer = null;
+      if (this.readUpTo > 0) this.send({ type: "read", room: this.room, id: this.readUpTo });
+    }, 500);
   }
 
   /** Who is online and which rooms are the user's, for Tab completion. */
