@@ -74,6 +74,17 @@ describe("LineEditor typing and sending", () => {
     expect(screen.lines()).toEqual(["> abc"]);
   });
 
+  test("a chunk of many keys is applied, then drawn once", () => {
+    let writes = 0;
+    const editor = new LineEditor({ write: () => void writes++, maxBytes: 4096 });
+    editor.feed(enc.encode("x".repeat(4000)));
+    writes = 0;
+    // Ctrl-B and Ctrl-F: a client sending keys as fast as it can costs one drawing per chunk.
+    const actions = editor.feed(enc.encode("\x02\x06".repeat(50_000) + "\x02y\r"));
+    expect(actions).toEqual([{ kind: "line", text: "x".repeat(3999) + "yx", secret: false }]);
+    expect(writes).toBeLessThanOrEqual(2);
+  });
+
   test("a line past maxBytes rings the bell instead of growing", () => {
     const { screen, type, lines } = setup({ maxBytes: 3 });
     type("abcd\r");

@@ -33,8 +33,9 @@ const graphemes = (s: string) => Array.from(segmenter.segment(s), (g) => g.segme
 const BELL = "\x07";
 
 export class LineEditor {
-  private text = "";
-  /** Cursor as an index into the graphemes of `text`. */
+  /** The input as graphemes: moving and deleting never segment the whole line again. */
+  private chars: string[] = [];
+  /** Cursor as an index into `chars`. */
   private cursor = 0;
   private width: number;
   private readonly basePrompt: string;
@@ -42,16 +43,21 @@ export class LineEditor {
   private readonly history: string[] = [];
   private historyAt = 0;
   private draft = "";
-  /** Whether the input is on the screen (so printing must erase it first). */
-  private shown = false;
   private readonly reader = new KeyReader();
-  // What erasing and drawing the input take, kept while nothing changes: a busy room prints many
-  // lines between two keys.
+  /** How to erase what is on the screen now; null when the input is not on it. */
+  private onScreen: Uint8Array | null = null;
+  /** Drawing and erasing the current state, kept while nothing changes: a busy room prints many lines between two keys. */
   private drawn: { erase: Uint8Array; draw: Uint8Array } | null = null;
+  /** The state changed and is not drawn yet: keys are applied first, and drawn once per chunk. */
+  private dirty = false;
 
   constructor(private readonly options: EditorOptions) {
     this.width = Math.max(options.width || 80, 8);
     this.basePrompt = options.prompt ?? "";
+  }
+
+  private get text(): string {
+    return this.chars.join("");
   }
 
   /** The bytes of keys typed; returns the lines finished (and whether the user quit). */
@@ -62,42 +68,42 @@ export class LineEditor {
       if (action) actions.push(action);
       if (action?.kind === "quit") break;
     }
+    if (this.dirty) this.render();
     return actions;
   }
 
   /** Shows text above the input line (whole lines, ending in CRLF), then draws the input again. */
   print(bytes: Uint8Array) {
-    const { erase, draw } = this.layout();
-    if (this.shown) this.options.write(erase);
+    if (this.onScreen) this.options.write(this.onScreen);
     this.options.write(bytes);
-    this.options.write(draw);
-    this.shown = true;
+    this.onScreen = null;
+    this.render();
   }
 
   /** Asks a question: the next line answers it; a secret answer is not shown as it is typed. */
   ask(prompt: string, secret: boolean) {
-    this.replace(() => {
-      this.question = { prompt, secret };
-      this.text = "";
-      this.cursor = 0;
-    });
+    this.question = { prompt, secret };
+    this.set([], 0);
+    this.render();
   }
 
   /** The terminal's new width (NAWS); the input is drawn again for it. */
   resize(width: number) {
     if (width <= 0) return;
-    this.replace(() => (this.width = Math.max(width, 8)));
+    this.width = Math.max(width, 8);
+    this.drawn = null;
+    this.render();
   }
 
   /** Draws the prompt and input for the first time, or again (Ctrl-L). */
   redraw() {
-    this.replace(() => {});
+    this.render();
   }
 
   /** Takes the input line off the screen, leaving the cursor at its start (before the editor stops). */
   clear() {
-    if (this.shown) this.options.write(this.layout().erase);
-    this.shown = false;
+    if (this.onScreen) this.options.write(this.onScreen);
+    this.onScreen = null;
   }
 
   private press(key: Key): EditorAction | null {
@@ -109,37 +115,38 @@ export class LineEditor {
   }
 
   private act(name: KeyName): EditorAction | null {
-    const g = graphemes(this.text);
+    const g = this.chars;
+    const at = this.cursor;
     switch (name) {
       case "enter": return this.submit();
       case "eof":
-        if (this.text === "") return { kind: "quit" };
-        if (this.cursor < g.length) this.edit(g.slice(0, this.cursor).join("") + g.slice(this.cursor + 1).join(""), this.cursor);
+        if (g.length === 0) return { kind: "quit" };
+        if (at < g.length) this.set([...g.slice(0, at), ...g.slice(at + 1)], at);
         return null;
       case "backspace":
-        if (this.cursor > 0) this.edit(g.slice(0, this.cursor - 1).join("") + g.slice(this.cursor).join(""), this.cursor - 1);
+        if (at > 0) this.set([...g.slice(0, at - 1), ...g.slice(at)], at - 1);
         return null;
       case "delete":
-        if (this.cursor < g.length) this.edit(g.slice(0, this.cursor).join("") + g.slice(this.cursor + 1).join(""), this.cursor);
+        if (at < g.length) this.set([...g.slice(0, at), ...g.slice(at + 1)], at);
         return null;
-      case "left": return this.move(Math.max(0, this.cursor - 1));
-      case "right": return this.move(Math.min(g.length, this.cursor + 1));
+      case "left": return this.move(Math.max(0, at - 1));
+      case "right": return this.move(Math.min(g.length, at + 1));
       case "home": return this.move(0);
       case "end": return this.move(g.length);
-      case "kill-start": this.edit(g.slice(this.cursor).join(""), 0); return null;
-      case "kill-end": this.edit(g.slice(0, this.cursor).join(""), this.cursor); return null;
+      case "kill-start": this.set(g.slice(at), 0); return null;
+      case "kill-end": this.set(g.slice(0, at), at); return null;
       case "kill-word": {
-        let at = this.cursor;
-        while (at > 0 && /\s/.test(g[at - 1]!)) at--;
-        while (at > 0 && !/\s/.test(g[at - 1]!)) at--;
-        this.edit(g.slice(0, at).join("") + g.slice(this.cursor).join(""), at);
+        let from = at;
+        while (from > 0 && /\s/.test(g[from - 1]!)) from--;
+        while (from > 0 && !/\s/.test(g[from - 1]!)) from--;
+        this.set([...g.slice(0, from), ...g.slice(at)], from);
         return null;
       }
-      case "redraw": this.redraw(); return null;
+      case "redraw": this.dirty = true; return null;
       case "interrupt":
-        if (this.text === "" && this.options.interruptQuits) return { kind: "quit" };
+        if (g.length === 0 && this.options.interruptQuits) return { kind: "quit" };
         this.historyAt = this.history.length;
-        this.edit("", 0);
+        this.set([], 0);
         return null;
       case "up": return this.browse(-1);
       case "down": return this.browse(1);
@@ -158,40 +165,38 @@ export class LineEditor {
     this.draft = "";
     if (question) {
       // An answer stays on screen under its question (a secret one shows nothing).
-      this.cursor = graphemes(text).length;
-      this.replace(() => {});
+      this.move(this.chars.length);
+      this.render();
       this.options.write(encoder.encode("\r\n"));
+      this.onScreen = null;
       this.question = null;
-      this.text = "";
-      this.cursor = 0;
-      this.drawn = null;
-      this.options.write(this.layout().draw);
-    } else {
-      // A chat line leaves the screen: the server shows it back as it was stored, once.
-      this.edit("", 0);
     }
+    // A chat line leaves the screen: the server shows it back as it was stored, once.
+    this.set([], 0);
     return { kind: "line", text, secret: question?.secret ?? false };
   }
 
   private insert(typed: string) {
-    const g = graphemes(this.text);
-    const before = g.slice(0, this.cursor).join("");
-    const next = before + typed + g.slice(this.cursor).join("");
-    if (this.options.maxBytes !== undefined && encoder.encode(next).length > this.options.maxBytes) {
+    const g = this.chars;
+    const at = this.cursor;
+    if (this.options.maxBytes !== undefined && encoder.encode(this.text).length + encoder.encode(typed).length > this.options.maxBytes) {
       this.options.write(encoder.encode(BELL));
       return;
     }
-    const cursor = graphemes(before + typed).length;
+    // Typed text may join the character before it (a combining mark): only those two are segmented again.
+    const before = at > 0 ? g[at - 1]! : "";
+    const joined = graphemes(before + typed);
+    const added = at > 0 ? joined.length - 1 : joined.length;
+    const next = [...g.slice(0, Math.max(0, at - 1)), ...joined, ...g.slice(at)];
     // The common case, plain text typed at the end of a line with room left, is just its echo.
-    const end = this.cursor === g.length && /^[\x20-\x7e]+$/.test(typed) && !this.question?.secret;
-    if (end && this.shown && this.endColumn() + typed.length < this.width) {
-      this.text = next;
-      this.cursor = cursor;
-      this.drawn = null;
+    const fast = !this.dirty && this.onScreen && at === g.length && /^[\x20-\x7e]+$/.test(typed) && !this.question?.secret
+      && this.endColumn() + typed.length < this.width;
+    this.set(next, at + added);
+    if (fast) {
       this.options.write(encoder.encode(typed));
-      return;
+      // The cursor stayed on its row, so the way to erase is unchanged; only the drawing is stale.
+      this.dirty = false;
     }
-    this.edit(next, cursor);
   }
 
   private browse(step: number): null {
@@ -199,13 +204,13 @@ export class LineEditor {
     if (at < 0 || at > this.history.length) return null;
     if (this.historyAt === this.history.length) this.draft = this.text;
     this.historyAt = at;
-    const text = at === this.history.length ? this.draft : this.history[at]!;
-    this.edit(text, graphemes(text).length);
+    const chars = graphemes(at === this.history.length ? this.draft : this.history[at]!);
+    this.set(chars, chars.length);
     return null;
   }
 
   private completeWord() {
-    const g = graphemes(this.text);
+    const g = this.chars;
     let start = this.cursor;
     while (start > 0 && !/\s/.test(g[start - 1]!)) start--;
     const word = g.slice(start, this.cursor).join("");
@@ -218,36 +223,44 @@ export class LineEditor {
     const prefix = commonPrefix(found);
     const whole = found.length === 1;
     const ending = whole ? (start === 0 && !command && !word.startsWith("#") ? ": " : " ") : "";
-    const replacement = (command ? "/" : "") + (prefix.length >= word.length - (command ? 1 : 0) ? prefix : word.slice(command ? 1 : 0)) + ending;
+    const typed = command ? word.slice(1) : word;
+    const replacement = (command ? "/" : "") + (prefix.length >= typed.length ? prefix : typed) + ending;
     if (!whole && replacement === word) {
       // Nothing more in common: the choices are shown above the line.
+      if (this.dirty) this.render();
       this.print(encoder.encode(found.map((f) => (command ? "/" : "") + f).join("  ") + "\r\n"));
       return;
     }
-    const before = g.slice(0, start).join("") + replacement;
-    this.edit(before + g.slice(this.cursor).join(""), graphemes(before).length);
+    const inserted = graphemes(replacement);
+    this.set([...g.slice(0, start), ...inserted, ...g.slice(this.cursor)], start + inserted.length);
   }
 
   private move(cursor: number): null {
-    if (cursor !== this.cursor) this.replace(() => (this.cursor = cursor));
+    if (cursor !== this.cursor) {
+      this.cursor = cursor;
+      this.changed();
+    }
     return null;
   }
 
-  private edit(text: string, cursor: number) {
-    this.replace(() => {
-      this.text = text;
-      this.cursor = cursor;
-    });
+  private set(chars: string[], cursor: number) {
+    this.chars = chars;
+    this.cursor = cursor;
+    this.changed();
   }
 
-  /** Erases the input as drawn, changes the state, and draws it again. */
-  private replace(change: () => void) {
-    const { erase } = this.layout();
-    change();
+  private changed() {
     this.drawn = null;
-    if (this.shown) this.options.write(erase);
-    this.options.write(this.layout().draw);
-    this.shown = true;
+    this.dirty = true;
+  }
+
+  /** Erases the input as it is on the screen and draws the current state. */
+  private render() {
+    const { erase, draw } = this.layout();
+    if (this.onScreen) this.options.write(this.onScreen);
+    this.options.write(draw);
+    this.onScreen = erase;
+    this.dirty = false;
   }
 
   /** Where the end of the input is, in columns on its last row. */
@@ -256,9 +269,9 @@ export class LineEditor {
   }
 
   private cells(): { text: string; w: number }[] {
-    const prompt = this.question?.prompt ?? this.basePrompt;
-    const shown = this.question?.secret ? prompt : prompt + this.text;
-    return graphemes(shown).map((text) => ({ text, w: displayWidth(text) }));
+    const prompt = graphemes(this.question?.prompt ?? this.basePrompt);
+    const shown = this.question?.secret ? prompt : [...prompt, ...this.chars];
+    return shown.map((text) => ({ text, w: displayWidth(text) }));
   }
 
   /**
@@ -270,7 +283,7 @@ export class LineEditor {
     const cells = this.cells();
     const { at, end } = place(cells, this.width);
     const secret = this.question?.secret ?? false;
-    const promptCells = secret ? cells.length : cells.length - graphemes(this.text).length;
+    const promptCells = secret ? cells.length : cells.length - this.chars.length;
     const target = secret || promptCells + this.cursor >= cells.length ? end : at[promptCells + this.cursor]!;
     let draw = "";
     let row = 0;
