@@ -6,6 +6,7 @@
 // combining marks none), and input longer than the window wraps at its width.
 
 import { displayWidth } from "../render/layout.ts";
+import { drawInput, place } from "./input-layout.ts";
 import { KeyReader, type Key, type KeyName } from "./keys.ts";
 
 /** Candidates for a word being completed: commands when `command`, else nicks or (#…) rooms. */
@@ -274,54 +275,16 @@ export class LineEditor {
     return shown.map((text) => ({ text, w: displayWidth(text) }));
   }
 
-  /**
-   * How to draw the input, and how to erase it once drawn: the terminal's cursor is then on the
-   * cursor's row, so erasing goes up that many rows and clears to the end of the screen.
-   */
   private layout(): { erase: Uint8Array; draw: Uint8Array } {
     if (this.drawn) return this.drawn;
     const cells = this.cells();
-    const { at, end } = place(cells, this.width);
     const secret = this.question?.secret ?? false;
-    const promptCells = secret ? cells.length : cells.length - this.chars.length;
-    const target = secret || promptCells + this.cursor >= cells.length ? end : at[promptCells + this.cursor]!;
-    let draw = "";
-    let row = 0;
-    cells.forEach((c, i) => {
-      if (at[i]!.row !== row) {
-        draw += "\r\n";
-        row = at[i]!.row;
-      }
-      draw += c.text;
-    });
-    if (end.row !== row) draw += "\r\n";
-    if (end.row > target.row) draw += `\x1b[${end.row - target.row}A`;
-    if (end.row > target.row || end.col !== target.col) draw += "\r" + (target.col > 0 ? `\x1b[${target.col}C` : "");
-    const erase = (target.row > 0 ? `\x1b[${target.row}A` : "") + "\r\x1b[J";
+    // A secret answer is not drawn, so the cursor stays after the question.
+    const cursor = secret ? cells.length : cells.length - this.chars.length + this.cursor;
+    const { erase, draw } = drawInput(cells, cursor, this.width);
     this.drawn = { erase: encoder.encode(erase), draw: encoder.encode(draw) };
     return this.drawn;
   }
-}
-
-/** Each cell's row and column when the text wraps at `width`, and where the cursor goes after the last. */
-export function place(cells: { w: number }[], width: number) {
-  const at: { row: number; col: number }[] = [];
-  let row = 0, col = 0;
-  for (const c of cells) {
-    // A wide character that does not fit at the end of a row starts the next one, as terminals do.
-    if (col + c.w > width && col > 0) {
-      row++;
-      col = 0;
-    }
-    at.push({ row, col });
-    col += c.w;
-  }
-  // A full last row leaves the cursor at the start of the next (terminals would wait at the edge).
-  if (col >= width) {
-    row++;
-    col = 0;
-  }
-  return { at, end: { row, col } };
 }
 
 function commonPrefix(words: string[]): string {
