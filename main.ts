@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import pkg from "./package.json" with { type: "json" };
 import { ConfigError, loadConfig } from "./server/config/load.ts";
 import { adminMain } from "./server/cli/admin.ts";
+import { connectMain } from "./server/cli/connect.ts";
 import { runServer } from "./server/cli/serve.ts";
 import { copyStoreMain, restoreMain } from "./server/cli/store.ts";
 import { openStore } from "./server/serve.ts";
@@ -18,6 +19,7 @@ Usage:
   chat admin       control a running server (chat admin --help); chat admin backup FILE
   chat restore FILE           bring back a backup into the data folder (server stopped)
   chat copy-store --to URL    copy the embedded store into an empty PostgreSQL database (server stopped)
+  chat connect HOST[:PORT]   chat in this terminal, with no telnet needed (chat connect --help)
   chat version     print the version
   chat --help      this text
 
@@ -34,6 +36,7 @@ DATABASE_URL selects a real PostgreSQL server instead of the embedded store.`;
 export async function main(argv: string[]): Promise<number> {
   // The admin client has options of its own, so it parses its arguments itself.
   if (argv[0] === "admin") return adminMain(argv.slice(1));
+  if (argv[0] === "connect") return connectMain(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

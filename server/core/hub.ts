@@ -1,6 +1,7 @@
 import { Accounts, type PasswordHasher } from "./accounts.ts";
 import { frameContext } from "./args.ts";
 import { Background } from "./background.ts";
+import { Completion } from "./completion.ts";
 import type { CommandContext } from "./context.ts";
 import { Delivery } from "./delivery.ts";
 import { Directory } from "./directory.ts";
@@ -60,6 +61,8 @@ export interface Gateway {
   input(session: Session, line: string): Promise<void>;
   /** A frame from an app: `{ type, …fields }`, decoded from JSON but not yet checked. */
   frame(session: Session, fields: Record<string, unknown>): Promise<void>;
+  /** Words a terminal's Tab may complete `word` to: commands (`command`), the user's rooms, or nicks online. */
+  complete(session: Session, word: string, command: boolean): string[];
   /** Tells the user their input was refused (a line too long for the transport, say). */
   refuse(session: Session, why: Notice): void;
   disconnect(session: Session, reason?: string): void;
@@ -86,6 +89,7 @@ export class Hub implements Gateway {
   private readonly health: StoreHealth;
   private readonly pruning: ReturnType<typeof setInterval>;
   private readonly flood: FloodControl;
+  private readonly completion: Completion;
 
   constructor({ store: database, passwords, info, limits, commands, tokens = null, reservedNicks = [], log = silentLog }: HubDeps) {
     this.log = log;
@@ -119,6 +123,7 @@ export class Hub implements Gateway {
     });
     this.login = new TerminalLogin(accounts, entry, moderation, this.sessions, info,
       (session, line) => this.sessions.attempt(session, () => this.runLine(session, line)));
+    this.completion = new Completion(this.presence, commands);
     this.operator = new Operator(store, this.health, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate);
     this.context = {
       messaging, memberships, reads, directory, accounts, entry, sessions: this.sessions, server: info, limits,
@@ -171,6 +176,10 @@ export class Hub implements Gateway {
     // Frames take effect in the order sent: a "say" right after "login" waits for the login.
     return session.serially(() => this.sessions.attempt(session, () =>
       this.run(session, this.commands.fromFrame(type, fields), frameContext(fields))), at);
+  }
+
+  complete(session: Session, word: string, command: boolean): string[] {
+    return this.completion.complete(session, word, command);
   }
 
   refuse(session: Session, why: Notice) {

@@ -15,7 +15,16 @@ export interface UserSettings {
   lang?: Lang;
   /** Whether the user has been offered Spanish after typing a Spanish command name. */
   langOffered?: boolean;
+  /** Server-side line editing on telnet; absent: on. Off suits screen readers and MUD clients. */
+  editor?: boolean;
+  /** ANSI colour on a terminal; absent: when the terminal type supports it. */
+  color?: boolean;
+  /** The bell on a private message or a mention; absent: on telnet terminals, not on raw (nc) ones. */
+  bell?: boolean;
 }
+
+/** The on/off settings a terminal honours. */
+export const TERMINAL_SETTINGS = ["editor", "color", "bell"] as const;
 
 export interface User {
   id: number;

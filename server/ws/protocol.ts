@@ -2,7 +2,7 @@
 // constants only: the browser bundle imports this file, and nothing of the server comes with it
 // (the core's shapes it shares are type imports, which the bundler drops).
 import type { OnlineUser, PresenceEvent, RoomInfo } from "../core/events.ts";
-import type { Lang, Status } from "../core/types.ts";
+import type { Lang, Status, UserSettings } from "../core/types.ts";
 //
 // A client frame's `type` is a command's name and its other fields are that command's arguments
 // (server/core/commands): the frames and the typed commands are one thing. `line` is a line typed
@@ -12,6 +12,8 @@ import type { Lang, Status } from "../core/types.ts";
 // the echo carries it back, and a resend with the same cid returns the stored message, never a copy.
 
 export type { Lang, RoomInfo, Status };
+/** The account's settings: `lang`, and `editor`, `color`, `bell` for terminals (`chat connect`). */
+export type Settings = Pick<UserSettings, "lang" | "editor" | "color" | "bell">;
 type To = { to?: string; cid?: string };
 type Where = { room: string; with?: never } | { with: string; room?: never };
 
@@ -63,7 +65,7 @@ export interface WelcomeFrame {
   serverName: string;
   motd: string[];
   lang: Lang;
-  settings: { lang?: Lang };
+  settings: Settings;
   room: string;
   conversations: ConversationState[];
   rooms: RoomInfo[];
@@ -106,7 +108,7 @@ export type ServerFrame =
   | { type: "rooms"; rooms: RoomInfo[] }
   | ProfileFrame
   | HelpFrame
-  | { type: "settings"; settings: { lang?: Lang }; lang: Lang }
+  | { type: "settings"; settings: Settings; lang: Lang }
   | { type: "notice"; key: string; params: Record<string, unknown>; text: string }
   | { type: "error"; code: string; key: string; message: string; cid?: string }
   | { type: "prompt"; key: string; text: string; secret: boolean }

@@ -1,7 +1,7 @@
 import { fail } from "../errors.ts";
 import { notice } from "../notices.ts";
 import { command, usage } from "../registry.ts";
-import { LANGS, type Lang } from "../types.ts";
+import { LANGS, TERMINAL_SETTINGS, type Lang, type UserSettings } from "../types.ts";
 
 // The account and the session: help, settings, passwords, logging in and out.
 
@@ -47,8 +47,19 @@ export const password = command({
   },
 });
 
+const ON_OFF = ["on", "off"] as const;
+
 /** Settings a user may choose, with the values each takes. */
-const SETTINGS: Record<string, readonly string[]> = { lang: LANGS };
+const SETTINGS: Record<string, readonly string[]> = {
+  lang: LANGS,
+  ...Object.fromEntries(TERMINAL_SETTINGS.map((name) => [name, ON_OFF])),
+};
+
+/** The settings with `name` set to `value` (both already checked). */
+function chosen(settings: UserSettings, name: string, value: string): UserSettings {
+  if (name === "lang") return { ...settings, lang: value as Lang };
+  return { ...settings, [name]: value === "on" };
+}
 
 export const set = command({
   name: "set",
@@ -59,12 +70,13 @@ export const set = command({
       send({ type: "settings", settings: user.settings, lang: session.lang });
       return;
     }
-    const values = SETTINGS[name.toLowerCase()];
+    const key = name.toLowerCase();
+    const values = SETTINGS[key];
     if (!values) throw fail("unknown_setting", { name, names: Object.keys(SETTINGS).join(", ") });
-    const chosen = value?.toLowerCase();
-    if (chosen === undefined || !values.includes(chosen)) throw fail("bad_setting_value", { name, values: values.join("|") });
-    await accounts.saveSettings(user, { ...user.settings, lang: chosen as Lang });
-    accounts.applyLanguage(user);
+    const picked = value?.toLowerCase();
+    if (picked === undefined || !values.includes(picked)) throw fail("bad_setting_value", { name, values: values.join("|") });
+    await accounts.saveSettings(user, chosen(user.settings, key, picked));
+    if (key === "lang") accounts.applyLanguage(user);
     send({ type: "settings", settings: user.settings, lang: session.lang });
   },
 });
