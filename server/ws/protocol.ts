@@ -18,7 +18,8 @@ type To = { to?: string; cid?: string };
 type Where = { room: string; with?: never } | { with: string; room?: never };
 
 export type ClientFrame =
-  | { type: "login"; nick: string; password: string; lang?: string }
+  /** `confirm`: the password again, which creates the account when the nick has none. */
+  | { type: "login"; nick: string; password: string; confirm?: string; lang?: string }
   | { type: "resume"; token: string; since?: number; room?: string; lang?: string }
   | ({ type: "line"; text: string } & To)
   | ({ type: "say"; text: string } & To)

@@ -30,6 +30,10 @@ describe.skipIf(lacks("tmux"))("chat connect", () => {
     await pane.waitFor("Password:");
     await pane.type("secret-pw");
     await pane.press("Enter");
+    // A new nick: the account is made once the password is typed twice.
+    await pane.waitFor("Repeat password:");
+    await pane.type("secret-pw");
+    await pane.press("Enter");
     await pane.waitFor("--- end ---");
 
     const kim = await LineClient.login(server.tcpPort, "kim");

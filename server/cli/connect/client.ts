@@ -136,10 +136,10 @@ export class ChatClient {
     else if (f.type === "settings") {
       this.view.lang = f.lang;
       this.applySettings(f.settings);
-    } else if (f.type === "error" && !this.nick) {
-      // A refused login: ask again on the next connection.
-      this.credentials = null;
     }
+    // A refused login: asked again, and the next connection asks too.
+    const refused = f.type === "error" && !this.nick ? this.credentials : null;
+    if (f.type === "error" && !this.nick) this.credentials = null;
     if (f.type === "message" && !this.fresh(f.id)) return;
     if (f.type === "message" && f.to === undefined && f.room !== this.room) {
       // Another of the user's rooms: a terminal shows only a line when it names the user.
@@ -151,7 +151,7 @@ export class ChatClient {
     this.draw(shown(f));
     if (f.type === "message" && f.room === this.room) this.markRead(f.id);
     if (f.type === "history" && f.room === this.room && f.messages.length) this.markRead(f.messages.at(-1)!.id);
-    if (f.type === "error" && !this.nick) void this.retryLogin();
+    if (f.type === "error" && !this.nick) void (f.key === "no_such_account" && refused ? this.createAccount(refused) : this.retryLogin());
   }
 
   /** Says the room is read up to `id`, once a burst of messages has settled. */
@@ -195,6 +195,18 @@ export class ChatClient {
       this.prompted = true;
       void this.screen.ask(s.text, s.secret).then((answer) => this.prompted && this.typed(answer));
     }
+  }
+
+  /** A nick with no account: as on the web, it is created only when the password is typed twice. */
+  private async createAccount(first: { nick: string; password: string }) {
+    const t = catalogue(this.view.lang).notices;
+    const again = await this.screen.ask(t.prompt_repeat_password({} as never), true);
+    if (again !== first.password) {
+      this.screen.print(renderWords(t.passwords_differ_retry({} as never), this.view, true));
+      return this.retryLogin();
+    }
+    this.credentials = first;
+    this.sendNow({ type: "login", ...first, confirm: again, lang: this.view.lang });
   }
 
   private async retryLogin() {
