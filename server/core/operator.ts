@@ -1,3 +1,4 @@
+import type { AccountAdmin } from "./account-admin.ts";
 import type { Limits } from "./limits.ts";
 import type { Moderation } from "./moderation.ts";
 import { applyConfigMotd, motdSource, setMotd, type MotdSource, type ServerInfo } from "./motd.ts";
@@ -69,6 +70,8 @@ export class Operator {
     readonly limits: Limits,
     private readonly stats: Stats,
     private readonly messageRate: RateCounter,
+    /** `chat admin password|rename|delete`. */
+    readonly accountAdmin: AccountAdmin,
   ) {}
 
   /**
