@@ -41,6 +41,9 @@ type Env = { Bindings: { requestIP?(req: Request): { address: string } | null; t
 const nickBody = z.strictObject({ nick: z.string().min(1), reason: z.string().default("") });
 const banBody = nickBody.extend({ seconds: z.number().int().positive().nullable().default(null) });
 const textBody = z.strictObject({ text: z.string() });
+const passwordBody = z.strictObject({ nick: z.string().min(1), password: z.string().optional() });
+const renameBody = z.strictObject({ from: z.string().min(1), to: z.string().min(1) });
+const deleteBody = z.strictObject({ nick: z.string().min(1), purge: z.boolean().default(false) });
 const accountsQuery = z.object({ pattern: z.string().max(64).default(""), collisions: z.enum(["0", "1"]).default("0") });
 const motdBody = z.strictObject({ text: z.string().nullable() });
 /** How many log lines `log` shows when not told; the CLI's default and help say the same. */
@@ -122,6 +125,27 @@ export function adminApi(deps: AdminDeps) {
   });
 
   app.get("/bans", async (c) => c.json({ bans: await moderation.activeBans() }));
+
+  app.post("/password", async (c) => {
+    const { nick, password } = passwordBody.parse(await body(c));
+    const r = await operator.accountAdmin.setPassword(nick, password);
+    log.info("password set by admin", { nick: r.nick, generated: r.generated !== undefined });
+    return c.json(r);
+  });
+
+  app.post("/rename", async (c) => {
+    const { from, to } = renameBody.parse(await body(c));
+    const r = await operator.accountAdmin.rename(from, to);
+    log.info("account renamed", r);
+    return c.json(r);
+  });
+
+  app.post("/delete", async (c) => {
+    const { nick, purge } = deleteBody.parse(await body(c));
+    const r = await operator.accountAdmin.remove(nick, purge);
+    log.info("account deleted", r);
+    return c.json(r);
+  });
 
   app.get("/accounts", async (c) => {
     const { pattern, collisions } = accountsQuery.parse(c.req.query());

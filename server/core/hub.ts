@@ -1,3 +1,4 @@
+import { AccountAdmin } from "./account-admin.ts";
 import { Accounts, type PasswordHasher } from "./accounts.ts";
 import { frameContext } from "./args.ts";
 import { Background } from "./background.ts";
@@ -124,7 +125,8 @@ export class Hub implements Gateway {
     this.login = new TerminalLogin(accounts, entry, moderation, this.sessions, info,
       (session, line) => this.sessions.attempt(session, () => this.runLine(session, line)));
     this.completion = new Completion(this.presence, commands);
-    this.operator = new Operator(store, this.health, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate);
+    this.operator = new Operator(store, this.health, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate,
+      new AccountAdmin(store, passwords, this.presence, this.sessions));
     this.context = {
       messaging, memberships, reads, directory, accounts, entry, sessions: this.sessions, server: info, limits,
       help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },

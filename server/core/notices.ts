@@ -67,6 +67,7 @@ export interface NoticeParams {
   password_long: { max: number };
   bad_password: Record<string, never>;
   login_backoff: { seconds: number };
+  account_changed: Record<string, never>;
   login_busy: Record<string, never>;
   failed_logins_since: { count: number };
   no_such_account: { nick: string };

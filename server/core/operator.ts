@@ -1,3 +1,4 @@
+import type { AccountAdmin } from "./account-admin.ts";
 import type { StoreHealth as Health } from "./health.ts";
 import { fail } from "./errors.ts";
 import type { Limits } from "./limits.ts";
@@ -75,6 +76,8 @@ export class Operator {
     readonly limits: Limits,
     private readonly stats: Stats,
     private readonly messageRate: RateCounter,
+    /** `chat admin password|rename|delete`. */
+    readonly accountAdmin: AccountAdmin,
   ) {}
 
   /**

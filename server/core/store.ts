@@ -33,6 +33,13 @@ export interface Store {
   allNicks(): Promise<{ id: number; nick: string }[]>;
   /** Accounts whose folded nick contains `pattern` (every one when empty), by nick, at most `limit`. */
   listAccounts(pattern: string, limit: number): Promise<AccountListing[]>;
+  /** Gives the account another nick; NickTakenError when it, or its skeleton, is another account's. */
+  renameUser(userId: number, nick: string, skeleton: string): Promise<void>;
+  /**
+   * Removes an account. Its messages stay, shown as from DELETED_NICK, unless `purge`: then they
+   * go too, with the private messages sent to it.
+   */
+  deleteUser(userId: number, purge: boolean): Promise<void>;
   /** Counts a wrong password given for the account. */
   addFailedLogin(userId: number): Promise<void>;
   /** The wrong passwords counted since the last call (the last successful login), and starts again from 0. */
@@ -105,6 +112,9 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Who the messages of a deleted account are shown as from. */
+export const DELETED_NICK = "[deleted]";
 
 /** An account as the operator's list shows it. */
 export interface AccountListing {

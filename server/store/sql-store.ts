@@ -1,6 +1,6 @@
 import { UNREAD_COUNT_CAP } from "../core/limits.ts";
 import { foldKey } from "../core/names.ts";
-import { NickTakenError, type ReadTarget, type Store } from "../core/store.ts";
+import { DELETED_NICK, NickTakenError, type ReadTarget, type Store } from "../core/store.ts";
 import type { Ban, ChatMessage, Membership, MessageKind, NewMessage, Room, Status, User, UserSettings } from "../core/types.ts";
 import { migrate } from "./migrations.ts";
 import type { SqlClient } from "./sql-client.ts";
@@ -161,6 +161,37 @@ export class SqlStore implements Store {
       [like, limit],
     );
     return rows.map((r) => ({ id: Number(r.id), nick: r.nick, createdAt: r.created_at, lastSeen: r.last_seen, messages: Number(r.messages) }));
+  }
+
+  async renameUser(userId: number, nick: string, skeleton: string) {
+    const rows = await this.db.query(
+      `UPDATE users SET nick = $2, nick_key = $3, nick_skeleton = $4 WHERE id = $1
+         AND NOT EXISTS (SELECT 1 FROM users WHERE id <> $1 AND (nick_key = $3 OR nick_skeleton = $4)) RETURNING id`,
+      [userId, nick, foldKey(nick), skeleton],
+    );
+    if (rows.length === 0) throw new NickTakenError(nick);
+  }
+
+  async deleteUser(userId: number, purge: boolean) {
+    await this.db.transaction(async (tx) => {
+      await tx.query("UPDATE rooms SET created_by = NULL WHERE created_by = $1", [userId]);
+      if (!purge) {
+        // The row stays for the messages that name it as sender or recipient; nobody can log in as
+        // it, and its key ("#…") is no nick anyone can type.
+        await tx.query("DELETE FROM memberships WHERE user_id = $1", [userId]);
+        await tx.query("DELETE FROM private_reads WHERE user_id = $1 OR peer_id = $1", [userId]);
+        await tx.query("DELETE FROM mentions WHERE user_id = $1", [userId]);
+        await tx.query(
+          `UPDATE users SET nick = $2, nick_key = '#deleted:' || id, nick_skeleton = NULL, password_hash = '!',
+             status = 'available', status_note = '', settings = '{}'::jsonb WHERE id = $1`,
+          [userId, DELETED_NICK],
+        );
+        return;
+      }
+      await tx.query("DELETE FROM mentions WHERE user_id = $1 OR message_id IN (SELECT id FROM messages WHERE sender_id = $1 OR recipient_id = $1)", [userId]);
+      await tx.query("DELETE FROM messages WHERE sender_id = $1 OR recipient_id = $1", [userId]);
+      await tx.query("DELETE FROM users WHERE id = $1", [userId]);
+    });
   }
 
   async addFailedLogin(userId: number) {

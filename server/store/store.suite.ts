@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { NickTakenError, type Store } from "../core/store.ts";
+import { DELETED_NICK, NickTakenError, type Store } from "../core/store.ts";
 
 /**
  * One suite that every Store driver must pass; each driver's test file just calls it. `skip`
@@ -67,6 +67,26 @@ export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?
       const listed = await store.listAccounts("uard", 10);
       expect(listed).toEqual([{ id: u.id, nick: "Guarded", createdAt: expect.any(Date), lastSeen: null, messages: 0 }]);
       expect(await store.listAccounts("_", 10)).toEqual([]);
+    });
+
+    test("renameUser() moves the nick (refusing a taken one); deleteUser() keeps messages from [deleted], or purges them", async () => {
+      const a = await store.createUser("Renamed", "h", "renamed");
+      const b = await store.createUser("Taker", "h", "taker");
+      await expect(store.renameUser(a.id, "taker", "x")).rejects.toBeInstanceOf(NickTakenError);
+      await expect(store.renameUser(a.id, "other", "taker")).rejects.toBeInstanceOf(NickTakenError);
+      await store.renameUser(a.id, "Newname", "newname");
+      expect((await store.findUser("newname"))?.id).toBe(a.id);
+      expect(await store.findUser("renamed")).toBeNull();
+      const lobby = (await store.findRoom("#lobby"))!;
+      const [kept] = await store.insertMessages([{ kind: "public", senderId: a.id, from: "Newname", roomId: lobby.id, room: "#lobby", text: "stays" }]);
+      const [gone] = await store.insertMessages([{ kind: "private", senderId: a.id, from: "Newname", recipientId: b.id, to: "Taker", text: "goes" }]);
+      await store.deleteUser(a.id, false);
+      expect(await store.findUser("newname")).toBeNull();
+      const history = await store.roomHistory(lobby.id, 1000);
+      expect(history.find((m) => m.id === kept!.id)?.from).toBe(DELETED_NICK);
+      await store.deleteUser(b.id, true);
+      expect(await store.findUser("taker")).toBeNull();
+      expect((await store.roomHistory(lobby.id, 1000)).some((m) => m.id === gone!.id)).toBe(false);
     });
 
     test("a room's topic is kept", async () => {

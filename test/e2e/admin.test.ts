@@ -295,6 +295,32 @@ describe("chat admin against a running server", () => {
     expect(err).toBe('no such is not online\nUnknown command "bogus". Try chat admin --help\n');
   });
 
+  test("password, rename and delete manage accounts; a deleted user's messages stay, from [deleted]", async () => {
+    const ivo = await LineClient.login(server.tcpPort, "ivo", "pw-ivo-first");
+    ivo.send("hello from ivo");
+    await ivo.waitFor(/<ivo> hello from ivo$/);
+    const generated = await cli("password", "ivo");
+    const password = /^New password for ivo: (\S{16})\n$/.exec(generated.stdout)?.[1];
+    expect(password).toBeDefined();
+    // The user's sessions end: they log in again with the new password.
+    await ivo.waitFor(/Your account was changed by the operator; log in again/);
+    await ivo.waitClosed();
+    const back = await LineClient.login(server.tcpPort, "ivo", password!);
+    expect(back.text).not.toContain("new nick");
+    expect(await cli("rename", "ivo", "ivan")).toEqual({ code: 0, stdout: "Renamed ivo to ivan\n", stderr: "" });
+    await back.waitClosed();
+    const ivan = await LineClient.login(server.tcpPort, "ivan", password!);
+    expect(ivan.text).not.toContain("new nick");
+    ivan.close();
+    expect(await cli("delete", "ivan")).toEqual({ code: 0, stdout: "Deleted ivan; their messages stay, from [deleted]\n", stderr: "" });
+    const reader = await LineClient.login(server.tcpPort, "reader", "pw-reader-long");
+    reader.send("/history #lobby 200");
+    await reader.waitFor(/<\[deleted\]> hello from ivo$/);
+    reader.close();
+    expect((await cli("accounts", "ivan")).stdout).toBe("No accounts\n");
+    expect(await cli("delete", "ivan")).toEqual({ code: 1, stdout: "", stderr: 'No user named "ivan"\n' });
+  });
+
   test("stop stores the messages sent in the last moment and exits 0", async () => {
     const gus = await LineClient.login(server.tcpPort, "gus", "pw-gus-long");
     const before = JSON.parse((await cli("status", "--json")).stdout).messagesStored;

@@ -12,7 +12,7 @@ export interface AdminContext {
   out: Output;
   /** Ends `log -f` (Ctrl-C). */
   signal: AbortSignal;
-  flags: { lines?: number; follow?: boolean; reset?: boolean; collisions?: boolean };
+  flags: { lines?: number; follow?: boolean; reset?: boolean; collisions?: boolean; purge?: boolean };
 }
 
 /** One `chat admin` subcommand; the console's help comes from the same entries. */
@@ -250,8 +250,41 @@ const accounts: AdminCommand = {
   },
 };
 
+const password: AdminCommand = {
+  name: "password",
+  args: "<nick> [new-password]",
+  help: "Set a user's password, or print a generated one; their sessions and resume tokens end",
+  async run(ctx, args) {
+    need(args, 1, password);
+    const r = await ctx.client.call<{ nick: string; generated?: string }>("POST", "/password", { nick: args[0], ...(args[1] ? { password: args[1] } : {}) });
+    show(ctx, r, () => (r.generated ? `New password for ${r.nick}: ${r.generated}` : `Password of ${r.nick} set`));
+  },
+};
+
+const rename: AdminCommand = {
+  name: "rename",
+  args: "<nick> <new-nick>",
+  help: "Rename an account; its messages follow it, its sessions end",
+  async run(ctx, args) {
+    need(args, 2, rename);
+    const r = await ctx.client.call<{ from: string; to: string }>("POST", "/rename", { from: args[0], to: args[1] });
+    show(ctx, r, () => `Renamed ${r.from} to ${r.to}`);
+  },
+};
+
+const remove: AdminCommand = {
+  name: "delete",
+  args: "<nick> [--purge]",
+  help: "Delete an account: its messages stay, from [deleted], or go too with --purge",
+  async run(ctx, args) {
+    need(args, 1, remove);
+    const r = await ctx.client.call<{ nick: string; purged: boolean }>("POST", "/delete", { nick: args[0], purge: ctx.flags.purge === true });
+    show(ctx, r, () => `Deleted ${r.nick}${r.purged ? " and every message to or from them" : "; their messages stay, from [deleted]"}`);
+  },
+};
+
 /** Every subcommand, in the order help lists them. */
-export const ADMIN_COMMANDS: AdminCommand[] = [status, users, accounts, kick, ban, unban, bans, announce, motd, log, reload, backup, restart, stop];
+export const ADMIN_COMMANDS: AdminCommand[] = [status, users, accounts, password, rename, remove, kick, ban, unban, bans, announce, motd, log, reload, backup, restart, stop];
 
 async function poll<T>(check: () => Promise<T | null>): Promise<T | null> {
   const deadline = performance.now() + WAIT_MS;

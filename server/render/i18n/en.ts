@@ -52,6 +52,7 @@ export const en: Catalogue = {
     kept_flooding: () => "Disconnected for flooding",
     too_many_connections: ({ max }) => `Too many connections from your address (${max} at most)`,
     connecting_too_fast: ({ max }) => `Too many new connections from your address (${max} a minute at most); try again later`,
+    account_changed: () => "Your account was changed by the operator; log in again",
     login_backoff: ({ seconds }) => `Too many failed logins; try again in ${seconds} s`,
     login_busy: () => "The server is busy checking passwords; try again in a moment",
     failed_logins_since: ({ count }) => `${plural(count, "failed login attempt", "failed login attempts")} on your account since your last login`,

@@ -53,6 +53,7 @@ export const es: Catalogue = {
     kept_flooding: () => "Desconectado por inundar la sala",
     too_many_connections: ({ max }) => `Demasiadas conexiones desde tu dirección (${max} como máximo)`,
     connecting_too_fast: ({ max }) => `Demasiadas conexiones nuevas desde tu dirección (${max} por minuto como máximo); inténtalo más tarde`,
+    account_changed: () => "El operador ha cambiado tu cuenta; vuelve a iniciar sesión",
     login_backoff: ({ seconds }) => `Demasiados inicios de sesión fallidos; inténtalo de nuevo dentro de ${seconds} s`,
     login_busy: () => "El servidor está ocupado comprobando contraseñas; inténtalo de nuevo en un momento",
     failed_logins_since: ({ count }) => `${count === 1 ? "1 intento fallido" : `${count} intentos fallidos`} de iniciar sesión en tu cuenta desde tu última visita`,
