@@ -48,6 +48,9 @@ describe.skipIf(lacks("postgres"))("backups and moving to PostgreSQL", () => {
         expect(done.stdout).toMatch(/^Backed up to .*chat\.backup \(\d+\.\d MB\)\n$/);
         ana.send({ type: "say", text: "after the backup" });
         await ana.waitFor((f) => f.type === "message" && f.text === "after the backup");
+        // Sent while the snapshot was read: it waited, and was stored; nobody was told of an outage.
+        expect(ana.messages().map((m) => m.text)).toContain("during the backup");
+        expect(ana.frames.filter((f) => f.type === "error" || f.key === "sending_paused")).toEqual([]);
         ana.close();
       } finally {
         server.proc.kill("SIGTERM");
