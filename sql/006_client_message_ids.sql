@@ -1,10 +1,11 @@
--- The client's own id for a message it sent (the web client's, `chat connect`'s), per user: a
--- resend after a dropped connection or a database outage finds the stored message instead of
--- storing it again, across restarts. Kept for a while (see Store.forgetClientIds), not forever.
+-- The client's own id for a message it sent (the web client's), per user: a resend after a dropped
+-- connection or a database outage finds the stored message instead of storing it again, across
+-- restarts. Kept for a week (Store.forgetClientIds), not forever. Written in the same statement as
+-- the messages (see insertMessages), so no foreign keys, as for mentions (003, 004).
 CREATE TABLE client_message_ids (
-  user_id    bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  user_id    bigint NOT NULL,
   client_id  text NOT NULL,
-  message_id bigint NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  message_id bigint NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (user_id, client_id)
 );

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { FakeClient, loggedIn, newHub, testStore } from "../../test/core-kit.ts";
+import { StoreHealth } from "./health.ts";
+import { silentLog } from "./log.ts";
 import { StoreUnavailableError, type Store } from "./store.ts";
 
 // The store's health through the hub: a database that stops answering is a short, clear interruption.
@@ -61,4 +63,14 @@ test("while the store is down messages are refused at once, logins are refused w
   for (const c of [ana, beto]) expect(c.notices.filter((n) => n === PAUSED || n === RESUMED)).toEqual([PAUSED, RESUMED]);
   expect(ana.texts).toEqual(["back"]);
   await hub.shutdown();
+});
+
+test("a ping slower than a second is an outage for a real server, not for the embedded store (busy with a backup, say)", async () => {
+  for (const kind of ["embedded", "postgres"] as const) {
+    const changes: boolean[] = [];
+    const slow = { kind, ping: () => new Promise<void>((resolve) => setTimeout(resolve, 1500)) };
+    const health = new StoreHealth(slow, (healthy) => changes.push(healthy), silentLog);
+    await health.probe();
+    expect({ kind, healthy: health.healthy, changes }).toEqual({ kind, healthy: kind === "embedded", changes: kind === "embedded" ? [] : [false] });
+  }
 });

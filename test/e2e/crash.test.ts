@@ -69,6 +69,6 @@ for (const kind of ["embedded", "postgres"] as const) {
       } finally {
         await store.close();
       }
-    }, 180_000);
+    }, 300_000);
   });
 }
