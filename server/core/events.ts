@@ -14,6 +14,7 @@ export type ChatEvent =
   /** Asks the user for one line; `secret` means a terminal should not echo it. */
   | { type: "prompt"; notice: Notice; secret: boolean }
   | HistoryEvent
+  | SearchEvent
   /** This session's current room: where its plain text goes. */
   | { type: "room"; room: string }
   /** The account joined or left a room (on any of its sessions). */
@@ -64,6 +65,15 @@ export interface HistoryEvent {
   unread?: number;
   /** A page of older messages: the id it was asked to end before. */
   before?: number;
+}
+
+/** What /search found: the newest matches first, and the query's words folded as they were matched. */
+export interface SearchEvent {
+  type: "search";
+  query: string;
+  /** The query's words, lower case and without accents, for a client to mark in the results. */
+  terms: string[];
+  messages: ChatMessage[];
 }
 
 export interface OnlineUser {

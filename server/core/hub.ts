@@ -4,6 +4,7 @@ import { Background } from "./background.ts";
 import type { CommandContext } from "./context.ts";
 import { Delivery } from "./delivery.ts";
 import { Directory } from "./directory.ts";
+import { Search } from "./search.ts";
 import { Entry, type ResumeTokens } from "./entry.ts";
 import { CommandError, fail } from "./errors.ts";
 import type { Limits } from "./limits.ts";
@@ -106,7 +107,7 @@ export class Hub implements Gateway {
       (session, line) => this.sessions.attempt(session, () => this.runLine(session, line)));
     this.operator = new Operator(store, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate);
     this.context = {
-      messaging, memberships, reads, directory, accounts, entry, sessions: this.sessions, server: info, limits,
+      messaging, memberships, reads, directory, search: new Search(store), accounts, entry, sessions: this.sessions, server: info, limits,
       help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },
     };
   }

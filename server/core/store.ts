@@ -58,6 +58,11 @@ export interface Store {
    * ones (both ways) after `afterId`; the last `limit` of them, oldest first.
    */
   messagesSince(userId: number, roomIds: number[], afterId: number, limit: number): Promise<ChatMessage[]>;
+  /**
+   * Full-text search: the newest `limit` messages, newest first, whose words include every word of
+   * `query` (case and accents aside), in the user's rooms and the user's own private conversations.
+   */
+  searchMessages(userId: number, query: string, limit: number): Promise<ChatMessage[]>;
   /** Total messages stored. */
   countMessages(): Promise<number>;
 
