@@ -2,11 +2,14 @@
 
 import { CLOSE_POLICY, type ClientFrame, type Lang, type ServerFrame, type Status } from "../server/ws/protocol.ts";
 import { Chat } from "./chat.ts";
+import { Composer } from "./composer.ts";
 import { Connection, socketUrl } from "./connection.ts";
 import { helpBlock, profileBlock, roomsBlock, settingsBlock, usersBlock } from "./data.ts";
 import { byId, el } from "./dom.ts";
 import { closeSidebar } from "./drawer.ts";
-import { clearSession, loadSession, saveSession } from "./saved.ts";
+import { notify, offerNotifications } from "./notify.ts";
+import { clearSession, loadSession, saveSession, SESSION_KEY } from "./saved.ts";
+import { SearchView } from "./search.ts";
 
 type Phase = "login" | "resuming" | "chat";
 
@@ -17,8 +20,7 @@ const loginPassword = byId<HTMLInputElement>("login-password");
 const loginError = byId("login-error");
 const loginSubmit = byId<HTMLButtonElement>("login-submit");
 const banner = byId("banner");
-const composer = byId<HTMLFormElement>("composer");
-const input = byId<HTMLInputElement>("composer-input");
+const composerForm = byId<HTMLFormElement>("composer");
 const statusSelect = byId<HTMLSelectElement>("status-select");
 const statusNote = byId<HTMLInputElement>("status-note");
 
@@ -33,7 +35,21 @@ let resumedSince = false;
 let prompt: { text: string; secret: boolean } | null = null;
 /** Room lists asked for by the page itself (to keep "Other rooms" fresh), not to be drawn in the log. */
 let quietRooms = 0;
+/** The same for the command list, which Tab completes from. */
+let quietHelp = 0;
+let commandNames: string[] = [];
+let serverName = "chat";
 let chat = newChat();
+const composer = new Composer({
+  send: sendLine,
+  completions: (kind) => (kind === "command" ? commandNames : kind === "room" ? chat.roomNames() : chat.nicks()),
+});
+const search = new SearchView({
+  send: (query) => send({ type: "search", query }),
+  me: () => chat.nick,
+  open: (to, id) => chat.openAt(to, id),
+});
+offerNotifications();
 
 const conn = new Connection(socketUrl(), {
   open(reconnect) {
@@ -61,7 +77,36 @@ const conn = new Connection(socketUrl(), {
 
 function newChat() {
   byId("logs").replaceChildren();
-  return new Chat({ send, changed: persist, picked: closeSidebar });
+  return new Chat({
+    send,
+    changed: persist,
+    picked: closeSidebar,
+    shown: () => {
+      // After picking or joining a conversation, the next thing is usually to type in it.
+      if (phase === "chat" && !isPhone() && !search.isOpen && !(document.activeElement instanceof HTMLInputElement)) composer.focus();
+    },
+    attention: (m, to) => notify(m, to, () => chat.open(to)),
+  });
+}
+
+function isPhone(): boolean {
+  return matchMedia("(max-width: 760px)").matches;
+}
+
+/**
+ * Where a line typed in the box goes: to the server, in the conversation shown. The one place a
+ * line is sent (an outbox for lines typed while disconnected belongs here).
+ */
+function sendLine(text: string): boolean {
+  if (prompt) {
+    if (!send({ type: "line", text })) return false;
+    setPrompt(null);
+    return true;
+  }
+  const to = chat.active?.name;
+  if (send({ type: "line", text, ...(to !== undefined ? { to } : {}) })) return true;
+  chat.note("Not connected: the message was not sent. It is still in the box.", "error");
+  return false;
 }
 
 function send(frame: ClientFrame): boolean {
@@ -78,8 +123,11 @@ function onFrame(f: ServerFrame) {
       conn.setKeepAlive(true);
       conn.resetBackoff();
       hideBanner();
+      serverName = f.serverName;
       byId("server-name").textContent = f.serverName;
+      if (f.maxLineBytes) composer.maxBytes = f.maxLineBytes;
       chat.welcome(f, resumedSince);
+      if (send({ type: "help" })) quietHelp++;
       resumedSince = false;
       showApp();
       persist();
@@ -113,7 +161,11 @@ function onFrame(f: ServerFrame) {
     case "profile":
       return chat.block(profileBlock(f));
     case "help":
+      commandNames = f.commands.flatMap((c) => [c.name, ...c.aliases]).map((n) => `/${n}`);
+      if (quietHelp > 0) return void quietHelp--;
       return chat.block(helpBlock(f));
+    case "search":
+      return search.show(f);
     case "settings":
       return chat.block(settingsBlock(f.settings, f.lang));
     case "notice":
@@ -144,6 +196,8 @@ function signOut(message = "") {
   pendingLogin = null;
   resumedSince = false;
   quietRooms = 0;
+  quietHelp = 0;
+  search.close();
   setPrompt(null);
   hideBanner();
   closeSidebar();
@@ -154,7 +208,7 @@ function signOut(message = "") {
   loginSubmit.disabled = false;
   if (message) showLoginError(message);
   else loginError.hidden = true;
-  document.title = "chat";
+  document.title = serverName;
   loginNick.focus();
 }
 
@@ -162,7 +216,7 @@ function showApp() {
   loginScreen.hidden = true;
   appScreen.hidden = false;
   loginSubmit.disabled = false;
-  if (!matchMedia("(max-width: 760px)").matches) input.focus();
+  if (!isPhone()) composer.focus();
 }
 
 function showLoginError(message: string) {
@@ -190,13 +244,13 @@ function hideBanner() {
 function setPrompt(p: typeof prompt) {
   prompt = p;
   const label = byId("composer-label");
-  input.type = p?.secret ? "password" : "text";
-  composer.classList.toggle("composer--prompt", !!p);
+  composer.prompt(p);
+  composerForm.classList.toggle("composer--prompt", !!p);
   label.classList.toggle("visually-hidden", !p);
   if (p) {
     label.textContent = p.text.trim();
-    input.placeholder = p.secret ? "Hidden answer" : "Answer";
-    input.focus();
+    composer.field.placeholder = p.secret ? "Hidden answer" : "Answer";
+    composer.focus();
   } else if (chat.active) {
     chat.activate(chat.activeKey);
   }
@@ -216,20 +270,9 @@ byId<HTMLFormElement>("login-form").addEventListener("submit", (e) => {
 
 // What is typed goes as it is: the server reads it as a terminal line (/commands, !nick, /me…),
 // in the conversation shown.
-composer.addEventListener("submit", (e) => {
+composerForm.addEventListener("submit", (e) => {
   e.preventDefault();
-  const text = input.value;
-  if (prompt) {
-    if (send({ type: "line", text })) {
-      input.value = "";
-      setPrompt(null);
-    }
-    return;
-  }
-  if (!text.trim()) return;
-  const to = chat.active?.name;
-  if (send({ type: "line", text, ...(to !== undefined ? { to } : {}) })) input.value = "";
-  else chat.note("Not connected: the message was not sent.", "error");
+  composer.submit();
 });
 
 const sendStatus = () => send({ type: "status", status: statusSelect.value as Status, note: statusNote.value.trim() });
@@ -266,6 +309,15 @@ byId("leave-room").addEventListener("click", () => {
   if (active?.isRoom) send({ type: "leave", room: active.name });
 });
 byId("logout").addEventListener("click", () => signOut());
+byId("logout-side").addEventListener("click", () => signOut());
+
+// Signing out in one tab signs out the others; signing in in one lets a tab still at the login form in.
+window.addEventListener("storage", (e) => {
+  if (e.key !== SESSION_KEY && e.key !== null) return;
+  const saved = loadSession();
+  if (!saved && token) signOut();
+  else if (saved && !token && phase === "login" && !pendingLogin) location.reload();
+});
 
 // Whether the user can see the conversation decides whether it is read.
 document.addEventListener("visibilitychange", () => chat.checkRead());
@@ -292,7 +344,11 @@ if (restore) {
 fetch("/info")
   .then((r) => (r.ok ? r.json() : null))
   .then((info: { serverName?: unknown; motd?: unknown } | null) => {
-    if (typeof info?.serverName === "string") byId("login-server").textContent = info.serverName;
+    if (typeof info?.serverName === "string") {
+      byId("login-server").textContent = info.serverName;
+      serverName = info.serverName;
+      if (phase !== "chat") document.title = info.serverName;
+    }
     if (Array.isArray(info?.motd) && info.motd.length) {
       const motd = byId("login-motd");
       motd.textContent = info.motd.join("\n");

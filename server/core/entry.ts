@@ -51,7 +51,7 @@ export class Entry {
     private readonly directory: Directory,
     private readonly moderation: Pick<Moderation, "refuseBanned">,
     private readonly info: ServerInfo,
-    private readonly limits: Pick<Limits, "historyMax" | "resumeMax">,
+    private readonly limits: Pick<Limits, "historyMax" | "resumeMax" | "maxLineBytes">,
     private readonly tokens: ResumeTokens | null,
     private readonly runLine: LineRunner,
     private readonly log: Log,
@@ -109,7 +109,7 @@ export class Entry {
     ];
     const welcome: ChatEvent = {
       type: "welcome", nick: user.nick, serverName: this.info.serverName, motd: this.info.motd, lang: session.lang,
-      settings: user.settings, room: current.name, conversations, rooms: await this.directory.rooms(), users: this.presence.users(),
+      settings: user.settings, maxLineBytes: this.limits.maxLineBytes, room: current.name, conversations, rooms: await this.directory.rooms(), users: this.presence.users(),
     };
     if (this.tokens && session.seesAllRooms) welcome.token = this.tokens.issue(user);
     // Everything live waits until what is replayed here has been sent, so nothing shows twice or out of order.

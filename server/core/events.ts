@@ -119,6 +119,8 @@ export interface WelcomeEvent {
   motd: string[];
   lang: Lang;
   settings: UserSettings;
+  /** The longest message (UTF-8 bytes), so an app can say how much too long a draft is before sending it. */
+  maxLineBytes: number;
   /** The session's current room. */
   room: string;
   /** The user's rooms and private conversations with unread messages, with their counts. */

@@ -61,6 +61,7 @@ export interface WelcomeFrame {
   motd: string[];
   lang: Lang;
   settings: { lang?: Lang };
+  maxLineBytes?: number;
   room: string;
   conversations: ConversationState[];
   rooms: RoomInfo[];
