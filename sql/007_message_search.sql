@@ -17,3 +17,10 @@ CREATE FUNCTION chat_search_vector(t text) RETURNS tsvector
     'aaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnnooooooooorrrsssstttuuuuuuuuuuwyyyzzzoasaaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnooooooooorrrsssstttuuuuuuuuuuwyyyzzzoa')) $$;
 
 CREATE INDEX messages_search_idx ON messages USING gin (chat_search_vector(body));
+
+-- Resume tokens ended by signing out (a web client's "Sign out"): a token is signed, not stored,
+-- so ending one early takes remembering it until it would have expired anyway. Kept as a digest.
+CREATE TABLE revoked_tokens (
+  digest     text PRIMARY KEY,
+  expires_at timestamptz NOT NULL
+);

@@ -308,14 +308,28 @@ byId("leave-room").addEventListener("click", () => {
   const active = chat.active;
   if (active?.isRoom) send({ type: "leave", room: active.name });
 });
-byId("logout").addEventListener("click", () => signOut());
-byId("logout-side").addEventListener("click", () => signOut());
+/**
+ * "Sign out": the server ends this page's resume token and the one kept for the other tabs (each
+ * tab may hold its own: a resume brings a new one), then the session; other tabs hear of it
+ * through the storage event and end theirs.
+ */
+function userSignOut() {
+  const stored = loadSession()?.token;
+  if (token && conn.isOpen) {
+    for (const t of new Set([token, ...(stored ? [stored] : [])])) send({ type: "signout", token: t });
+    send({ type: "quit" });
+    conn.release();
+  }
+  signOut();
+}
+byId("logout").addEventListener("click", userSignOut);
+byId("logout-side").addEventListener("click", userSignOut);
 
 // Signing out in one tab signs out the others; signing in in one lets a tab still at the login form in.
 window.addEventListener("storage", (e) => {
   if (e.key !== SESSION_KEY && e.key !== null) return;
   const saved = loadSession();
-  if (!saved && token) signOut();
+  if (!saved && token) userSignOut();
   else if (saved && !token && phase === "login" && !pendingLogin) location.reload();
 });
 

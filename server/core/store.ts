@@ -63,6 +63,10 @@ export interface Store {
    * `query` (case and accents aside), in the user's rooms and the user's own private conversations.
    */
   searchMessages(userId: number, query: string, limit: number): Promise<ChatMessage[]>;
+  /** Ends a resume token (by its digest) until it would have expired; forgets ones already expired. */
+  revokeToken(digest: string, expiresAt: Date): Promise<void>;
+  /** Whether a token (by its digest) was ended by a sign-out. */
+  tokenRevoked(digest: string): Promise<boolean>;
   /** Total messages stored. */
   countMessages(): Promise<number>;
 

@@ -327,6 +327,15 @@ export class SqlStore implements Store {
     return rows.map(toMessage);
   }
 
+  async revokeToken(digest: string, expiresAt: Date) {
+    await this.db.query("DELETE FROM revoked_tokens WHERE expires_at < now()");
+    await this.db.query("INSERT INTO revoked_tokens (digest, expires_at) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING", [digest, expiresAt]);
+  }
+
+  async tokenRevoked(digest: string) {
+    return (await this.db.query("SELECT 1 FROM revoked_tokens WHERE digest = $1", [digest])).length > 0;
+  }
+
   async countMessages() {
     const [row] = await this.db.query<{ n: number | string }>("SELECT count(*) AS n FROM messages");
     return Number(row?.n ?? 0);

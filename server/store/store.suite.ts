@@ -180,6 +180,17 @@ export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?
       expect(await store.searchMessages(a.id, "   ", 10)).toEqual([]);
     });
 
+    test("revokeToken() ends a token until its expiry; expired ones are forgotten", async () => {
+      expect(await store.tokenRevoked("digest-a")).toBe(false);
+      await store.revokeToken("digest-a", new Date(Date.now() + 3600_000));
+      await store.revokeToken("digest-a", new Date(Date.now() + 3600_000));
+      await store.revokeToken("digest-old", new Date(Date.now() - 1000));
+      expect(await store.tokenRevoked("digest-a")).toBe(true);
+      await store.revokeToken("digest-b", new Date(Date.now() + 3600_000));
+      expect(await store.tokenRevoked("digest-old")).toBe(false);
+      expect(await store.tokenRevoked("digest-b")).toBe(true);
+    });
+
     test("memberships: join (with what is there read), unread and mention counts past the marker, leave", async () => {
       const a = await store.createUser("Kai", "h");
       const b = await store.createUser("Lia", "h");

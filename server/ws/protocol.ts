@@ -33,7 +33,8 @@ export type ClientFrame =
   | { type: "help"; command?: string }
   | { type: "motd" }
   | { type: "set"; name?: string; value?: string }
-  | { type: "quit"; message?: string };
+  | { type: "quit"; message?: string }
+  | { type: "signout"; token: string };
 
 export interface ChatMessage {
   id: number;

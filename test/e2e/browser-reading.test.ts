@@ -303,14 +303,29 @@ describe.skipIf(lacks("chromium"))("web client: reading, writing, attention and 
     await caro.waitFor(/#lobby <olda> Quedamos en el café de la esquina$/);
   }, SLOW);
 
-  test("signed in across tabs; signing out in one signs out the others", async () => {
+  test("signed in across tabs; signing out in one signs out the others and ends the token on the server", async () => {
     const tab = await open(ana.context());
     await tab.getByTestId("chat-screen").waitFor(WAIT);
     await tab.getByTestId("user-ana").waitFor({ state: "attached", ...WAIT });
     expect(await tab.getByTestId("login-form").isVisible()).toBe(false);
+    const token = await ana.evaluate(() => JSON.parse(localStorage.getItem("chat.session")!).token as string);
     await ana.getByTestId("logout").click();
     await ana.getByTestId("login-form").waitFor(WAIT);
     await tab.getByTestId("login-form").waitFor(WAIT);
+    expect(await ana.evaluate(() => localStorage.getItem("chat.session"))).toBeNull();
+    // Both tabs' sessions are gone once beto sees ana offline: the server has handled the sign-out.
+    await beto.getByTestId("user-ana").waitFor({ state: "detached", ...WAIT });
+    // A copy of the token kept elsewhere no longer signs anyone in.
+    const answer = await ana.evaluate((t) => new Promise<string>((resolve) => {
+      const ws = new WebSocket(`ws://${location.host}/ws`);
+      ws.onopen = () => ws.send(JSON.stringify({ type: "resume", token: t }));
+      ws.onmessage = (e) => {
+        const f = JSON.parse(e.data);
+        resolve(f.type === "error" ? f.key : f.type);
+        ws.close();
+      };
+    }), token);
+    expect(answer).toBe("bad_token");
   }, SLOW);
 
   test("/quit is not an error, and the page is named after the server", async () => {

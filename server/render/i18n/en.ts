@@ -99,6 +99,7 @@ export const en: Catalogue = {
     quit: "Leave the chat, with an optional goodbye",
     login: "Log in",
     resume: "Come back after a dropped connection",
+    signout: "For apps signing out: the resume token stops working everywhere",
   },
   text: {
     error: (message) => `Error: ${message}`,

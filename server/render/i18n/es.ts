@@ -100,6 +100,7 @@ export const es: Catalogue = {
     quit: "Sal del chat, con una despedida opcional",
     login: "Inicia sesión",
     resume: "Vuelve tras una conexión perdida",
+    signout: "Para las aplicaciones que cierran sesión: el testigo de reanudación deja de valer en todas partes",
   },
   text: {
     error: (message) => `Error: ${message}`,
