@@ -1,6 +1,7 @@
 // Takes the web client's screenshots for docs/screenshots/: login, a room on a desktop (with
-// another room's unread and mention badges), a private conversation, a mention and data drawn
-// in a room, and a phone. Starts its own chat server (embedded store) on free ports,
+// another room's unread and mention badges, a long room name and a long nick), a private
+// conversation, a mention and data drawn in a room, search results, and a phone (its room, its
+// drawer, its search) — each in the light theme and, as NAME-dark.png, the dark one. Starts its own chat server (embedded store) on free ports,
 // or uses a running one: bun scripts/screenshots.ts --url http://127.0.0.1:8080 --tcp-port 12345
 
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -29,6 +30,15 @@ async function say(page: Page, text: string) {
   await page.locator(`[data-testid=message-text]:text-is(${JSON.stringify(text)})`).last().waitFor();
 }
 
+/** The page as it is, light and dark (the theme follows the system: emulated here). */
+async function snap(page: Page, outDir: string, name: string) {
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.screenshot({ path: join(outDir, `${name}.png`) });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: join(outDir, `${name}-dark.png`) });
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
 async function newPage(browser: Browser, width: number, height: number, url: string) {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -49,7 +59,7 @@ export async function takeScreenshots(url: string, tcpPort: number, outDir = OUT
   try {
     const ana = await newPage(browser, 1280, 800, url);
     await ana.getByTestId("login-nick").fill("ana");
-    await ana.screenshot({ path: join(outDir, "login.png") });
+    await snap(ana, outDir, "login");
     await login(ana, "ana");
 
     const beto = await newPage(browser, 1280, 800, url);
@@ -65,9 +75,23 @@ export async function takeScreenshots(url: string, tcpPort: number, outDir = OUT
     dani.clear();
     dani.send("/join #lobby");
     await dani.waitFor(/#lobby/);
+    // Long names must not push the badges or buttons out: a 32-character room, a 24-character nick (the most).
+    const longNick = await LineClient.login(tcpPort, "Maximiliano_de_la_Fuente");
+    telnet.push(longNick);
+    for (const room of ["#estudiantes-de-informática-2026", "#club-de-lectura", "#deberes", "#exámenes"]) {
+      longNick.send(`/join ${room}`);
+      await longNick.waitFor(new RegExp(room));
+    }
+    longNick.send("/join #lobby");
+    await longNick.waitFor(/You joined #lobby|#lobby/);
     // Focusing the field asks for the room list again: #design shows among the others.
     await ana.getByTestId("new-room").focus();
     await ana.getByTestId("browse-#design").waitFor();
+    await ana.getByTestId("browse-#estudiantes-de-informática-2026").click();
+    await ana.getByTestId("room-#estudiantes-de-informática-2026").waitFor();
+    longNick.send("/join #estudiantes-de-informática-2026");
+    longNick.send("¿Alguien tiene los apuntes del martes? https://example.org/apuntes");
+    await ana.getByText("Alguien tiene los apuntes").waitFor({ state: "attached" });
     await ana.getByTestId("new-room").fill("#dev");
     await ana.getByTestId("new-room-submit").click();
     await ana.getByTestId("room-#dev").waitFor();
@@ -92,7 +116,7 @@ export async function takeScreenshots(url: string, tcpPort: number, outDir = OUT
     caro.send("/msg ana can you review my PR when you have a minute?");
     await ana.getByTestId("unread-caro").waitFor();
     await ana.getByTestId("composer-input").fill("Sounds good — shipping at 3pm");
-    await ana.screenshot({ path: join(outDir, "room-desktop.png") });
+    await snap(ana, outDir, "room-desktop");
 
     await ana.getByTestId("composer-input").fill("");
     caro.send("/msg ana it's the one touching the login flow");
@@ -100,7 +124,7 @@ export async function takeScreenshots(url: string, tcpPort: number, outDir = OUT
     await say(ana, "Sure, looking now");
     dani.send("!ana are we still on for lunch?");
     await ana.getByTestId("unread-dani").waitFor();
-    await ana.screenshot({ path: join(outDir, "private.png") });
+    await snap(ana, outDir, "private");
 
     await show(ana, "#dev");
     await ana.locator("[data-testid=message][data-mention]").waitFor();
@@ -110,7 +134,21 @@ export async function takeScreenshots(url: string, tcpPort: number, outDir = OUT
     await ana.getByTestId("composer-input").fill("/profile caro");
     await ana.getByTestId("composer-input").press("Enter");
     await ana.getByTestId("data-profile").waitFor();
-    await ana.screenshot({ path: join(outDir, "mentions-and-data.png") });
+    await snap(ana, outDir, "mentions-and-data");
+
+    // Several lines in one message, and search with the words marked.
+    await ana.getByTestId("composer-input").fill("Review notes:");
+    await ana.getByTestId("composer-input").press("Shift+Enter");
+    await ana.getByTestId("composer-input").type("1. the migration looks fine");
+    await ana.getByTestId("composer-input").press("Shift+Enter");
+    await ana.getByTestId("composer-input").type("2. please add a test for the review flow");
+    await ana.getByTestId("composer-input").press("Enter");
+    await ana.getByText("please add a test").waitFor();
+    await ana.getByTestId("search-input").fill("review");
+    await ana.getByTestId("search-submit").click();
+    await ana.getByTestId("search-result").first().waitFor();
+    await snap(ana, outDir, "search");
+    await ana.getByTestId("search-close").click();
 
     const phone = await newPage(browser, 390, 844, url);
     await login(phone, "eli");
@@ -121,11 +159,17 @@ export async function takeScreenshots(url: string, tcpPort: number, outDir = OUT
     await phone.getByText("Welcome eli!").waitFor();
     caro.send("!eli welcome aboard, ping me if you need access to anything");
     await phone.getByTestId("menu-unread").waitFor();
-    await phone.screenshot({ path: join(outDir, "phone.png") });
+    await snap(phone, outDir, "phone");
     await phone.getByTestId("sidebar-toggle").click();
     // The drawer slides in: wait until it is all the way in.
     await phone.waitForFunction(() => getComputedStyle(document.getElementById("sidebar")!).transform === "none");
-    await phone.screenshot({ path: join(outDir, "phone-sidebar.png") });
+    await snap(phone, outDir, "phone-sidebar");
+    await phone.getByTestId("search-input").fill("welcome");
+    await phone.getByTestId("search-submit").click();
+    await phone.getByTestId("search-result").first().waitFor();
+    await phone.getByTestId("sidebar-close").click();
+    await phone.waitForFunction(() => getComputedStyle(document.getElementById("sidebar")!).visibility === "hidden");
+    await snap(phone, outDir, "phone-search");
   } finally {
     for (const c of telnet) c.close();
     await browser.close();

@@ -29,6 +29,8 @@ export const fakeTokens: ResumeTokens<{ nick: string; pw: string }> = {
     }
   },
   stillValid: (claims, user) => claims.pw === user.passwordHash,
+  digest: (token) => `digest:${token}`,
+  expiresAt: () => new Date(Date.now() + 3600_000),
 };
 
 export function newHub(store: Store, limits: Partial<Limits> = {}, deps: Partial<HubDeps> = {}): Hub {

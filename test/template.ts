@@ -7,7 +7,7 @@
 // Creating a database from nothing is still covered: by building the template here, and by the
 // binary test, which lets dist/chat make its own.
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Store } from "../server/core/store.ts";
@@ -53,14 +53,21 @@ async function build(dir: string): Promise<void> {
   }
 }
 
+/** A template unused for this long belongs to no checkout still being tested. */
+const STALE_TEMPLATE_MS = 24 * 3600_000;
+
 async function makeTemplate(): Promise<string> {
   const name = PREFIX + templateKey();
   const dir = join(CACHE, name);
   if (existsSync(dir)) return dir;
   await build(dir);
-  // Templates of older migrations or PGlite versions are never used again (40 MB each).
+  // Templates of older migrations or PGlite versions are never used again (40 MB each), but one
+  // made in the last day may be another checkout's that shares this node_modules (a worktree on
+  // another branch, running its tests now): deleting it would pull it from under that run.
   for (const old of readdirSync(CACHE)) {
-    if (old.startsWith(PREFIX) && old !== name) rmSync(join(CACHE, old), { recursive: true, force: true });
+    if (!old.startsWith(PREFIX) || old === name) continue;
+    const path = join(CACHE, old);
+    if (Date.now() - statSync(path).mtimeMs > STALE_TEMPLATE_MS) rmSync(path, { recursive: true, force: true });
   }
   return dir;
 }

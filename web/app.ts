@@ -2,12 +2,15 @@
 
 import { CLOSE_POLICY, type ClientFrame, type Lang, type ServerFrame, type Status } from "../server/ws/protocol.ts";
 import { Chat } from "./chat.ts";
+import { Composer } from "./composer.ts";
 import { Connection, socketUrl } from "./connection.ts";
 import { helpBlock, profileBlock, roomsBlock, settingsBlock, usersBlock } from "./data.ts";
 import { byId, el } from "./dom.ts";
 import { closeSidebar } from "./drawer.ts";
+import { notify, offerNotifications } from "./notify.ts";
 import { makesMessage, Outbox } from "./outbox.ts";
-import { clearSession, loadSession, saveSession } from "./saved.ts";
+import { clearSession, loadSession, saveSession, SESSION_KEY } from "./saved.ts";
+import { SearchView } from "./search.ts";
 
 type Phase = "login" | "resuming" | "chat";
 
@@ -26,8 +29,7 @@ loginCreate.addEventListener("change", () => {
   loginPassword.autocomplete = loginCreate.checked ? "new-password" : "current-password";
 });
 const banner = byId("banner");
-const composer = byId<HTMLFormElement>("composer");
-const input = byId<HTMLInputElement>("composer-input");
+const composerForm = byId<HTMLFormElement>("composer");
 const statusSelect = byId<HTMLSelectElement>("status-select");
 const statusNote = byId<HTMLInputElement>("status-note");
 
@@ -42,9 +44,23 @@ let resumedSince = false;
 let prompt: { text: string; secret: boolean } | null = null;
 /** Room lists asked for by the page itself (to keep "Other rooms" fresh), not to be drawn in the log. */
 let quietRooms = 0;
+/** The same for the command list, which Tab completes from. */
+let quietHelp = 0;
+let commandNames: string[] = [];
+let serverName = "chat";
 let chat = newChat();
 /** Typed messages until the server confirms them: resent with the same id after a drop or an outage. */
 const outbox = new Outbox(byId("outbox"), send);
+const composer = new Composer({
+  send: sendLine,
+  completions: (kind) => (kind === "command" ? commandNames : kind === "room" ? chat.roomNames() : chat.nicks()),
+});
+const search = new SearchView({
+  send: (query) => send({ type: "search", query }),
+  me: () => chat.nick,
+  open: (to, id) => chat.openAt(to, id),
+});
+offerNotifications();
 
 const conn = new Connection(socketUrl(), {
   open(reconnect) {
@@ -73,7 +89,41 @@ const conn = new Connection(socketUrl(), {
 
 function newChat() {
   byId("logs").replaceChildren();
-  return new Chat({ send, changed: persist, picked: closeSidebar });
+  return new Chat({
+    send,
+    changed: persist,
+    picked: closeSidebar,
+    shown: () => {
+      // After picking or joining a conversation, the next thing is usually to type in it.
+      if (phase === "chat" && !isPhone() && !search.isOpen && !(document.activeElement instanceof HTMLInputElement)) composer.focus();
+    },
+    attention: (m, to) => notify(m, to, () => chat.open(to)),
+  });
+}
+
+function isPhone(): boolean {
+  return matchMedia("(max-width: 760px)").matches;
+}
+
+/**
+ * Where a line typed in the box goes: to the server, in the conversation shown. The one place a
+ * line is sent (an outbox for lines typed while disconnected belongs here).
+ */
+function sendLine(text: string): boolean {
+  if (prompt) {
+    if (!send({ type: "line", text })) return false;
+    setPrompt(null);
+    return true;
+  }
+  const to = chat.active?.name;
+  // A message waits in the outbox when it cannot go now (resent with its id); a command needs the connection.
+  if (phase !== "login" && makesMessage(text)) {
+    outbox.add(text, to);
+    return true;
+  }
+  if (send({ type: "line", text, ...(to !== undefined ? { to } : {}) })) return true;
+  chat.note("Not connected: the command was not sent. It is still in the box.", "error");
+  return false;
 }
 
 function send(frame: ClientFrame): boolean {
@@ -94,8 +144,11 @@ function onFrame(f: ServerFrame) {
       conn.setKeepAlive(true);
       conn.resetBackoff();
       hideBanner();
+      serverName = f.serverName;
       byId("server-name").textContent = f.serverName;
+      if (f.maxLineBytes) composer.maxBytes = f.maxLineBytes;
       chat.welcome(f, resumedSince);
+      if (send({ type: "help" })) quietHelp++;
       resumedSince = false;
       showApp();
       persist();
@@ -132,7 +185,11 @@ function onFrame(f: ServerFrame) {
     case "profile":
       return chat.block(profileBlock(f));
     case "help":
+      commandNames = f.commands.flatMap((c) => [c.name, ...c.aliases]).map((n) => `/${n}`);
+      if (quietHelp > 0) return void quietHelp--;
       return chat.block(helpBlock(f));
+    case "search":
+      return search.show(f);
     case "settings":
       return chat.block(settingsBlock(f.settings, f.lang));
     case "notice":
@@ -167,6 +224,8 @@ function signOut(message = "") {
   pendingLogin = null;
   resumedSince = false;
   quietRooms = 0;
+  quietHelp = 0;
+  search.close();
   setPrompt(null);
   hideBanner();
   closeSidebar();
@@ -177,7 +236,7 @@ function signOut(message = "") {
   loginSubmit.disabled = false;
   if (message) showLoginError(message);
   else loginError.hidden = true;
-  document.title = "chat";
+  document.title = serverName;
   loginNick.focus();
 }
 
@@ -185,7 +244,7 @@ function showApp() {
   loginScreen.hidden = true;
   appScreen.hidden = false;
   loginSubmit.disabled = false;
-  if (!matchMedia("(max-width: 760px)").matches) input.focus();
+  if (!isPhone()) composer.focus();
 }
 
 function showLoginError(message: string) {
@@ -213,13 +272,13 @@ function hideBanner() {
 function setPrompt(p: typeof prompt) {
   prompt = p;
   const label = byId("composer-label");
-  input.type = p?.secret ? "password" : "text";
-  composer.classList.toggle("composer--prompt", !!p);
+  composer.prompt(p);
+  composerForm.classList.toggle("composer--prompt", !!p);
   label.classList.toggle("visually-hidden", !p);
   if (p) {
     label.textContent = p.text.trim();
-    input.placeholder = p.secret ? "Hidden answer" : "Answer";
-    input.focus();
+    composer.field.placeholder = p.secret ? "Hidden answer" : "Answer";
+    composer.focus();
   } else if (chat.active) {
     chat.activate(chat.activeKey);
   }
@@ -241,24 +300,9 @@ byId<HTMLFormElement>("login-form").addEventListener("submit", (e) => {
 
 // What is typed goes as it is: the server reads it as a terminal line (/commands, !nick, /me…),
 // in the conversation shown.
-composer.addEventListener("submit", (e) => {
+composerForm.addEventListener("submit", (e) => {
   e.preventDefault();
-  const text = input.value;
-  if (prompt) {
-    if (send({ type: "line", text })) {
-      input.value = "";
-      setPrompt(null);
-    }
-    return;
-  }
-  if (!text.trim()) return;
-  const to = chat.active?.name;
-  // A message waits in the outbox when it cannot go now; a command needs the connection.
-  if (phase !== "login" && makesMessage(text)) {
-    outbox.add(text, to);
-    input.value = "";
-  } else if (send({ type: "line", text, ...(to !== undefined ? { to } : {}) })) input.value = "";
-  else chat.note("Not connected: the command was not sent.", "error");
+  composer.submit();
 });
 
 const sendStatus = () => send({ type: "status", status: statusSelect.value as Status, note: statusNote.value.trim() });
@@ -294,7 +338,30 @@ byId("leave-room").addEventListener("click", () => {
   const active = chat.active;
   if (active?.isRoom) send({ type: "leave", room: active.name });
 });
-byId("logout").addEventListener("click", () => signOut());
+/**
+ * "Sign out": the server ends this page's resume token and the one kept for the other tabs (each
+ * tab may hold its own: a resume brings a new one), then the session; other tabs hear of it
+ * through the storage event and end theirs.
+ */
+function userSignOut() {
+  const stored = loadSession()?.token;
+  if (token && conn.isOpen) {
+    for (const t of new Set([token, ...(stored ? [stored] : [])])) send({ type: "signout", token: t });
+    send({ type: "quit" });
+    conn.release();
+  }
+  signOut();
+}
+byId("logout").addEventListener("click", userSignOut);
+byId("logout-side").addEventListener("click", userSignOut);
+
+// Signing out in one tab signs out the others; signing in in one lets a tab still at the login form in.
+window.addEventListener("storage", (e) => {
+  if (e.key !== SESSION_KEY && e.key !== null) return;
+  const saved = loadSession();
+  if (!saved && token) userSignOut();
+  else if (saved && !token && phase === "login" && !pendingLogin) location.reload();
+});
 
 // Whether the user can see the conversation decides whether it is read.
 document.addEventListener("visibilitychange", () => chat.checkRead());
@@ -321,7 +388,11 @@ if (restore) {
 fetch("/info")
   .then((r) => (r.ok ? r.json() : null))
   .then((info: { serverName?: unknown; motd?: unknown } | null) => {
-    if (typeof info?.serverName === "string") byId("login-server").textContent = info.serverName;
+    if (typeof info?.serverName === "string") {
+      byId("login-server").textContent = info.serverName;
+      serverName = info.serverName;
+      if (phase !== "chat") document.title = info.serverName;
+    }
     if (Array.isArray(info?.motd) && info.motd.length) {
       const motd = byId("login-motd");
       motd.textContent = info.motd.join("\n");

@@ -19,6 +19,10 @@ export interface ChatHost {
   changed(): void;
   /** The sidebar should close (phone layout) after picking a conversation. */
   picked(): void;
+  /** A conversation is shown: the message box may take the focus. */
+  shown(): void;
+  /** A message for the user (a mention, or a private message) arrived: tell them if they are away. */
+  attention(m: ChatMessage, to: string): void;
 }
 
 export class Chat {
@@ -42,11 +46,22 @@ export class Chat {
   private readonly reads: ReadMarkers;
   private readonly paging: Paging;
   private readonly logs = byId("logs");
+  private readonly jump = byId<HTMLButtonElement>("jump-latest");
+  /** A message to show once its conversation has loaded back to it (a search result). */
+  private seeking: { key: string; id: number } | null = null;
 
   constructor(private readonly host: ChatHost) {
     this.reads = new ReadMarkers(host.send, () => this.checkRead());
     this.paging = new Paging(host.send, (c) => c.key === this.activeKey);
     this.people = new People(() => this.nick, (nick) => this.open(nick));
+    this.jump.onclick = () => {
+      const conv = this.active;
+      if (!conv) return;
+      conv.scrollToBottom();
+      this.checkRead();
+      this.updateJump();
+      this.host.shown();
+    };
   }
 
   get active(): Conversation | undefined {
@@ -115,7 +130,11 @@ export class Chat {
     const conv = this.conversation(to);
     if (!conv.add([m]).length || this.replaying || sameName(m.from, this.nick)) return this.refresh();
     conv.unread++;
-    if (mentionsMe(m, this.nick)) conv.mentions++;
+    const named = mentionsMe(m, this.nick);
+    if (named) conv.mentions++;
+    // Arriving where the user is not looking: the divider marks where they stopped.
+    if (conv.key === this.activeKey && !conv.hasDivider && (!conv.atBottom() || document.visibilityState !== "visible")) conv.markUnread(conv.readId);
+    if (named || !conv.isRoom) this.host.attention(m, conv.name);
     this.refresh();
   }
 
@@ -127,6 +146,7 @@ export class Chat {
     const conv = this.conversation(to);
     conv.add(h.messages);
     this.paging.received(conv, h);
+    this.seek(conv);
     this.refresh();
   }
 
@@ -149,7 +169,7 @@ export class Chat {
     if (room && (p.change === "joined" || p.change === "left")) room.members = Math.max(0, room.members + (p.change === "joined" ? 1 : -1));
     const joinedOrLeft = p.change === "joined" ? "joined" : p.change === "left" ? "left" : "";
     if (p.room !== undefined && joinedOrLeft && !sameName(p.nick, this.nick)) {
-      this.convs.get(conversationKey(p.room))?.note(`${p.nick} ${joinedOrLeft} ${p.room}${p.reason ? ` (${p.reason})` : ""}`, "presence");
+      this.convs.get(conversationKey(p.room))?.presence(p.nick, joinedOrLeft, p.reason);
     }
     this.render();
   }
@@ -164,7 +184,19 @@ export class Chat {
   roomList(rooms: RoomInfo[]) {
     this.allRooms.clear();
     for (const r of rooms) this.allRooms.set(conversationKey(r.name), r);
+    this.showTopic();
     this.render();
+  }
+
+  /** The room's topic under its name, when the server's room data has one. */
+  private showTopic() {
+    const conv = this.active;
+    const info = conv ? (this.allRooms.get(conv.key) as (RoomInfo & { topic?: unknown }) | undefined) : undefined;
+    const topic = conv?.isRoom && typeof info?.topic === "string" ? info.topic : "";
+    const node = byId("current-topic");
+    node.textContent = topic;
+    node.title = topic;
+    node.hidden = !topic;
   }
 
   /** Notices, errors and data go to whatever the user is looking at. */
@@ -183,6 +215,43 @@ export class Chat {
     this.host.picked();
   }
 
+  /** Shows the conversation at a message (a search result), loading older pages until it is there. */
+  openAt(to: string, id: number) {
+    if (isRoom(to) && !this.convs.has(conversationKey(to))) return;
+    const conv = this.conversation(to);
+    this.seeking = { key: conv.key, id };
+    this.activate(conv.key);
+    this.host.picked();
+    this.seek(conv);
+  }
+
+  /** A search result's message, once loaded, is shown with what was said before it. */
+  private seek(conv: Conversation) {
+    const s = this.seeking;
+    if (!s || s.key !== conv.key || conv.key !== this.activeKey) return;
+    if (conv.has(s.id)) {
+      this.seeking = null;
+      conv.reveal(s.id);
+      // Some context above it, too, when it is the oldest shown.
+      if (conv.oldestId === s.id) this.paging.older(conv);
+    } else if (conv.loaded && !conv.loadingLatest && !conv.reachedStart && conv.oldestId !== undefined) {
+      if (conv.oldestId < s.id) this.seeking = null; // Not in this conversation any more.
+      else this.paging.older(conv);
+    } else if (conv.reachedStart) {
+      this.seeking = null;
+    }
+  }
+
+  /** Every room known (the user's and the others), for Tab. */
+  roomNames(): string[] {
+    return [...this.rooms.map((c) => c.name), ...[...this.allRooms.values()].map((r) => r.name)];
+  }
+
+  /** People online and those of the private conversations, for Tab. */
+  nicks(): string[] {
+    return [...this.people.list.map((u) => u.nick), ...this.privates.map((c) => c.name)].filter((n) => !sameName(n, this.nick));
+  }
+
   isMember(room: string): boolean {
     return this.convs.has(conversationKey(room));
   }
@@ -198,18 +267,26 @@ export class Chat {
     const conv = this.convs.get(key);
     if (!conv) return;
     const previous = this.active;
-    if (previous && previous !== conv) previous.element.hidden = true;
+    if (previous && previous !== conv) {
+      previous.element.hidden = true;
+      previous.clearDivider();
+    }
     this.activeKey = key;
     conv.element.hidden = false;
     if (conv.isRoom) this.lastRoom = conv.name;
     if (!conv.loaded) this.paging.latest(conv);
-    if (previous !== conv) conv.scrollToBottom();
+    if (previous !== conv) {
+      if (conv.unread > 0) conv.markUnread(conv.readId);
+      conv.showFromDivider();
+    }
     byId("current-title").textContent = conv.isRoom ? conv.name : `${conv.name} (private)`;
+    this.showTopic();
     byId<HTMLInputElement>("composer-input").placeholder = conv.isRoom ? `Message ${conv.name}` : `Message ${conv.name} privately`;
     byId("composer-label").textContent = conv.isRoom ? `Message to ${conv.name}` : `Private message to ${conv.name}`;
     this.paging.fill(conv);
     this.refresh();
     this.host.changed();
+    if (previous !== conv) this.host.shown();
   }
 
   /** The active conversation is read when the window shows it scrolled to the end: the server is told. */
@@ -250,7 +327,18 @@ export class Chat {
     const menu = byId("menu-unread");
     menu.textContent = unread ? String(unread) : "";
     menu.hidden = unread === 0;
-    document.title = `${unread ? `(${unread}) ` : ""}${active?.name ?? "chat"} · ${this.serverName}`;
+    document.title = `${unread ? `(${unread}) ` : ""}${active?.name ?? this.serverName}${active ? ` · ${this.serverName}` : ""}`;
+    this.updateJump();
+  }
+
+  /** "Jump to latest" shows while the reader is scrolled up, with how many messages are below. */
+  updateJump() {
+    const conv = this.active;
+    const away = !!conv && !conv.atBottom();
+    this.jump.hidden = !away;
+    if (!away) return;
+    const below = conv.below;
+    this.jump.textContent = below > 0 ? `${below} new ${below === 1 ? "message" : "messages"} below ↓` : "Jump to latest ↓";
   }
 
   /** Counts may have changed: the active conversation may be read now, and the sidebar redrawn. */
@@ -283,7 +371,9 @@ export class Chat {
       const c = new Conversation(to, () => this.nick);
       c.onNearTop = () => this.paging.older(c);
       c.onScroll = () => {
-        if (c.key === this.activeKey) this.checkRead();
+        if (c.key !== this.activeKey) return;
+        this.checkRead();
+        this.updateJump();
       };
       this.convs.set(key, c);
       this.logs.append(c.element);

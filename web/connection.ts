@@ -88,6 +88,20 @@ export class Connection {
     return true;
   }
 
+  /**
+   * Lets go of the socket without closing it: the server closes it once it has answered the last
+   * frame (a sign-out), which a close from here could cut short. No reconnect, no events after.
+   */
+  release() {
+    this.keepAlive = false;
+    this.clearTimer();
+    const ws = this.ws;
+    this.ws = null;
+    this.wasOpen = false;
+    this.attempt = 0;
+    if (ws) ws.onmessage = null;
+  }
+
   /** Closes on purpose: no reconnect, and the next open counts as a first connection. */
   close() {
     this.keepAlive = false;

@@ -4,6 +4,9 @@
 import type { ChatMessage, ConversationState } from "../server/ws/protocol.ts";
 import { el, formatTime, nickHue } from "./dom.ts";
 import { conversationKey, isRoom, mentionsMe, sameName } from "./frames.ts";
+import { presenceNote } from "./presence-notes.ts";
+import { richText } from "./richtext.ts";
+import { arrange, dayKey, relabel } from "./timeline.ts";
 
 export type NoteKind = "notice" | "error" | "presence";
 
@@ -32,6 +35,8 @@ export class Conversation {
   /** Per message id: [sent by me, names me]. */
   private readonly facts = new Map<number, [boolean, boolean]>();
   private readonly top: HTMLDivElement;
+  /** "New messages": before the first message the user had not read when they came to it. */
+  private divider: HTMLElement | null = null;
 
   /** `name` is what a frame's `to` says: "#room" or a nick. */
   constructor(public name: string, private readonly me: () => string) {
@@ -119,13 +124,78 @@ export class Conversation {
       added.push(m);
     }
     if (!added.length) return added;
+    arrange(this.element);
     const onlyOlder = oldestBefore !== undefined && added.every((m) => m.id < oldestBefore);
     if (onlyOlder && !wasAtBottom) this.element.scrollTop = scrollBefore + (this.element.scrollHeight - heightBefore);
     else if (wasAtBottom || added.some((m) => sameName(m.from, this.me()))) this.scrollToBottom();
     return added;
   }
 
-  /** A line that is not a message: a notice, an error, someone joining. */
+  /** Someone joined or left the room: a line, or one more in the summary of a run of them. */
+  presence(nick: string, change: "joined" | "left", reason?: string) {
+    const node = presenceNote(this.element, nick, change, this.name, reason);
+    if (node) this.append(node, false);
+  }
+
+  /**
+   * Puts the "new messages" divider before the first message past `readId` that is not the user's
+   * own (none when there is none); returns it.
+   */
+  markUnread(readId: number): HTMLElement | null {
+    this.clearDivider();
+    const id = this.ids.find((i) => i > readId && !this.facts.get(i)?.[0]);
+    if (id === undefined) return null;
+    this.divider = el("div", { class: "divider", role: "separator", "aria-label": "New messages", "data-testid": "new-divider" }, el("span", {}, "New messages"));
+    this.nodes.get(id)!.before(this.divider);
+    return this.divider;
+  }
+
+  get hasDivider(): boolean {
+    return this.divider !== null;
+  }
+
+  clearDivider() {
+    this.divider?.remove();
+    this.divider = null;
+  }
+
+  /** Messages below what the reader can see. */
+  get below(): number {
+    const bottom = this.element.scrollTop + this.element.clientHeight;
+    let n = 0;
+    for (let i = this.ids.length - 1; i >= 0; i--) {
+      const node = this.nodes.get(this.ids[i]!)!;
+      if (node.offsetTop < bottom) break;
+      n++;
+    }
+    return n;
+  }
+
+  /** Shows the conversation where it was left: at the divider when there is one, else at the end. */
+  showFromDivider() {
+    relabel(this.element);
+    if (this.divider) this.element.scrollTop = Math.max(0, this.divider.offsetTop - 48);
+    else this.scrollToBottom();
+  }
+
+  /** Scrolls to a message and marks it for a moment; false when it is not loaded. */
+  reveal(id: number): boolean {
+    const node = this.nodes.get(id);
+    if (!node) return false;
+    node.scrollIntoView({ block: "center" });
+    node.classList.remove("msg--found");
+    void node.offsetWidth;
+    node.classList.add("msg--found");
+    node.tabIndex = -1;
+    node.focus({ preventScroll: true });
+    return true;
+  }
+
+  has(id: number): boolean {
+    return this.nodes.has(id);
+  }
+
+  /** A line that is not a message: a notice, an error. */
   note(text: string, kind: NoteKind = "notice", key?: string) {
     const attrs = { class: `note note--${kind}`, "data-testid": kind, "data-key": key, role: kind === "error" ? "alert" : undefined };
     this.append(el("div", attrs, text), kind !== "presence");
@@ -161,7 +231,8 @@ export class Conversation {
 
   private render(m: ChatMessage): HTMLElement {
     const at = new Date(m.at);
-    const time = el("time", { class: "msg__time", datetime: m.at, title: Number.isNaN(at.getTime()) ? undefined : at.toLocaleString() }, formatTime(m.at));
+    const valid = !Number.isNaN(at.getTime());
+    const time = el("time", { class: "msg__time", datetime: m.at, title: valid ? at.toLocaleString() : undefined }, formatTime(m.at));
     const mine = sameName(m.from, this.me());
     const named = mentionsMe(m, this.me());
     const attrs = {
@@ -171,12 +242,14 @@ export class Conversation {
       "data-from": m.from,
       "data-kind": m.kind,
       "data-mention": named ? "true" : undefined,
+      "data-day": valid ? dayKey(at) : "",
+      "data-at": valid ? String(at.getTime()) : "0",
     };
     if (m.kind === "emote") {
-      return el("div", attrs, time, el("span", { class: "msg__text msg__emote", "data-testid": "message-emote" }, `* ${m.from} ${m.text}`));
+      return el("div", attrs, time, el("span", { class: "msg__text msg__emote", "data-testid": "message-emote" }, `* ${m.from} `, ...richText(m.text)));
     }
     const from = el("span", { class: "msg__from" }, m.from);
     from.style.setProperty("--hue", String(nickHue(m.from)));
-    return el("div", attrs, time, from, el("span", { class: "msg__text", "data-testid": "message-text" }, m.text));
+    return el("div", attrs, time, from, el("span", { class: "msg__text", "data-testid": "message-text" }, ...richText(m.text)));
   }
 }

@@ -1,4 +1,5 @@
-// What survives a reload (F5), kept in sessionStorage: the resume token, never the password.
+// What keeps a user signed in across reloads, tabs and browser restarts, in localStorage: the
+// resume token (until they sign out, or it expires), never the password.
 
 export interface SavedSession {
   token: string;
@@ -11,11 +12,11 @@ export interface SavedSession {
   active?: string;
 }
 
-const KEY = "chat.session";
+export const SESSION_KEY = "chat.session";
 
-export function loadSession(storage: Storage = sessionStorage): SavedSession | null {
+export function loadSession(storage: Storage = localStorage): SavedSession | null {
   try {
-    const raw = storage.getItem(KEY);
+    const raw = storage.getItem(SESSION_KEY);
     if (!raw) return null;
     const v = JSON.parse(raw) as Partial<SavedSession>;
     if (typeof v.token !== "string" || !v.token || typeof v.nick !== "string") return null;
@@ -31,17 +32,17 @@ export function loadSession(storage: Storage = sessionStorage): SavedSession | n
   }
 }
 
-export function saveSession(session: SavedSession, storage: Storage = sessionStorage) {
+export function saveSession(session: SavedSession, storage: Storage = localStorage) {
   try {
-    storage.setItem(KEY, JSON.stringify(session));
+    storage.setItem(SESSION_KEY, JSON.stringify(session));
   } catch {
     // Storage full or disabled: a reload will ask to sign in again.
   }
 }
 
-export function clearSession(storage: Storage = sessionStorage) {
+export function clearSession(storage: Storage = localStorage) {
   try {
-    storage.removeItem(KEY);
+    storage.removeItem(SESSION_KEY);
   } catch {
     // Nothing to clear.
   }

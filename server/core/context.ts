@@ -8,6 +8,7 @@ import type { Messaging } from "./messaging.ts";
 import type { ServerInfo } from "./motd.ts";
 import type { Reads } from "./reads.ts";
 import type { Session } from "./session.ts";
+import type { Search } from "./search.ts";
 import type { Sessions } from "./sessions.ts";
 import type { Target, User } from "./types.ts";
 
@@ -28,6 +29,7 @@ export interface CommandContext {
   memberships: Memberships;
   reads: Reads;
   directory: Directory;
+  search: Search;
   accounts: Accounts;
   entry: Entry;
   sessions: Pick<Sessions, "quit">;

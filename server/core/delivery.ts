@@ -4,13 +4,23 @@ import type { Presence } from "./presence.ts";
 import type { Reads } from "./reads.ts";
 import type { RoomTable } from "./rooms.ts";
 import type { Stats } from "./stats.ts";
+import { MESSAGE_LINES_MAX } from "./limits.ts";
 import { cleanText, exceedsBytes } from "./text.ts";
 import type { ChatMessage, NewMessage } from "./types.ts";
 
-/** A message's text as it will be stored; throws when there is nothing to send or too much. */
+/**
+ * A message's text as it will be stored; throws when there is nothing to send or too much. A line
+ * break ("\n", "\r\n" or "\r") splits it into lines, each cleaned on its own: only an app's frame
+ * can hold one (a terminal's input is cut into lines before it gets here), and every client shows
+ * the lines as one message (terminals indent the later ones). Blank lines at either end go.
+ */
 export function messageText(text: string, maxLineBytes: number): string {
-  const body = cleanText(text).trimEnd();
-  if (body.trim() === "") throw fail("nothing_to_send");
+  const lines = text.split(/\r\n|\r|\n/).map((l) => cleanText(l).trimEnd());
+  while (lines.length && lines[0]!.trim() === "") lines.shift();
+  while (lines.length && lines.at(-1) === "") lines.pop();
+  if (!lines.length) throw fail("nothing_to_send");
+  if (lines.length > MESSAGE_LINES_MAX) throw fail("too_many_lines", { max: MESSAGE_LINES_MAX });
+  const body = lines.join("\n");
   if (exceedsBytes(body, maxLineBytes)) throw fail("too_long", { max: maxLineBytes });
   return body;
 }

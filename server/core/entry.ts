@@ -6,6 +6,7 @@ import type { Log } from "./log.ts";
 import type { Memberships } from "./memberships.ts";
 import type { Moderation } from "./moderation.ts";
 import type { ServerInfo } from "./motd.ts";
+import { foldKey } from "./names.ts";
 import { notice } from "./notices.ts";
 import type { Online, Presence } from "./presence.ts";
 import type { Reads } from "./reads.ts";
@@ -21,6 +22,10 @@ export interface ResumeTokens<C = unknown> {
   verify(token: string): (C & { nick: string }) | null;
   /** A token stops working when its account's password changes. */
   stillValid(claims: C, user: User): boolean;
+  /** What the store remembers of a revoked token: enough to know it again, not enough to use it. */
+  digest(token: string): string;
+  /** When the token would stop working by itself. */
+  expiresAt(claims: C): Date;
 }
 
 /** Private conversations a new device lists besides those with something unread. */
@@ -51,7 +56,7 @@ export class Entry {
     private readonly directory: Directory,
     private readonly moderation: Pick<Moderation, "refuseBanned">,
     private readonly info: ServerInfo,
-    private readonly limits: Pick<Limits, "historyMax" | "resumeMax">,
+    private readonly limits: Pick<Limits, "historyMax" | "resumeMax" | "maxLineBytes">,
     private readonly tokens: ResumeTokens | null,
     private readonly runLine: LineRunner,
     private readonly log: Log,
@@ -62,7 +67,16 @@ export class Entry {
     const claims = this.tokens?.verify(token);
     const user = claims ? await this.store.findUser(claims.nick) : null;
     if (!claims || !user || !this.tokens!.stillValid(claims, user)) throw fail("bad_token");
+    if (await this.store.tokenRevoked(this.tokens!.digest(token))) throw fail("bad_token");
     await this.enter(session, user, resume);
+  }
+
+  /** Signing out: `token` (the account's own) no longer resumes, on any device that holds it. */
+  async revoke(user: User, token: string) {
+    const claims = this.tokens?.verify(token);
+    // Someone else's token, or one that no longer works anyway: nothing to end.
+    if (!claims || foldKey(claims.nick) !== foldKey(user.nick) || !this.tokens!.stillValid(claims, user)) return;
+    await this.store.revokeToken(this.tokens!.digest(token), this.tokens!.expiresAt(claims));
   }
 
   async enter(session: Session, user: User, resume?: Resume) {
@@ -109,7 +123,7 @@ export class Entry {
     ];
     const welcome: ChatEvent = {
       type: "welcome", nick: user.nick, serverName: this.info.serverName, motd: this.info.motd, lang: session.lang,
-      settings: user.settings, room: current.name, conversations, rooms: await this.directory.rooms(), users: this.presence.users(),
+      settings: user.settings, maxLineBytes: this.limits.maxLineBytes, room: current.name, conversations, rooms: await this.directory.rooms(), users: this.presence.users(),
     };
     if (this.tokens && session.seesAllRooms) welcome.token = this.tokens.issue(user);
     // Everything live waits until what is replayed here has been sent, so nothing shows twice or out of order.

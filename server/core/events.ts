@@ -15,6 +15,7 @@ export type ChatEvent =
   /** Asks the user for one line; `secret` means a terminal should not echo it. */
   | { type: "prompt"; notice: Notice; secret: boolean }
   | HistoryEvent
+  | SearchEvent
   /** This session's current room: where its plain text goes. */
   | { type: "room"; room: string }
   /** The account joined or left a room (on any of its sessions). */
@@ -67,6 +68,15 @@ export interface HistoryEvent {
   before?: number;
 }
 
+/** What /search found: the newest matches first, and the query's words folded as they were matched. */
+export interface SearchEvent {
+  type: "search";
+  query: string;
+  /** The query's words, lower case and without accents, for a client to mark in the results. */
+  terms: string[];
+  messages: ChatMessage[];
+}
+
 export interface OnlineUser {
   nick: string;
   status: Status;
@@ -110,6 +120,8 @@ export interface WelcomeEvent {
   motd: string[];
   lang: Lang;
   settings: UserSettings;
+  /** The longest message (UTF-8 bytes), so an app can say how much too long a draft is before sending it. */
+  maxLineBytes: number;
   /** The session's current room. */
   room: string;
   /** The user's rooms and private conversations with unread messages, with their counts. */

@@ -6,6 +6,7 @@ import { Completion } from "./completion.ts";
 import type { CommandContext } from "./context.ts";
 import { Delivery } from "./delivery.ts";
 import { Directory } from "./directory.ts";
+import { Search } from "./search.ts";
 import { Entry, type ResumeTokens } from "./entry.ts";
 import { StoreHealth } from "./health.ts";
 import { FloodControl } from "./flood.ts";
@@ -128,7 +129,7 @@ export class Hub implements Gateway {
     this.operator = new Operator(store, this.health, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate,
       new AccountAdmin(store, passwords, this.presence, this.sessions));
     this.context = {
-      messaging, memberships, reads, directory, accounts, entry, sessions: this.sessions, server: info, limits,
+      messaging, memberships, reads, directory, search: new Search(store), accounts, entry, sessions: this.sessions, server: info, limits,
       help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },
     };
     this.health.start();

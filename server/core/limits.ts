@@ -16,6 +16,12 @@ export const NAME_ARG_MAX_CHARS = 64;
 /** Unread counts stop here ("9999+"): counting a year of a busy room would cost more than it tells. */
 export const UNREAD_COUNT_CAP = 9999;
 
+/** Lines in one message (frames may carry "\n"; a terminal's line never does). */
+export const MESSAGE_LINES_MAX = 50;
+/** Results /search shows, newest first, and the longest query it takes. */
+export const SEARCH_RESULTS_MAX = 50;
+export const SEARCH_QUERY_MAX_CHARS = 200;
+
 /** What the operator may tune; every default lives in the config schema. */
 export interface Limits {
   maxLineBytes: number;

@@ -114,4 +114,23 @@ describe("login rules in the core", () => {
     await fresh.frame({ type: "resume", token });
     expect(fresh.of("welcome")[0]!.nick).toBe("l_rotate");
   });
+
+  test("signing out ends the app's resume token: it no longer resumes, on any device", async () => {
+    const hub = newHub(store);
+    const app = await loggedIn(hub, "l_signout", "ws");
+    const token = app.of("welcome")[0]!.token!;
+    const other = new FakeClient(hub, "ws");
+    await other.frame({ type: "resume", token });
+    expect(other.of("welcome")[0]!.nick).toBe("l_signout");
+    // Someone else's token is not theirs to end.
+    const mallory = await loggedIn(hub, "l_mallory", "ws");
+    await mallory.frame({ type: "signout", token });
+    const still = new FakeClient(hub, "ws");
+    await still.frame({ type: "resume", token });
+    expect(still.of("welcome")[0]!.nick).toBe("l_signout");
+    await app.frame({ type: "signout", token });
+    const after = new FakeClient(hub, "ws");
+    await after.frame({ type: "resume", token });
+    expect(after.errors).toEqual(["The resume token is invalid or expired; log in again"]);
+  });
 });

@@ -109,3 +109,15 @@ test("/me is an emote in a room, and in a private conversation when typed there"
   await gus.frame({ type: "line", text: "/me", to: "#lobby" });
   expect(gus.errors).toEqual(["Usage: /me <action>"]);
 });
+
+test("a frame's text may hold line breaks: one message, its lines cleaned each; a terminal line cannot", async () => {
+  const hub = newHub(store);
+  const [app, term] = [await loggedIn(hub, "m_lines", "ws"), await loggedIn(hub, "m_reader")];
+  await app.frame({ type: "line", text: "first line\r\nsecond \u001b[2Jline\r\n\n  indented\n\n", to: "#lobby" });
+  const m = await term.next("message", (e) => e.message.from === "m_lines");
+  expect(m.message.text).toBe("first line\nsecond [2Jline\n\n  indented");
+  await app.frame({ type: "say", text: "\n\n  \n" });
+  expect(app.errors.at(-1)).toBe("Nothing to send");
+  await app.frame({ type: "say", text: Array.from({ length: 51 }, (_, i) => `l${i}`).join("\n") });
+  expect(app.errors.at(-1)).toBe("Message has too many lines (50 at most)");
+});

@@ -15,6 +15,8 @@ export interface NoticeParams {
   bad_frame: { detail: string };
   nothing_to_send: Record<string, never>;
   too_long: { max: number };
+  too_many_lines: { max: number };
+  search_too_long: { max: number };
   line_too_long: { bytes: number; max: number };
   not_stored: Record<string, never>;
   // The store's health: a message refused while the database is away, anything else refused, and

@@ -90,6 +90,15 @@ export interface Store {
   messageByClientId(userId: number, cid: string): Promise<ChatMessage | null>;
   /** Forgets client message ids stored before `before`; returns how many. */
   forgetClientIds(before: Date): Promise<number>;
+  /**
+   * Full-text search: the newest `limit` messages, newest first, whose words include every word of
+   * `query` (case and accents aside), in the user's rooms and the user's own private conversations.
+   */
+  searchMessages(userId: number, query: string, limit: number): Promise<ChatMessage[]>;
+  /** Ends a resume token (by its digest) until it would have expired; forgets ones already expired. */
+  revokeToken(digest: string, expiresAt: Date): Promise<void>;
+  /** Whether a token (by its digest) was ended by a sign-out. */
+  tokenRevoked(digest: string): Promise<boolean>;
   /** Total messages stored. */
   countMessages(): Promise<number>;
 

@@ -26,6 +26,8 @@ export function toFrame(e: ChatEvent, lang: Lang): object {
       return { type: "mention", message: messageFields(e.message) };
     case "history":
       return history(e);
+    case "search":
+      return { type: "search", query: e.query, terms: e.terms, messages: e.messages.map(messageFields) };
     case "notice":
       return { type: "notice", key: e.notice.key, params: e.notice.params, text: say(lang, e.notice) };
     case "error":

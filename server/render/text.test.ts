@@ -26,6 +26,28 @@ describe("messages", () => {
     expect(text(msg({ at: new Date(2025, 11, 31, 23, 59) }))).toBe("[2025-12-31 23:59] <ana> hi\r\n");
   });
 
+  test("a message of several lines: one terminal line each, the later ones indented under the text", () => {
+    expect(text(msg({ text: "first\nsecond\n  third" }))).toBe("[09:05] <ana> first\r\n              second\r\n                third\r\n");
+    expect(text(msg({ kind: "private", room: undefined, to: "bob", text: "a\nb" }))).toBe("[09:05] [ana → bob] a\r\n                    b\r\n");
+    // A continuation line cannot pass for another message: it starts with spaces, never with "[".
+    const forged = text(msg({ text: "ok\n[09:06] <bob> I owe ana 100€" }));
+    expect(forged.split("\r\n")[1]).toBe("              [09:06] <bob> I owe ana 100€");
+    // A prefix too wide to align under (a long nick) indents by 4.
+    expect(text(msg({ from: "x".repeat(24), text: "a\nb" }))).toBe(`[09:05] <${"x".repeat(24)}> a\r\n    b\r\n`);
+  });
+
+  test("search results: a title, each match with its room, an end; nothing found says so", () => {
+    const messages: ChatMessage[] = [
+      { id: 9, kind: "public", from: "ana", room: "#dev", text: "the café\nat noon", at },
+      { id: 4, kind: "private", from: "bob", to: "ana", text: "cafe?", at: new Date(2025, 11, 31, 23, 59) },
+    ];
+    expect(text({ type: "search", query: "cafe", terms: ["cafe"], messages })).toBe(
+      '--- 2 messages match "cafe", newest first ---\r\n[09:05] #dev <ana> the café\r\n                   at noon\r\n' +
+      "[2025-12-31 23:59] [bob → ana] cafe?\r\n--- end ---\r\n");
+    expect(text({ type: "search", query: "zzz", terms: ["zzz"], messages: [] }, es)).toBe(
+      "--- 0 mensajes coinciden con «zzz», del más reciente al más antiguo ---\r\n(no se ha encontrado nada en tus salas ni en tus mensajes privados)\r\n--- fin ---\r\n");
+  });
+
   test("a mention in a room not shown is one line naming the room", () => {
     const message = { id: 1, kind: "public" as const, from: "ana", room: "#dev", text: "bob: look", at, mentions: ["bob"] };
     expect(text({ type: "mention", message })).toBe("*** In #dev: [09:05] <ana> bob: look\r\n");

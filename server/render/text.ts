@@ -72,10 +72,12 @@ export function renderWords(text: string, view: TextView, error = false): string
 /** A message for a terminal with colour or a bell: what concerns the viewer stands out. */
 function styledMessage(m: ChatMessage, view: TextView, now: Date): string {
   const how = concern(m, view.me);
-  const line = view.colour
-    ? colourMessage(`[${stamp(m.at, now)}]`, m, cleanText(m.text), how, cleanText)
-    : cleanText(messageLine(m, now));
-  return line + "\r\n" + (view.bell && how === "named" ? BELL : "");
+  const plain = messageLines(m, now).map(cleanText);
+  // In colour, the first line is styled; the lines after it (only frames send several) stay indented under it.
+  const lines = view.colour
+    ? [colourMessage(`[${stamp(m.at, now)}]`, m, cleanText(m.text.split("\n")[0] ?? ""), how, cleanText), ...plain.slice(1)]
+    : plain;
+  return lines.join("\r\n") + "\r\n" + (view.bell && how === "named" ? BELL : "");
 }
 
 /** Lines for a terminal; events a terminal has no use for (an app's bookkeeping) give none. */
@@ -83,7 +85,7 @@ function toLines(e: ChatEvent, c: Catalogue, view: TextView, now: Date): string[
   const t = c.text;
   switch (e.type) {
     case "message":
-      return [messageLine(e.message, now)];
+      return messageLines(e.message, now);
     case "notice":
       return notice(say(view.lang, e.notice), view.width);
     case "error":
@@ -99,6 +101,12 @@ function toLines(e: ChatEvent, c: Catalogue, view: TextView, now: Date): string[
       return [];
     case "history":
       return history(e, t, now);
+    case "search":
+      return [
+        `--- ${t.searchTitle(e.query, e.messages.length)} ---`,
+        ...(e.messages.length ? e.messages.flatMap((m) => messageLines(m, now, true)) : [t.noMatches]),
+        t.historyEnd,
+      ];
     case "welcome": {
       const lines = [`*** ${t.hello(e.nick, e.room)}`];
       // Private messages that arrived meanwhile are shown right after; rooms wait for /join.
@@ -111,7 +119,7 @@ function toLines(e: ChatEvent, c: Catalogue, view: TextView, now: Date): string[
     case "membership":
       return [`*** ${e.joined ? t.youJoined(e.room) : t.youLeft(e.room)}`];
     case "mention":
-      return [`*** ${t.mentionedIn(e.message.room ?? "")} ${messageLine(e.message, now)}`];
+      return messageLines(e.message, now, false, `*** ${t.mentionedIn(e.message.room ?? "")} `);
     case "users":
       return [
         `*** ${t.usersTitle(e.users.length)}`,
@@ -154,7 +162,7 @@ function notice(text: string, width: number): string[] {
 function history(e: HistoryEvent, t: Catalogue["text"], now: Date): string[] {
   return [
     `--- ${t.historyTitle(e.reason, e.target, e.messages.length, e.unread)} ---`,
-    ...(e.messages.length ? e.messages.map((m) => messageLine(m, now)) : [t.noMessages]),
+    ...(e.messages.length ? e.messages.flatMap((m) => messageLines(m, now)) : [t.noMessages]),
     t.historyEnd,
   ];
 }
@@ -207,11 +215,24 @@ function terminalSettings(s: UserSettings): string {
   return `editor ${show(s.editor, "on")}, color ${show(s.color, "auto")}, bell ${show(s.bell, "auto")}`;
 }
 
-function messageLine(m: ChatMessage, now: Date): string {
-  const at = `[${stamp(m.at, now)}]`;
-  const action = `* ${m.from} ${m.text}`;
-  if (m.to !== undefined) return `${at} [${m.from} → ${m.to}] ${m.kind === "emote" ? action : m.text}`;
-  return m.kind === "emote" ? `${at} ${action}` : `${at} <${m.from}> ${m.text}`;
+/** Continuation lines start under the text, unless the prefix is so wide that 4 columns read better. */
+const CONTINUATION_MAX_INDENT = 24;
+
+/**
+ * A message as terminal lines. Text with line breaks (only an app's frames can send them: a
+ * terminal's line never holds one) is one line per line, the later ones indented under the
+ * first's text, so nobody can make a line of theirs look like someone else's. `where` puts the
+ * room or conversation first (search results mix them); `lead` goes before everything.
+ */
+function messageLines(m: ChatMessage, now: Date, where = false, lead = ""): string[] {
+  const at = `${lead}[${stamp(m.at, now)}]${where && m.room !== undefined ? ` ${m.room}` : ""}`;
+  const [first = "", ...rest] = m.text.split("\n");
+  let prefix: string;
+  if (m.to !== undefined) prefix = `${at} [${m.from} → ${m.to}] ${m.kind === "emote" ? `* ${m.from} ` : ""}`;
+  else prefix = m.kind === "emote" ? `${at} * ${m.from} ` : `${at} <${m.from}> `;
+  const width = displayWidth(prefix);
+  const indent = " ".repeat(width <= CONTINUATION_MAX_INDENT ? width : 4);
+  return [prefix + first, ...rest.map((l) => indent + l)];
 }
 
 const two = (n: number) => String(n).padStart(2, "0");

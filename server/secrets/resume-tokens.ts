@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { dataDirSecret, secretsMatch } from "./data-secret.ts";
 
 type TokenUser = { id: number; nick: string; passwordHash: string };
@@ -25,6 +25,15 @@ export class ResumeTokens {
   /** A token stops working when its account's password changes, so a changed password logs out every device. */
   stillValid(claims: Claims, user: TokenUser): boolean {
     return user.id === claims.id && this.fingerprint(user.passwordHash) === claims.pw;
+  }
+
+  /** A SHA-256 of the whole token: a revoked token is known again by it, and cannot be rebuilt from it. */
+  digest(token: string): string {
+    return createHash("sha256").update(token).digest("base64url");
+  }
+
+  expiresAt(claims: Claims): Date {
+    return new Date(claims.exp);
   }
 
   /** The claims of a valid, unexpired token; null for anything else. */

@@ -458,6 +458,31 @@ export class SqlStore implements Store {
     return rows.reverse().map(toMessage);
   }
 
+  // The GIN index on chat_search_vector(body) (sql/007) finds the matches; the user's rooms and
+  // private conversations filter them; the newest come first. The query goes through the same
+  // function as the text, so it is folded alike, and its words become a query of plain words
+  // (plainto_tsquery), so no character in it is query syntax.
+  async searchMessages(userId: number, query: string, limit: number) {
+    const rows = await this.db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS}
+       WHERE chat_search_vector(m.body) @@ plainto_tsquery('simple'::regconfig, array_to_string(tsvector_to_array(chat_search_vector($2)), ' '))
+         AND (m.room_id IN (SELECT room_id FROM memberships WHERE user_id = $1)
+              OR m.recipient_id = $1 OR (m.sender_id = $1 AND m.recipient_id IS NOT NULL))
+       ORDER BY m.id DESC LIMIT $3`,
+      [userId, query, limit],
+    );
+    return rows.map(toMessage);
+  }
+
+  async revokeToken(digest: string, expiresAt: Date) {
+    await this.db.query("DELETE FROM revoked_tokens WHERE expires_at < now()");
+    await this.db.query("INSERT INTO revoked_tokens (digest, expires_at) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING", [digest, expiresAt]);
+  }
+
+  async tokenRevoked(digest: string) {
+    return (await this.db.query("SELECT 1 FROM revoked_tokens WHERE digest = $1", [digest])).length > 0;
+  }
+
   async countMessages() {
     const [row] = await this.db.query<{ n: number | string }>("SELECT count(*) AS n FROM messages");
     return Number(row?.n ?? 0);

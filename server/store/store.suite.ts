@@ -230,6 +230,46 @@ export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?
       expect((await store.messagesSince(a.id, [room.id, other.id], first!.id, 100)).map((m) => m.text)).toEqual(["r1", "no", "to me", "from me", "r2"]);
     });
 
+    test("searchMessages() finds every word, accents and case aside, in the user's rooms and own private messages, newest first", async () => {
+      const a = await store.createUser("Sofía", "h");
+      const b = await store.createUser("Tomás", "h");
+      const c = await store.createUser("Uma", "h");
+      const mine = await store.ensureRoom("#buscar", a.id);
+      const theirs = await store.ensureRoom("#ajena", b.id);
+      await store.join(a.id, mine.id);
+      const say = (r: typeof mine, text: string) => ({ kind: "public" as const, senderId: b.id, from: b.nick, roomId: r.id, room: r.name, text });
+      const pm = (from: typeof a, to: typeof a, text: string) =>
+        ({ kind: "private" as const, senderId: from.id, from: from.nick, recipientId: to.id, to: to.nick, text });
+      await store.insertMessages([
+        say(mine, "Quedamos en el CAFÉ de la esquina"),
+        say(mine, "the cafeteria is closed"),
+        say(theirs, "café in a room Sofía is not in"),
+        pm(b, a, "el café de mañana\nen la biblioteca"),
+        pm(b, c, "café between two others"),
+        say(mine, "nada que ver"),
+        pm(a, c, "Cafe con leche, por favor"),
+      ]);
+      const found = await store.searchMessages(a.id, "cafe", 10);
+      expect(found.map((m) => m.text)).toEqual(["Cafe con leche, por favor", "el café de mañana\nen la biblioteca", "Quedamos en el CAFÉ de la esquina"]);
+      expect((await store.searchMessages(a.id, "Café MAÑANA", 10)).map((m) => m.text)).toEqual(["el café de mañana\nen la biblioteca"]);
+      expect((await store.searchMessages(a.id, "cafe", 1)).map((m) => m.text)).toEqual(["Cafe con leche, por favor"]);
+      expect(await store.searchMessages(a.id, "nothing-like-this", 10)).toEqual([]);
+      // Punctuation or SQL in the query is words, never syntax.
+      expect(await store.searchMessages(a.id, "') OR 1=1 -- & | !", 10)).toEqual([]);
+      expect(await store.searchMessages(a.id, "   ", 10)).toEqual([]);
+    });
+
+    test("revokeToken() ends a token until its expiry; expired ones are forgotten", async () => {
+      expect(await store.tokenRevoked("digest-a")).toBe(false);
+      await store.revokeToken("digest-a", new Date(Date.now() + 3600_000));
+      await store.revokeToken("digest-a", new Date(Date.now() + 3600_000));
+      await store.revokeToken("digest-old", new Date(Date.now() - 1000));
+      expect(await store.tokenRevoked("digest-a")).toBe(true);
+      await store.revokeToken("digest-b", new Date(Date.now() + 3600_000));
+      expect(await store.tokenRevoked("digest-old")).toBe(false);
+      expect(await store.tokenRevoked("digest-b")).toBe(true);
+    });
+
     test("memberships: join (with what is there read), unread and mention counts past the marker, leave", async () => {
       const a = await store.createUser("Kai", "h");
       const b = await store.createUser("Lia", "h");

@@ -30,6 +30,7 @@ export type ClientFrame =
   | { type: "leave"; room?: string }
   | { type: "status"; status?: Status; note?: string }
   | ({ type: "history"; limit?: number; before?: number } & Where)
+  | { type: "search"; query: string }
   | ({ type: "read"; id: number } & Where)
   | { type: "list" }
   | { type: "rooms" }
@@ -37,7 +38,8 @@ export type ClientFrame =
   | { type: "help"; command?: string }
   | { type: "motd" }
   | { type: "set"; name?: string; value?: string }
-  | { type: "quit"; message?: string };
+  | { type: "quit"; message?: string }
+  | { type: "signout"; token: string };
 
 export interface ChatMessage {
   id: number;
@@ -67,6 +69,7 @@ export interface WelcomeFrame {
   motd: string[];
   lang: Lang;
   settings: Settings;
+  maxLineBytes?: number;
   room: string;
   conversations: ConversationState[];
   rooms: RoomInfo[];
@@ -96,12 +99,21 @@ export interface ProfileFrame {
   profile: { id: number; nick: string; createdAt: string; lastSeen: string | null; online: boolean; status: Status; note: string; messagesSent: number };
 }
 
+/** /search's answer: the newest matches first; `terms` are the query's words, lower case and without accents. */
+export interface SearchFrame {
+  type: "search";
+  query: string;
+  terms: string[];
+  messages: ChatMessage[];
+}
+
 export type ServerFrame =
   | WelcomeFrame
   | ({ type: "message" } & ChatMessage)
   | { type: "mention"; message: ChatMessage }
   | PresenceFrame
   | HistoryFrame
+  | SearchFrame
   | { type: "room"; room: string }
   | { type: "membership"; room: string; joined: boolean; state?: ConversationState }
   | { type: "unread"; conversations: ConversationState[] }

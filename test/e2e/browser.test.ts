@@ -246,7 +246,7 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     await activeLog(ana).and(logOf(ana, "#lobby")).waitFor(WAIT);
     await message(ana, "meanwhile in the lobby").waitFor(WAIT);
     await ana.getByTestId("pm-caro").waitFor(WAIT);
-    expect(await ana.evaluate(() => JSON.stringify(sessionStorage))).not.toContain("secret-pw");
+    expect(await ana.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }))).not.toContain("secret-pw");
 
     const phone = await open({ width: 390, height: 844 });
     await login(phone, "ana");
@@ -405,10 +405,15 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
   test("a prompt from the server turns the input into a hidden answer", async () => {
     await say(ana, "/password");
     await ana.getByTestId("composer").filter({ hasText: /current password/i }).waitFor(WAIT);
-    expect(await ana.getByTestId("composer-input").getAttribute("type")).toBe("password");
-    await say(ana, "not-my-password");
+    const secret = ana.getByTestId("composer-secret");
+    await secret.waitFor(WAIT);
+    expect(await secret.getAttribute("type")).toBe("password");
+    expect(await ana.getByTestId("composer-input").isHidden()).toBe(true);
+    await secret.fill("not-my-password");
+    await secret.press("Enter");
     await activeLog(ana).getByTestId("error").filter({ hasText: /wrong password/i }).waitFor(WAIT);
-    expect(await ana.getByTestId("composer-input").getAttribute("type")).toBe("text");
+    await secret.waitFor({ state: "hidden", ...WAIT });
+    await ana.getByTestId("composer-input").waitFor(WAIT);
     expect(await activeLog(ana).innerText()).not.toContain("not-my-password");
   }, SLOW);
 

@@ -43,6 +43,8 @@ export interface Person {
   mentioned(room: string, from: string, text: string): Promise<void>;
   /** The person's rooms with their counts, as /rooms shows them. */
   rooms(): Promise<RoomCount[]>;
+  /** Types `/search words` and reads what it found, newest first; `in` is the room, when in one. */
+  search(words: string): Promise<Seen[]>;
   close(): void;
 }
 
@@ -130,10 +132,32 @@ class TelnetPerson implements Person {
     return rows;
   }
 
+  async search(words: string): Promise<Seen[]> {
+    const start = this.c.lines.length;
+    this.c.send(`/search ${words}`);
+    await this.c.waitFor(/^--- \d+ messages? match/, { from: start });
+    await this.c.waitFor(/^--- end ---$/, { from: start });
+    const lines = this.c.lines.slice(start);
+    const body = lines.slice(lines.findIndex((l) => /^--- \d+ messages? match/.test(l)) + 1, lines.indexOf("--- end ---"));
+    const found: Seen[] = [];
+    for (const l of body) {
+      const m = SEARCH_LINE.exec(l);
+      // Not a result: the "nothing found" line, or a later line of a message of several.
+      if (!m) continue;
+      const [, room, from, text, eFrom, eText, pFrom, pTo, pText] = m;
+      const kind = from ? "public" : eFrom ? "emote" : "private";
+      found.push({ kind, from: (from ?? eFrom ?? pFrom)!, text: (text ?? eText ?? pText)!, ...(pTo ? { to: pTo } : {}), ...(room ? { in: room } : {}) });
+    }
+    return found;
+  }
+
   close() {
     this.c.close();
   }
 }
+
+/** A search result on a terminal: the message line with its room after the time. */
+const SEARCH_LINE = /^\[[^\]]+\](?: (#\S+))? (?:<(\S+)> (.*)|\* (\S+) (.*)|\[(\S+) → (\S+)\] (.*))$/;
 
 class WebPerson implements Person {
   readonly transport = "web";
@@ -217,6 +241,13 @@ class WebPerson implements Person {
     this.c.send({ type: "rooms" });
     const f = await this.c.waitFor((x) => x.type === "rooms", { from });
     return f.rooms.filter((r: any) => r.unread !== undefined).map((r: any) => ({ name: r.name, unread: r.unread, mentions: r.mentions ?? 0 }));
+  }
+
+  async search(words: string): Promise<Seen[]> {
+    const from = this.c.frames.length;
+    this.type(`/search ${words}`);
+    const f = await this.c.waitFor((x) => x.type === "search", { from });
+    return f.messages.map((m: any) => ({ kind: m.kind, from: m.from, text: m.text, ...(m.to ? { to: m.to } : {}), ...(m.room ? { in: m.room } : {}) }));
   }
 
   close() {

@@ -17,6 +17,30 @@ for (const driver of await drivers()) {
         return fixture.keep(await login(transport, { tcp, http }, nick));
       };
 
+      test("/search finds your rooms' and your own private messages, accents and case aside, newest first; nobody else's", async () => {
+        // Both transports' runs share the PostgreSQL database: names of their own keep them apart.
+        const tag = transport === "telnet" ? "t" : "w";
+        const [sol, tom, uma] = [await person(`sol_${tag}`), await person(`tom_${tag}`), await person(`uma_${tag}`)];
+        const room = `#cafe-${tag}`;
+        await sol.join(room);
+        await uma.join(room);
+        await tom.join(`#hidden-${tag}`);
+        tom.type("the café in a room sol is not in");
+        await tom.sees({ text: "the café in a room sol is not in" });
+        sol.type("Quedamos en el CAFÉ mañana");
+        await uma.sees({ text: "Quedamos en el CAFÉ mañana" });
+        uma.type(`!tom_${tag} café for two, not for sol`);
+        await tom.sees({ text: "café for two, not for sol" });
+        tom.type(`/msg sol_${tag} a cafe near you`);
+        await sol.sees({ text: "a cafe near you" });
+        expect(await sol.search("cafe")).toEqual([
+          { kind: "private", from: `tom_${tag}`, to: `sol_${tag}`, text: "a cafe near you" },
+          { kind: "public", from: `sol_${tag}`, text: "Quedamos en el CAFÉ mañana", in: room },
+        ]);
+        expect(await sol.search("Café MANANA")).toEqual([{ kind: "public", from: `sol_${tag}`, text: "Quedamos en el CAFÉ mañana", in: room }]);
+        expect(await sol.search("zzz-nothing")).toEqual([]);
+      });
+
       test("a public message reaches everyone in the room, and /me is an emote", async () => {
         const [ana, beto] = [await person("ana"), await person("beto")];
         ana.type("hola a todos");

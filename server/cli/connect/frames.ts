@@ -41,6 +41,9 @@ export function shown(f: ServerFrame): Shown {
       const p = f.profile;
       return event({ type: "profile", profile: { ...p, createdAt: new Date(p.createdAt), lastSeen: p.lastSeen ? new Date(p.lastSeen) : null } });
     }
+    case "search":
+      // JSON brings the times as text.
+      return event({ type: "search", query: f.query, terms: f.terms, messages: f.messages.map((m) => ({ ...m, at: new Date(m.at) })) });
     case "help":
       return event({ type: "help", detail: f.detail, commands: f.commands.map(({ name, aliases, args }) => ({ name, aliases, args })) });
     case "welcome":

@@ -92,6 +92,17 @@ export const quit = command({
   },
 });
 
+export const signout = command({
+  name: "signout",
+  hidden: true,
+  args: [{ name: "token", type: "secret" }] as const,
+  async run({ user, entry }, { token }) {
+    // The app's "Sign out": its tokens (each tab may hold its own) must not bring a session back.
+    // It sends one of these per token, then quits.
+    await entry.revoke(user, token);
+  },
+});
+
 export const login = command({
   name: "login",
   hidden: true,

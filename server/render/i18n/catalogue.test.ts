@@ -14,7 +14,7 @@ test("every language says every notice and phrase the other does, with words", (
 });
 
 test("every command, hidden ones too, has help in every language", () => {
-  const names = ["help", "say", "msg", "reply", "me", "list", "status", "profile", "history", "join", "leave", "topic", "rooms", "read", "motd", "set", "password", "quit", "login", "resume"];
+  const names = ["help", "say", "msg", "reply", "me", "list", "status", "profile", "history", "search", "join", "leave", "topic", "rooms", "read", "motd", "set", "password", "quit", "signout", "login", "resume"];
   const registry = createRegistry();
   for (const name of names) expect(registry.find(name)?.name).toBe(name);
   for (const lang of LANGS) {

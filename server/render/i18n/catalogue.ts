@@ -25,6 +25,8 @@ export interface Phrases {
   statusChanged(nick: string, status: string, note: string): string;
   historyTitle(reason: HistoryReason, target: Target, count: number, unread?: number): string;
   noMessages: string;
+  searchTitle(query: string, count: number): string;
+  noMatches: string;
   historyEnd: string;
   hello(nick: string, room: string): string;
   /** "#dev 5 (1 mention)" for a conversation with unread messages; `unread` is already a figure ("9999+"). */

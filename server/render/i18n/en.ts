@@ -13,6 +13,8 @@ export const en: Catalogue = {
     bad_frame: ({ detail }) => `Bad frame: ${detail}`,
     nothing_to_send: () => "Nothing to send",
     too_long: ({ max }) => `Message is too long (${max} bytes at most)`,
+    too_many_lines: ({ max }) => `Message has too many lines (${max} at most)`,
+    search_too_long: ({ max }) => `Search is too long (${max} characters at most)`,
     line_too_long: ({ bytes, max }) => `Line too long (${bytes} bytes; ${max} at most); not sent`,
     not_stored: () => "Message not sent: it could not be stored; try again",
     not_sent_store_down: () => "Not sent: the database is unavailable; your message was not stored",
@@ -110,6 +112,7 @@ export const en: Catalogue = {
     status: "Set your status (also disponible|ocupado|ausente) with an optional note",
     profile: "Show a user's id, creation date, last seen, status and messages sent",
     history: "Show the last n messages (default 20) of a room, or between you and a user",
+    search: "Find messages with all these words (accents and case aside) in your rooms and private messages, newest first",
     join: "Join a room (created if new) and make it your current room; shows what you have not read",
     leave: "Leave a room (the current one if none is named); you keep at least one",
     rooms: "List your rooms with unread messages, and the others with how many are in each",
@@ -121,6 +124,7 @@ export const en: Catalogue = {
     quit: "Leave the chat, with an optional goodbye",
     login: "Log in",
     resume: "Come back after a dropped connection",
+    signout: "For apps signing out: the resume token stops working everywhere",
   },
   text: {
     error: (message) => `Error: ${message}`,
@@ -141,6 +145,8 @@ export const en: Catalogue = {
       return count === 1 ? `The last ${what} ${where}` : `Last ${count} ${what}s ${where}`;
     },
     noMessages: "(no messages)",
+    searchTitle: (query, count) => count === 1 ? `1 message matches "${query}"` : `${count} messages match "${query}", newest first`,
+    noMatches: "(nothing found in your rooms and private messages)",
     historyEnd: "--- end ---",
     hello: (nick, room) => `Hello ${nick}! You are in ${room}. /help lists the commands.`,
     unreadItem: (item, unread, mentions) => `${item} ${unread} unread${mentions ? ` (${plural(mentions, "mention", "mentions")})` : ""}`,

@@ -14,6 +14,8 @@ export const es: Catalogue = {
     bad_frame: ({ detail }) => `Trama incorrecta: ${detail}`,
     nothing_to_send: () => "No hay nada que enviar",
     too_long: ({ max }) => `El mensaje es demasiado largo (${max} bytes como máximo)`,
+    too_many_lines: ({ max }) => `El mensaje tiene demasiadas líneas (${max} como máximo)`,
+    search_too_long: ({ max }) => `La búsqueda es demasiado larga (${max} caracteres como máximo)`,
     line_too_long: ({ bytes, max }) => `Línea demasiado larga (${bytes} bytes; ${max} como máximo); no se ha enviado`,
     not_stored: () => "Mensaje no enviado: no se pudo guardar; inténtalo de nuevo",
     not_sent_store_down: () => "No enviado: la base de datos no está disponible; tu mensaje no se ha guardado",
@@ -111,6 +113,7 @@ export const es: Catalogue = {
     status: "Cambia tu estado (disponible|ocupado|ausente) con una nota opcional",
     profile: "Muestra el id, la fecha de alta, la última conexión, el estado y los mensajes enviados de un usuario",
     history: "Muestra los últimos n mensajes (20 por defecto) de una sala, o entre tú y un usuario",
+    search: "Busca mensajes con todas estas palabras (sin importar acentos ni mayúsculas) en tus salas y mensajes privados, del más reciente al más antiguo",
     join: "Entra en una sala (se crea si es nueva) y la hace tu sala actual; muestra lo que no has leído",
     leave: "Deja una sala (la actual si no nombras ninguna); siempre te queda al menos una",
     rooms: "Lista tus salas con los mensajes sin leer, y las demás con cuánta gente hay",
@@ -122,6 +125,7 @@ export const es: Catalogue = {
     quit: "Sal del chat, con una despedida opcional",
     login: "Inicia sesión",
     resume: "Vuelve tras una conexión perdida",
+    signout: "Para las aplicaciones que cierran sesión: el testigo de reanudación deja de valer en todas partes",
   },
   text: {
     error: (message) => `Error: ${message}`,
@@ -142,6 +146,8 @@ export const es: Catalogue = {
       return count === 1 ? `El último ${what[0]} ${where}` : `Los últimos ${count} ${what[1]} ${where}`;
     },
     noMessages: "(no hay mensajes)",
+    searchTitle: (query, count) => count === 1 ? `1 mensaje coincide con «${query}»` : `${count} mensajes coinciden con «${query}», del más reciente al más antiguo`,
+    noMatches: "(no se ha encontrado nada en tus salas ni en tus mensajes privados)",
     historyEnd: "--- fin ---",
     hello: (nick, room) => `¡Hola, ${nick}! Estás en ${room}. /ayuda muestra los comandos.`,
     unreadItem: (item, unread, mentions) => `${item} ${unread} sin leer${mentions ? ` (${plural(mentions, "mención", "menciones")})` : ""}`,
