@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import pkg from "../package.json" with { type: "json" };
 import { adminApi, type AdminControl } from "./admin.ts";
 import { serverToken } from "./admin/token.ts";
@@ -7,6 +8,7 @@ import { Hub } from "./core/hub.ts";
 import type { Log } from "./core/log.ts";
 import { startupMotd } from "./core/motd.ts";
 import type { Store } from "./core/store.ts";
+import { PgClusterLink } from "./cluster/pg-link.ts";
 import { startHttp } from "./http.ts";
 import type { LogFile } from "./log/log-file.ts";
 import { bunPasswords } from "./secrets/passwords.ts";
@@ -32,16 +34,29 @@ export interface RunningServer {
   stop(options?: { restarting?: boolean }): Promise<void>;
 }
 
-export async function openStore(config: Config): Promise<Store> {
-  return config.database ? postgresStore(config.database) : embeddedStore(config.dataDir);
+export async function openStore(config: Config, clusterNode?: string): Promise<Store> {
+  return config.database ? postgresStore(config.database, clusterNode) : embeddedStore(config.dataDir);
+}
+
+/** `node.name`, or the host name and the telnet port. */
+export function nodeName(config: Config): string {
+  return config.node.name ?? `${hostname()}:${config.tcpPort}`;
 }
 
 /** Opens the store, applies migrations and starts both listeners. */
 export async function startServer(config: Config, log: Log, options: ServerOptions = {}): Promise<RunningServer> {
-  const store = await openStore(config);
+  const node = nodeName(config);
+  const clustered = config.cluster.enabled && config.database !== undefined;
+  const store = await openStore(config, clustered ? node : undefined);
   const applied = await store.migrate();
   if (applied) log.info("migrations applied", { count: applied });
+  let connections = (): Record<string, number> => ({});
+  const link = clustered
+    ? new PgClusterLink({ url: config.database!, node, ...config.cluster, connections: () => connections(), log })
+    : null;
   const hub = new Hub({
+    node,
+    cluster: link,
     store,
     passwords: bunPasswords,
     info: { serverName: config.serverName, motd: await startupMotd(store, config.motd) },
@@ -50,13 +65,15 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
     tokens: ResumeTokens.inDataDir(config.dataDir, config.web.resumeTokenHours),
     log,
   });
+  connections = () => hub.operator.connections();
+  await hub.cluster?.start();
   const tcp = startTcp(hub, config.host, config.tcpPort, config.limits);
   const admin = adminApi({
     operator: hub.operator, log, token: serverToken(config), allowRemote: config.admin.allowRemote, version: pkg.version,
     configMotd: () => config.motd, ...options,
   });
   const http = startHttp(hub, hub.operator, config, admin.app);
-  log.info("started", { store: store.kind, tcpPort: tcp.port, httpPort: http.port, dataDir: config.dataDir });
+  log.info("started", { node, cluster: clustered, store: store.kind, tcpPort: tcp.port, httpPort: http.port, dataDir: config.dataDir });
   let stopping: Promise<void> | null = null;
   return {
     hub,
@@ -73,6 +90,8 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
         await hub.shutdown(restarting);
         // Whatever is still open once every session has been told and closed is cut.
         await http.stop(true);
+        // After every session has gone (and told the others): the node's row and its accounts go at once.
+        await hub.cluster?.stop();
         await store.close();
         log.info("stopped");
       })();

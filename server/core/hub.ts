@@ -1,6 +1,7 @@
 import { Accounts, type PasswordHasher } from "./accounts.ts";
 import { frameContext } from "./args.ts";
 import { Background } from "./background.ts";
+import { Cluster, type ClusterLink } from "./cluster.ts";
 import type { CommandContext } from "./context.ts";
 import { Delivery } from "./delivery.ts";
 import { Directory } from "./directory.ts";
@@ -39,6 +40,10 @@ export interface HubDeps {
   /** For app sessions that come back after a dropped connection; null: none can. */
   tokens?: ResumeTokens | null;
   log?: Log;
+  /** This node's name (config `node.name`). */
+  node?: string;
+  /** The other nodes sharing the database, when this node is one of a cluster. */
+  cluster?: ClusterLink | null;
 }
 
 /**
@@ -69,6 +74,8 @@ export interface Gateway {
 export class Hub implements Gateway {
   readonly log: Log;
   readonly operator: Operator;
+  /** What this node does with the others' messages and events; null alone. Started by serve.ts. */
+  readonly cluster: Cluster | null = null;
   private readonly presence = new Presence();
   private readonly rooms = new RoomTable();
   private readonly stats = new Stats();
@@ -78,7 +85,7 @@ export class Hub implements Gateway {
   private readonly commands: Registry;
   private readonly login: TerminalLogin;
 
-  constructor({ store, passwords, info, limits, commands, tokens = null, log = silentLog }: HubDeps) {
+  constructor({ store, passwords, info, limits, commands, tokens = null, log = silentLog, node = "chat", cluster: link = null }: HubDeps) {
     this.log = log;
     this.commands = commands;
     const background = new Background(log);
@@ -93,7 +100,7 @@ export class Hub implements Gateway {
     );
     const memberships = new Memberships(store, this.rooms, this.presence, reads, limits, log);
     this.sessions = new Sessions(this.presence, memberships, store, this.writer, background, limits, log);
-    const moderation = new Moderation(store, this.presence, this.sessions, log);
+    const moderation = new Moderation(store, this.presence, this.sessions, log, link);
     const accounts = new Accounts(store, passwords, this.presence, this.rooms, moderation, this.sessions, limits, log);
     const directory = new Directory(store, this.presence, limits);
     const entry = new Entry(store, this.presence, memberships, this.rooms, reads, directory, moderation, info, limits, tokens,
@@ -104,7 +111,8 @@ export class Hub implements Gateway {
     });
     this.login = new TerminalLogin(accounts, entry, moderation, this.sessions, info,
       (session, line) => this.sessions.attempt(session, () => this.runLine(session, line)));
-    this.operator = new Operator(store, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate);
+    this.operator = new Operator(store, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate, { node, link });
+    if (link) this.cluster = new Cluster(link, this.presence, this.rooms, delivery, moderation, info, log);
     this.context = {
       messaging, memberships, reads, directory, accounts, entry, sessions: this.sessions, server: info, limits,
       help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },
@@ -204,7 +212,7 @@ export class Hub implements Gateway {
     const started = performance.now();
     try {
       await mentions.resolve(batch);
-      const stored = await store.insertMessages(batch);
+      const stored = await (this.cluster ? this.cluster.store(store.insertMessages(batch)) : store.insertMessages(batch));
       this.stats.messagesStored += stored.length;
       rate.add(stored.length);
       return stored;

@@ -46,7 +46,7 @@ export class Messaging {
     if (!target) throw missing("no_such_user", { nick: to });
     if (target.id === user.id) throw fail("self_message");
     const message = await this.writer.submit({ kind, senderId: user.id, from: user.nick, recipientId: target.id, to: target.nick, text: body });
-    if (!this.presence.get(target.nick)) session.send({ type: "notice", notice: { key: "offline_recipient", params: { nick: target.nick } } });
+    if (!this.presence.isOnline(target.nick)) session.send({ type: "notice", notice: { key: "offline_recipient", params: { nick: target.nick } } });
     return message;
   }
 

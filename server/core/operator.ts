@@ -1,3 +1,4 @@
+import type { ClusterLink, NodeInfo } from "./cluster-link.ts";
 import type { Limits } from "./limits.ts";
 import type { Moderation } from "./moderation.ts";
 import { applyConfigMotd, motdSource, setMotd, type MotdSource, type ServerInfo } from "./motd.ts";
@@ -12,6 +13,10 @@ import type { Status } from "./types.ts";
 // and the figures behind /healthz and /metrics. The admin API and the HTTP edge get this, not the hub.
 
 export interface ServerStatus {
+  /** This node's name (`node.name`), which tells nodes of a cluster apart. */
+  node: string;
+  /** Live nodes sharing the database; 1 alone. */
+  nodes: number;
   uptimeSeconds: number;
   startedAt: string;
   store: StoreHealth;
@@ -41,6 +46,7 @@ export interface SessionInfo {
 
 /** Counters for /metrics. */
 export interface Counters {
+  node: string;
   connections: Record<string, number>;
   usersOnline: number;
   stats: Stats;
@@ -59,7 +65,16 @@ export class Operator {
     readonly limits: Limits,
     private readonly stats: Stats,
     private readonly messageRate: RateCounter,
+    /** This node's name, and the other nodes when it is one of a cluster. */
+    readonly cluster: { node: string; link: Pick<ClusterLink, "publish" | "nodes"> | null } = { node: "chat", link: null },
   ) {}
+
+  /** The live nodes; this one alone when there is no cluster. */
+  async nodes(): Promise<NodeInfo[]> {
+    if (this.cluster.link) return this.cluster.link.nodes();
+    const connections = this.connections();
+    return [{ name: this.cluster.node, startedAt: this.startedAt.toISOString(), heartbeatAt: new Date().toISOString(), users: this.presence.size, connections }];
+  }
 
   uptimeSeconds(): number {
     return Math.floor((Date.now() - this.startedAt.getTime()) / 1000);
@@ -83,7 +98,7 @@ export class Operator {
   }
 
   counters(): Counters {
-    return { connections: this.connections(), usersOnline: this.presence.size, stats: this.stats, uptimeSeconds: this.uptimeSeconds() };
+    return { node: this.cluster.node, connections: this.connections(), usersOnline: this.presence.size, stats: this.stats, uptimeSeconds: this.uptimeSeconds() };
   }
 
   async status(): Promise<ServerStatus> {
@@ -99,7 +114,13 @@ export class Operator {
       // A sick store is exactly what status must still report.
       store = { kind: this.store.kind, healthy: false, error: String(e) };
     }
+    let nodes = 1;
+    try {
+      nodes = (await this.nodes()).length;
+    } catch {}
     return {
+      node: this.cluster.node,
+      nodes,
       uptimeSeconds: this.uptimeSeconds(),
       startedAt: this.startedAt.toISOString(),
       store,
@@ -131,8 +152,10 @@ export class Operator {
     return motdSource(this.store).then((source) => ({ motd: this.info.motd, source }));
   }
 
-  setMotd(text: string | null, fallback: string[]): Promise<string[]> {
-    return setMotd(this.store, this.info, text, fallback);
+  async setMotd(text: string | null, fallback: string[]): Promise<string[]> {
+    const motd = await setMotd(this.store, this.info, text, fallback);
+    this.cluster.link?.publish({ t: "motd", motd });
+    return motd;
   }
 
   /** A re-read config's MOTD, unless the operator's is in force; says whether it was applied. */

@@ -2,6 +2,7 @@ import init from "../../sql/001_init.sql" with { type: "text" };
 import admin from "../../sql/002_admin.sql" with { type: "text" };
 import checkedInBatches from "../../sql/003_messages_checked_in_batches.sql" with { type: "text" };
 import memberships from "../../sql/004_memberships_reads_mentions.sql" with { type: "text" };
+import cluster from "../../sql/008_cluster.sql" with { type: "text" };
 import type { SqlClient } from "./sql-client.ts";
 
 // Imported as text so the compiled binary carries its schema. Append, never edit, a migration.
@@ -10,6 +11,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 2, name: "002_admin", sql: admin },
   { version: 3, name: "003_messages_checked_in_batches", sql: checkedInBatches },
   { version: 4, name: "004_memberships_reads_mentions", sql: memberships },
+  { version: 8, name: "008_cluster", sql: cluster },
 ];
 
 // Any constant works; it only has to be the same for every server sharing one database.

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import postgres from "postgres";
+import { configSchema } from "../../server/config/schema.ts";
+import { silentLog } from "../../server/core/log.ts";
+import { startServer, type RunningServer } from "../../server/serve.ts";
+import { lacks } from "../needs.ts";
+import { startPgServer, type PgServer } from "../pg-server.ts";
+import { LineClient } from "./client.ts";
+import { tempDir, removeDir } from "./harness.ts";
+import { login, type Person, type Transport } from "./people.ts";
+
+// Several nodes on one real PostgreSQL (issue 16): users on different nodes see each other's
+// messages, presence, statuses, kicks and bans, whichever node each reached.
+
+// Short heartbeats so a dead node is noticed in seconds; the tests wait on what users see, never on time.
+const CLUSTER = { enabled: true, heartbeatSeconds: 0.3, deadAfterSeconds: 2, pollSeconds: 1 };
+
+export async function startNode(url: string, name: string): Promise<{ server: RunningServer; dir: string }> {
+  const dir = tempDir();
+  const config = configSchema.parse({
+    host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir, database: { url }, node: { name }, cluster: CLUSTER,
+  });
+  return { server: await startServer(config, silentLog), dir };
+}
+
+/** The nicks /who lists on a terminal. */
+export async function who(c: LineClient): Promise<string[]> {
+  const from = c.lines.length;
+  c.send("/who");
+  const title = await c.waitFor(/^\*\*\* Online \(\d+\):/, { from });
+  const at = c.lines.indexOf(title, from);
+  const n = Number(/\((\d+)\)/.exec(title)![1]);
+  await c.until(() => c.lines.length >= at + 1 + n, "the user list");
+  return c.lines.slice(at + 1, at + 1 + n).map((l) => l.trim().split(/\s+/)[0]!);
+}
+
+describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
+  let pg: PgServer;
+  const nodes: { server: RunningServer; dir: string }[] = [];
+  const open: { close(): void }[] = [];
+  const ports = (i: number) => ({ tcp: nodes[i]!.server.tcpPort, http: nodes[i]!.server.httpPort });
+  const person = async (transport: Transport, i: number, nick: string): Promise<Person> => {
+    const p = await login(transport, ports(i), nick);
+    open.push(p);
+    return p;
+  };
+  const terminal = async (i: number, nick: string) => {
+    const c = await LineClient.login(nodes[i]!.server.tcpPort, nick);
+    open.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    pg = (await startPgServer())!;
+    nodes.push(await startNode(pg.url, "a"));
+    nodes.push(await startNode(pg.url, "b"));
+  });
+
+  afterAll(async () => {
+    for (const c of open) c.close();
+    for (const n of nodes) await n.server.stop();
+    await pg?.stop();
+    for (const n of nodes) removeDir(n.dir);
+  });
+
+  for (const [ta, tb] of [["telnet", "web"], ["web", "telnet"]] as [Transport, Transport][]) {
+    test(`public and private messages reach a user on the other node (${ta} on a, ${tb} on b)`, async () => {
+      const ana = await person(ta, 0, `ana_${ta}`);
+      const beto = await person(tb, 1, `beto_${tb}`);
+      ana.type(`hola from a over ${ta}`);
+      await beto.sees({ kind: "public", from: ana.nick, text: `hola from a over ${ta}` });
+      beto.type(`/msg ${ana.nick} psst from b`);
+      await ana.sees({ kind: "private", from: beto.nick, to: ana.nick, text: "psst from b" });
+      await beto.sees({ kind: "private", from: beto.nick, to: ana.nick, text: "psst from b" });
+      beto.type("/me waves");
+      await ana.sees({ kind: "emote", from: beto.nick, text: "waves" });
+      // Each sees the other's message once, and their own once: delivered at once, skipped when read back.
+      ana.type(`second from ${ta}`);
+      beto.type(`marker from ${tb}`);
+      await ana.sees({ kind: "public", from: beto.nick, text: `marker from ${tb}` });
+      await beto.sees({ kind: "public", from: ana.nick, text: `second from ${ta}` });
+      const once = (p: Person, text: string) => p.shown().filter((m) => m.text === text).length;
+      expect(once(ana, `second from ${ta}`)).toBe(1);
+      expect(once(beto, `second from ${ta}`)).toBe(1);
+      expect(once(ana, `marker from ${tb}`)).toBe(1);
+    });
+  }
+
+  test("/who on one node lists the users of both, with their status; a status change reaches the other node", async () => {
+    const caro = await terminal(0, "caro");
+    const dani = await terminal(1, "dani");
+    // dani's login reaches caro as a presence line: then /who on either node lists both.
+    await caro.waitFor(/dani is online/, { timeout: 20000 });
+    expect(await who(caro)).toEqual(expect.arrayContaining(["caro", "dani"]));
+    expect(await who(dani)).toEqual(expect.arrayContaining(["caro", "dani"]));
+    dani.send("/status busy in a meeting");
+    await caro.waitFor(/dani.*(busy|in a meeting)/, { timeout: 20000 });
+    const from = caro.lines.length;
+    caro.send("/who");
+    await caro.waitFor(/^\s+dani\s+busy \(in a meeting\)/, { from });
+  });
+
+  test("a private message to a user online on the other node gets no 'offline' notice", async () => {
+    const eva = await terminal(0, "eva");
+    const fede = await terminal(1, "fede");
+    await eva.waitFor(/fede is online/, { timeout: 20000 });
+    const from = eva.lines.length;
+    eva.send("/msg fede are you there");
+    await fede.waitFor(/\[eva → fede\] are you there/);
+    eva.send("/msg fede marker");
+    await eva.waitFor(/\[eva → fede\] marker/, { from });
+    expect(eva.lines.slice(from).some((l) => /offline/.test(l))).toBe(false);
+  });
+
+  test("a kick or a ban made on one node closes the user's sessions on the other", async () => {
+    const gus = await terminal(0, "gus");
+    const hugo = await terminal(1, "hugo");
+    await gus.waitFor(/hugo is online/, { timeout: 20000 });
+    // The operator of node a kicks hugo, who is on node b.
+    expect(nodes[0]!.server.hub.operator.moderation.kick("hugo", "flooding")).toBe(1);
+    await hugo.waitFor(/kicked.*flooding|flooding/);
+    await hugo.waitClosed();
+    const gone = await gus.waitFor(/hugo went offline \(kicked: flooding\)/, { timeout: 20000 });
+    const hugo2 = await terminal(1, "hugo");
+    await gus.waitFor(/hugo is online/, { from: gus.lines.indexOf(gone), timeout: 20000 });
+    const { kicked } = await nodes[0]!.server.hub.operator.moderation.ban("hugo", null, "spam", "admin");
+    expect(kicked).toBe(1);
+    await hugo2.waitClosed();
+    expect(hugo2.text).toMatch(/banned/i);
+  });
+
+  test("an announcement made on one node reaches the users of the other", async () => {
+    const ines = await terminal(1, "ines");
+    nodes[0]!.server.hub.operator.moderation.announce("maintenance at noon");
+    await ines.waitFor(/maintenance at noon/);
+  });
+
+  test("a batch that commits late is not skipped: ids follow commit order across nodes", async () => {
+    const jose = await terminal(0, "jose");
+    const kati = await terminal(1, "kati");
+    const sql = postgres(pg.url, { max: 2, onnotice: () => {} });
+    try {
+      const [user] = await sql`SELECT id FROM users WHERE nick_key = 'jose'`;
+      const [room] = await sql`SELECT id FROM rooms WHERE name_key = '#lobby'`;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let inserted!: () => void;
+      const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
+      // What a node's batch does (the lock, the insert, the wake-up at commit), slow to commit.
+      const tx = sql.begin(async (tx) => {
+        await tx`SELECT pg_advisory_xact_lock(7346016)`;
+        const [row] = await tx`INSERT INTO messages (sender_id, room_id, kind, body) VALUES (${user!.id}, ${room!.id}, 'public', 'held back') RETURNING id`;
+        await tx`SELECT pg_notify('chat_messages', ${`elsewhere ${row!.id} ${row!.id}`})`;
+        inserted();
+        await held;
+      });
+      await insertedYet;
+      // Node a stores a later batch meanwhile: it must wait for the held one (or, were ids not in
+      // commit order, it would commit first and node b would read past the held id).
+      jose.send("after the held one");
+      const lockWaiter = async () => {
+        for (;;) {
+          const [w] = await sql`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`;
+          if (w!.n > 0) return;
+          await Bun.sleep(10);
+        }
+      };
+      await Promise.race([lockWaiter(), kati.waitFor(/<jose> after the held one/, { timeout: 20000 })]);
+      release();
+      await tx;
+      await kati.waitFor(/<jose> held back/, { timeout: 20000 });
+      await kati.waitFor(/<jose> after the held one/, { timeout: 20000 });
+      const order = kati.lines.filter((l) => /<jose> (held back|after the held one)/.test(l)).map((l) => l.replace(/^.*<jose> /, ""));
+      expect(order).toEqual(["held back", "after the held one"]);
+    } finally {
+      await sql.end();
+    }
+  });
+});
