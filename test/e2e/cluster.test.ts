@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import postgres from "postgres";
 import { configSchema } from "../../server/config/schema.ts";
 import { silentLog } from "../../server/core/log.ts";
@@ -8,6 +10,7 @@ import { startPgServer, type PgServer } from "../pg-server.ts";
 import { LineClient } from "./client.ts";
 import { tempDir, removeDir } from "./harness.ts";
 import { login, type Person, type Transport } from "./people.ts";
+import { freePort, spawnServer } from "./server-process.ts";
 
 // Several nodes on one real PostgreSQL (issue 16): users on different nodes see each other's
 // messages, presence, statuses, kicks and bans, whichever node each reached.
@@ -174,6 +177,55 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
       expect(order).toEqual(["held back", "after the held one"]);
     } finally {
       await sql.end();
+    }
+  });
+
+  test("a node killed with -9: its users go offline on the others, then reconnect to another node and carry on", async () => {
+    const dir = tempDir();
+    try {
+      const config = {
+        host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), database: { url: pg.url }, node: { name: "c" }, cluster: CLUSTER,
+      };
+      writeFileSync(join(dir, "chat.json"), JSON.stringify(config));
+      const c = await spawnServer(dir, []);
+      const mara = await terminal(0, "mara");
+      const luis = await LineClient.login(c.tcpPort, "luis");
+      open.push(luis);
+      await mara.waitFor(/luis is online/, { timeout: 20000 });
+      c.proc.kill(9);
+      await c.proc.exited;
+      // Nobody says goodbye for a killed node: the others find it silent and put its users offline.
+      const gone = await mara.waitFor(/luis went offline/, { timeout: 30000 });
+      expect(await who(mara)).not.toContain("luis");
+      const again = await terminal(1, "luis");
+      await mara.waitFor(/luis is online/, { from: mara.lines.indexOf(gone), timeout: 20000 });
+      again.send("back on node b");
+      await mara.waitFor(/<luis> back on node b/, { timeout: 20000 });
+      expect(await who(mara)).toContain("luis");
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  test("a node that stops cleanly removes its users at once and tells the others", async () => {
+    const d = await startNode(pg.url, "d");
+    try {
+      const olga = await terminal(0, "olga");
+      const pepe = await LineClient.login(d.server.tcpPort, "pepe");
+      open.push(pepe);
+      await olga.waitFor(/pepe is online/, { timeout: 20000 });
+      await d.server.stop();
+      const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+      try {
+        // Gone from the database as soon as stop() returns, not when the heartbeat runs out.
+        expect(await sql`SELECT name FROM nodes WHERE name = 'd'`).toHaveLength(0);
+        expect(await sql`SELECT nick_key FROM sessions WHERE node = 'd'`).toHaveLength(0);
+      } finally {
+        await sql.end();
+      }
+      await olga.waitFor(/pepe went offline/, { timeout: 20000 });
+    } finally {
+      removeDir(d.dir);
     }
   });
 });
