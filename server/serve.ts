@@ -1,7 +1,6 @@
 import { hostname } from "node:os";
 import pkg from "../package.json" with { type: "json" };
 import { adminApi, type AdminControl } from "./admin.ts";
-import { serverToken } from "./admin/token.ts";
 import type { Config } from "./config/schema.ts";
 import { createRegistry } from "./core/commands/index.ts";
 import { Hub } from "./core/hub.ts";
@@ -13,6 +12,7 @@ import { startHttp } from "./http.ts";
 import type { LogFile } from "./log/log-file.ts";
 import { bunPasswords } from "./secrets/passwords.ts";
 import { ResumeTokens } from "./secrets/resume-tokens.ts";
+import { serverSecrets } from "./secrets/shared-secrets.ts";
 import { embeddedStore } from "./store/pglite.ts";
 import { postgresStore } from "./store/postgres.ts";
 import { startTcp } from "./tcp.ts";
@@ -50,6 +50,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   const store = await openStore(config, clustered ? node : undefined);
   const applied = await store.migrate();
   if (applied) log.info("migrations applied", { count: applied });
+  const secrets = await serverSecrets(config);
   let connections = (): Record<string, number> => ({});
   const link = clustered
     ? new PgClusterLink({ url: config.database!, node, ...config.cluster, connections: () => connections(), log })
@@ -62,14 +63,14 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
     info: { serverName: config.serverName, motd: await startupMotd(store, config.motd) },
     limits: config.limits,
     commands: createRegistry(),
-    tokens: ResumeTokens.inDataDir(config.dataDir, config.web.resumeTokenHours),
+    tokens: new ResumeTokens(secrets.resume, config.web.resumeTokenHours * 3600_000),
     log,
   });
   connections = () => hub.operator.connections();
   await hub.cluster?.start();
   const tcp = startTcp(hub, config.host, config.tcpPort, config.limits);
   const admin = adminApi({
-    operator: hub.operator, log, token: serverToken(config), allowRemote: config.admin.allowRemote, version: pkg.version,
+    operator: hub.operator, log, token: secrets.adminToken, allowRemote: config.admin.allowRemote, version: pkg.version,
     configMotd: () => config.motd, ...options,
   });
   const http = startHttp(hub, hub.operator, config, admin.app);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { configSchema } from "../../server/config/schema.ts";
@@ -11,6 +11,7 @@ import { LineClient } from "./client.ts";
 import { tempDir, removeDir } from "./harness.ts";
 import { login, type Person, type Transport } from "./people.ts";
 import { freePort, spawnServer } from "./server-process.ts";
+import { WsClient } from "./ws-client.ts";
 
 // Several nodes on one real PostgreSQL (issue 16): users on different nodes see each other's
 // messages, presence, statuses, kicks and bans, whichever node each reached.
@@ -227,5 +228,38 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
     } finally {
       removeDir(d.dir);
     }
+  });
+
+  test("a web client resumes on the other node with nothing missed and nothing twice", async () => {
+    const quim = await WsClient.login(nodes[0]!.server.httpPort, "quim");
+    open.push(quim);
+    const rosa = await terminal(1, "rosa");
+    rosa.send("seen live");
+    const live = await quim.waitFor((f) => f.text === "seen live", { timeout: 20000 });
+    const token = (await quim.waitFor((f) => f.type === "welcome")).token;
+    quim.close();
+    await quim.waitClosed();
+    const missed = ["gone 1", "gone 2", "gone 3"];
+    for (const text of missed) rosa.send(text);
+    rosa.send("!quim private while gone");
+    await rosa.waitFor(/private while gone/);
+    // Back through the other node: its token was signed by node a.
+    const back = await WsClient.open(nodes[1]!.server.httpPort);
+    open.push(back);
+    back.send({ type: "resume", token, since: live.id, room: "#lobby" });
+    await back.waitFor((f) => f.text === "private while gone");
+    rosa.send("after resume");
+    await back.waitFor((f) => f.text === "after resume");
+    expect(back.messages().map((f) => f.text)).toEqual([...missed, "private while gone", "after resume"]);
+  });
+
+  test("one admin token for every node", async () => {
+    const [a, b] = [nodes[0]!.dir, nodes[1]!.dir].map((dir) => readFileSync(join(dir, "admin.token"), "utf8").trim());
+    expect(a).toBe(b!);
+    const res = await fetch(`http://127.0.0.1:${nodes[1]!.server.httpPort}/admin/status`, { headers: { authorization: `Bearer ${a}` } });
+    expect(res.status).toBe(200);
+    const status = await res.json();
+    expect(status.node).toBe("b");
+    expect(status.nodes).toBeGreaterThanOrEqual(2);
   });
 });
