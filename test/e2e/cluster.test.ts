@@ -10,7 +10,7 @@ import { startPgServer, type PgServer } from "../pg-server.ts";
 import { LineClient } from "./client.ts";
 import { tempDir, removeDir } from "./harness.ts";
 import { login, type Person, type Transport } from "./people.ts";
-import { freePort, spawnServer } from "./server-process.ts";
+import { admin, freePort, spawnServer } from "./server-process.ts";
 import { WsClient } from "./ws-client.ts";
 
 // Several nodes on one real PostgreSQL (issue 16): users on different nodes see each other's
@@ -261,5 +261,29 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
     const status = await res.json();
     expect(status.node).toBe("b");
     expect(status.nodes).toBeGreaterThanOrEqual(2);
+    const listed = await admin(nodes[1]!.dir, ["nodes", "--url", `http://127.0.0.1:${nodes[0]!.server.httpPort}`, "--token", a!]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^NODE\s+USERS/m);
+    expect(listed.stdout).toMatch(/^a\s+\d+/m);
+    expect(listed.stdout).toMatch(/^b\s+\d+/m);
+    const metrics = await (await fetch(`http://127.0.0.1:${nodes[0]!.server.httpPort}/metrics`)).text();
+    expect(metrics).toContain('chat_node_info{node="a"} 1');
+  });
+
+  test("a MOTD set on one node is the one every node shows at the next login", async () => {
+    await nodes[0]!.server.hub.operator.setMotd("Cluster-wide welcome", ["unused"]);
+    const sara = await LineClient.open(nodes[1]!.server.tcpPort);
+    open.push(sara);
+    // Each new connection is a new look at the banner: wait until node b has heard.
+    await sara.waitForText("Nickname: ");
+    let text = sara.text;
+    for (let tries = 0; !text.includes("Cluster-wide welcome") && tries < 200; tries++) {
+      const probe = await LineClient.open(nodes[1]!.server.tcpPort);
+      await probe.waitForText("Nickname: ");
+      text = probe.text;
+      probe.close();
+    }
+    expect(text).toContain("Cluster-wide welcome");
+    await nodes[0]!.server.hub.operator.setMotd(null, ["Welcome! Type /help for commands."]);
   });
 });
