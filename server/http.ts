@@ -8,6 +8,8 @@ import { metricsText } from "./http/metrics.ts";
 import { wsHandlers, wsPublisher, type WsData } from "./ws.ts";
 // Bun bundles the page's script and styles, and `bun build --compile` embeds them in the binary.
 import webClient from "../web/index.html";
+import { clientAddress } from "./http/forwarded.ts";
+import { plainAddress } from "./tcp/proxy-protocol.ts";
 
 /** Health, metrics, the login form's facts and the admin API. The web page and /ws are served beside it by Bun. */
 export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>) {
@@ -28,6 +30,7 @@ export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>) {
 }
 
 export function startHttp(chat: Gateway, operator: Operator, config: Config, admin?: Hono<any>) {
+  const trusted = new Set(config.trustedProxies.map(plainAddress));
   const app = createHttpApp(operator, chat.log, admin);
   const server = Bun.serve<WsData>({
     hostname: config.host,
@@ -42,8 +45,8 @@ export function startHttp(chat: Gateway, operator: Operator, config: Config, adm
         chat.log.warn("websocket origin refused", { origin });
         return new Response(`Origin ${origin} may not open /ws\n`, { status: 403 });
       }
-      const remote = server.requestIP(req);
-      const data = { remote: remote ? `${remote.address}:${remote.port}` : "unknown", lang: preferredLang(req.headers.get("accept-language")) } as WsData;
+      const remote = clientAddress(server.requestIP(req), req.headers.get("x-forwarded-for"), trusted);
+      const data = { remote, lang: preferredLang(req.headers.get("accept-language")) } as WsData;
       if (server.upgrade(req, { data })) return undefined;
       return new Response("Expected a WebSocket upgrade\n", { status: 426 });
     },

@@ -68,7 +68,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   });
   connections = () => hub.operator.connections();
   await hub.cluster?.start();
-  const tcp = startTcp(hub, config.host, config.tcpPort, config.limits);
+  const tcp = startTcp(hub, config.host, config.tcpPort, config.limits, config.trustedProxies);
   const admin = adminApi({
     operator: hub.operator, log, token: secrets.adminToken, allowRemote: config.admin.allowRemote, version: pkg.version,
     configMotd: () => config.motd, ...options,

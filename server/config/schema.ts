@@ -109,6 +109,8 @@ export const configSchema = z.strictObject({
   log: logSchema,
   node: nodeSchema,
   cluster: clusterSchema,
+  trustedProxies: z.array(z.string().regex(/^[0-9a-fA-F:.]+$/, "expected an IP address")).default([])
+    .describe("Balancers' addresses: their telnet connections start with a PROXY protocol header (v1 or v2), and their X-Forwarded-For is believed"),
 }).superRefine((config, ctx) => {
   if (config.cluster.enabled && !config.database) {
     ctx.addIssue({ code: "custom", path: ["cluster", "enabled"], message: "needs a real PostgreSQL (`database` or DATABASE_URL); the embedded store is single-node" });
