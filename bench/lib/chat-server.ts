@@ -77,6 +77,62 @@ export async function startChat(pgUrl: string, users: number): Promise<ChatServe
   };
 }
 
+export interface ChatCluster {
+  pids: number[];
+  tcpPorts: number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * `nodes` servers on one fresh database (clustered when more than one), all pinned to the server
+ * core like a single server, with `users` accounts b0…b<users-1> ready to log in on any of them.
+ */
+export async function startChatCluster(pgUrl: string, users: number, nodes: number): Promise<ChatCluster> {
+  const dir = mkdtempSync(join(tmpdir(), "chat-bench-cluster-"));
+  const database = `bench_${process.pid}_${++databases}`;
+  const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const url = new URL(pgUrl);
+  url.pathname = `/${database}`;
+  const procs: Subprocess[] = [];
+  const tcpPorts: number[] = [];
+  const stop = async () => {
+    await Promise.all(procs.map((p) => stopProcess(p, 15_000)));
+    const drop = postgres(pgUrl, { max: 1, onnotice: () => {} });
+    await drop.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+    await drop.end();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < nodes; i++) {
+      const [tcpPort, httpPort] = [freePort(), freePort()];
+      const config = join(dir, `node${i}.json`);
+      writeFileSync(config, JSON.stringify({
+        host: "0.0.0.0", tcpPort, httpPort, serverName: "bench", dataDir: join(dir, `data${i}`),
+        database: { url: url.toString() }, limits: { loginTimeoutSeconds: 3600 },
+        node: { name: `node${i}` }, cluster: { enabled: nodes > 1 },
+      }));
+      if (i === 0) {
+        const migrate = Bun.spawnSync([process.execPath, MAIN, "migrate", "--config", config]);
+        if (migrate.exitCode !== 0) throw new Error(`chat migrate failed: ${migrate.stderr.toString()}`);
+        await seedUsers(url.toString(), users);
+      }
+      const log = openSync(join(dir, `node${i}.log`), "w");
+      const proc: Subprocess = Bun.spawn([process.execPath, ...profileFlags(), ENTRY, "serve", "--config", config], { stdout: log, stderr: log });
+      procs.push(proc);
+      pin(proc.pid, SERVER_CORE);
+      await waitForPort(tcpPort, 60);
+      await waitForPort(httpPort, 10);
+      tcpPorts.push(tcpPort);
+    }
+  } catch (e) {
+    for (const p of procs) p.kill(9);
+    throw new Error(`${e}; server logs in ${dir}`);
+  }
+  return { pids: procs.map((p) => p.pid), tcpPorts, stop };
+}
+
 /**
  * Accounts made straight in the database with a deliberately cheap argon2id hash: logging in
  * thousands of clients at the real cost (~100 ms each) would take minutes and measure nothing

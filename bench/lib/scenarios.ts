@@ -6,6 +6,7 @@ export const SCENARIOS = [
   { cli: "latency", title: "latency" },
   { cli: "idle", title: "idle connections" },
   { cli: "persistence", title: "persistence" },
+  { cli: "cluster", title: "cluster" },
 ] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number]["cli"];
