@@ -2,6 +2,7 @@ import type { ClusterLink, ClusterListener, ControlEvent } from "./cluster-link.
 import type { Delivery } from "./delivery.ts";
 import type { PresenceEvent } from "./events.ts";
 import type { Log } from "./log.ts";
+import type { Memberships } from "./memberships.ts";
 import type { Moderation } from "./moderation.ts";
 import type { ServerInfo } from "./motd.ts";
 import { foldKey } from "./names.ts";
@@ -34,6 +35,7 @@ export class Cluster implements ClusterListener {
     private readonly rooms: Pick<RoomTable, "audience">,
     private readonly delivery: Pick<Delivery, "deliver">,
     private readonly moderation: Pick<Moderation, "dropHere" | "announceHere">,
+    private readonly memberships: Pick<Memberships, "joinedElsewhere" | "leftElsewhere">,
     private readonly info: ServerInfo,
     private readonly log: Log,
   ) {
@@ -184,6 +186,7 @@ export class Cluster implements ClusterListener {
   }
 
   private remoteChange(from: string, event: PresenceEvent, user: RemoteUser | null) {
+    this.sameAccountHere(event, user);
     const wasOnline = this.presence.isOnline(event.nick);
     const before = this.presence.setRemote(from, event.nick, user);
     const online = this.presence.isOnline(event.nick);
@@ -193,6 +196,19 @@ export class Cluster implements ClusterListener {
     const known = [...(user?.rooms ?? []), ...(before?.rooms ?? [])];
     const rooms = event.room ? known.filter((r) => r.name === event.room) : known;
     this.presence.show({ ...event, online }, this.rooms.audience(rooms.map((r) => r.id)));
+  }
+
+  /** The account has sessions here too: they follow its rooms and status. */
+  private sameAccountHere(event: PresenceEvent, user: RemoteUser | null) {
+    const here = this.presence.get(event.nick);
+    if (!here) return;
+    here.user.status = event.status;
+    here.user.statusNote = event.note;
+    const room = event.room && (user?.rooms.find((r) => r.name === event.room) ?? [...here.rooms.values()].find((r) => r.name === event.room));
+    if (!room) return;
+    const done = event.change === "joined" ? this.memberships.joinedElsewhere(event.nick, room)
+      : event.change === "left" ? this.memberships.leftElsewhere(event.nick, room) : null;
+    done?.catch((e) => this.log.error("cluster: membership change failed", { nick: event.nick, error: String(e) }));
   }
 
   private wentOffline(user: RemoteUser) {

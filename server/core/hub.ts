@@ -112,7 +112,7 @@ export class Hub implements Gateway {
     this.login = new TerminalLogin(accounts, entry, moderation, this.sessions, info,
       (session, line) => this.sessions.attempt(session, () => this.runLine(session, line)));
     this.operator = new Operator(store, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate, { node, link });
-    if (link) this.cluster = new Cluster(link, this.presence, this.rooms, delivery, moderation, info, log);
+    if (link) this.cluster = new Cluster(link, this.presence, this.rooms, delivery, moderation, memberships, info, log);
     this.context = {
       messaging, memberships, reads, directory, accounts, entry, sessions: this.sessions, server: info, limits,
       help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },

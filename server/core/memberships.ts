@@ -3,7 +3,7 @@ import type { ChatEvent } from "./events.ts";
 import type { Limits } from "./limits.ts";
 import type { Log } from "./log.ts";
 import { validateRoomName } from "./names.ts";
-import type { Presence } from "./presence.ts";
+import type { Online, Presence } from "./presence.ts";
 import { membership, type Reads } from "./reads.ts";
 import { LOBBY, type RoomTable } from "./rooms.ts";
 import type { Session } from "./session.ts";
@@ -73,6 +73,33 @@ export class Memberships {
     await this.store.leave(user.id, room.id);
     if (!online.rooms.delete(room.id)) return;
     this.presence.announce(this.presence.event(user, "left", room.name), this.rooms.audience([room.id]), online.sessions);
+    await this.moveOut(online, room);
+  }
+
+  /** The account joined a room on another node of a cluster: its sessions here show it too. */
+  async joinedElsewhere(nick: string, room: RoomRef) {
+    const online = this.presence.get(nick);
+    if (!online || online.rooms.has(room.id)) return;
+    online.rooms.set(room.id, room);
+    const counts = await this.store.readState(online.user.id, { roomId: room.id });
+    for (const s of online.sessions) {
+      s.send({ type: "membership", room: room.name, joined: true, state: { room: room.name, ...counts } });
+      if (s.seesAllRooms) {
+        this.rooms.view(s, room);
+        this.rooms.subscribe(s);
+      }
+    }
+  }
+
+  /** The account left a room on another node: its sessions here stop showing it. */
+  async leftElsewhere(nick: string, room: RoomRef) {
+    const online = this.presence.get(nick);
+    if (!online || online.rooms.size === 1 || !online.rooms.delete(room.id)) return;
+    await this.moveOut(online, room);
+  }
+
+  /** The account's sessions stop showing a room it left; those that were in it move to another. */
+  private async moveOut(online: Online, room: RoomRef) {
     const next = [...online.rooms.values()].find((r) => r.name === LOBBY) ?? online.rooms.values().next().value!;
     for (const s of [...online.sessions]) {
       s.send({ type: "membership", room: room.name, joined: false });

@@ -286,4 +286,16 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
     expect(text).toContain("Cluster-wide welcome");
     await nodes[0]!.server.hub.operator.setMotd(null, ["Welcome! Type /help for commands."]);
   });
+
+  test("one account on two nodes: a room joined or left on one is joined or left on the other", async () => {
+    const web = await WsClient.login(nodes[0]!.server.httpPort, "tina");
+    open.push(web);
+    const term = await terminal(1, "tina");
+    term.send("/join #side");
+    expect(await web.waitFor((f) => f.type === "membership" && f.room === "#side", { timeout: 20000 })).toMatchObject({ joined: true });
+    term.send("said in side");
+    expect(await web.waitFor((f) => f.type === "message" && f.text === "said in side", { timeout: 20000 })).toMatchObject({ room: "#side", from: "tina" });
+    term.send("/leave #side");
+    expect(await web.waitFor((f) => f.type === "membership" && f.room === "#side" && !f.joined, { timeout: 20000 })).toBeTruthy();
+  });
 });
