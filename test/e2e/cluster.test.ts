@@ -298,4 +298,32 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
     term.send("/leave #side");
     expect(await web.waitFor((f) => f.type === "membership" && f.room === "#side" && !f.joined, { timeout: 20000 })).toBeTruthy();
   });
+
+  test("a node paused past the deadline is declared dead, and when it wakes it joins again with its users", async () => {
+    const dir = tempDir();
+    try {
+      const config = {
+        host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), database: { url: pg.url }, node: { name: "p" }, cluster: CLUSTER,
+      };
+      writeFileSync(join(dir, "chat.json"), JSON.stringify(config));
+      const p = await spawnServer(dir, []);
+      try {
+        const vera = await terminal(0, "vera");
+        const walt = await LineClient.login(p.tcpPort, "walt");
+        open.push(walt);
+        await vera.waitFor(/walt is online/, { timeout: 20000 });
+        p.proc.kill("SIGSTOP");
+        const gone = await vera.waitFor(/walt went offline/, { timeout: 30000 });
+        p.proc.kill("SIGCONT");
+        await vera.waitFor(/walt is online/, { from: vera.lines.indexOf(gone), timeout: 30000 });
+        walt.send("still here");
+        await vera.waitFor(/<walt> still here/, { timeout: 20000 });
+      } finally {
+        p.proc.kill(9);
+        await p.proc.exited;
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
 });
