@@ -326,4 +326,31 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
       removeDir(dir);
     }
   });
+
+  test("a node restarted under load loses no acknowledged message: the other node's users get every one", async () => {
+    let r = await startNode(pg.url, "r");
+    try {
+      const yoli = await terminal(1, "yoli");
+      const xavi = await LineClient.login(r.server.tcpPort, "xavi");
+      open.push(xavi);
+      await yoli.waitFor(/xavi is online/, { timeout: 20000 });
+      // Lines keep coming while the node stops: what xavi saw echoed was acknowledged.
+      xavi.write(Array.from({ length: 300 }, (_, i) => `load ${i}\r\n`).join(""));
+      await xavi.waitFor(/<xavi> load 20$/);
+      await r.server.stop();
+      await xavi.waitClosed();
+      const acknowledged = xavi.lines.filter((l) => /<xavi> load \d+$/.test(l)).map((l) => l.replace(/^.*<xavi> /, ""));
+      expect(acknowledged.length).toBeGreaterThan(20);
+      for (const text of acknowledged) await yoli.waitFor(new RegExp(`<xavi> ${text}$`), { timeout: 20000 });
+      removeDir(r.dir);
+      r = await startNode(pg.url, "r");
+      const again = await LineClient.login(r.server.tcpPort, "xavi");
+      open.push(again);
+      again.send("back after the restart");
+      await yoli.waitFor(/<xavi> back after the restart/, { timeout: 20000 });
+    } finally {
+      await r.server.stop();
+      removeDir(r.dir);
+    }
+  });
 });
