@@ -51,8 +51,9 @@ export class PgClusterLink implements ClusterLink {
     await this.notify({ t: "bye" });
     await sql.listen(MESSAGES_CHANNEL, (payload) => this.woken(payload), () => listener.resync());
     await sql.listen(CONTROL_CHANNEL, (payload) => this.heard(payload), () => listener.resync());
-    this.timers.push(setInterval(() => listener.poll(), this.options.pollSeconds * 1000));
-    this.timers.push(setInterval(() => void this.heartbeat(), this.options.heartbeatSeconds * 1000));
+    // Unref'd: the listeners keep a running server alive, and a server that failed to start must be free to exit.
+    this.timers.push(setInterval(() => listener.poll(), this.options.pollSeconds * 1000).unref());
+    this.timers.push(setInterval(() => void this.heartbeat(), this.options.heartbeatSeconds * 1000).unref());
   }
 
   async stop() {
