@@ -1,76 +1,25 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
-import { configSchema } from "../../server/config/schema.ts";
-import { silentLog } from "../../server/core/log.ts";
-import { startServer, type RunningServer } from "../../server/serve.ts";
 import { lacks } from "../needs.ts";
-import { startPgServer, type PgServer } from "../pg-server.ts";
 import { LineClient } from "./client.ts";
-import { tempDir, removeDir } from "./harness.ts";
-import { login, type Person, type Transport } from "./people.ts";
-import { admin, freePort, spawnServer } from "./server-process.ts";
+import { clusterFixture, who } from "./cluster-kit.ts";
+import type { Person, Transport } from "./people.ts";
+import { admin } from "./server-process.ts";
 import { WsClient } from "./ws-client.ts";
 
 // Several nodes on one real PostgreSQL (issue 16): users on different nodes see each other's
-// messages, presence, statuses, kicks and bans, whichever node each reached.
-
-// Short heartbeats so a dead node is noticed in seconds; the tests wait on what users see, never on time.
-const CLUSTER = { enabled: true, heartbeatSeconds: 0.3, deadAfterSeconds: 2, pollSeconds: 1 };
-
-export async function startNode(url: string, name: string): Promise<{ server: RunningServer; dir: string }> {
-  const dir = tempDir();
-  const config = configSchema.parse({
-    host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir, database: { url }, node: { name }, cluster: CLUSTER,
-  });
-  return { server: await startServer(config, silentLog), dir };
-}
-
-/** The nicks /who lists on a terminal. */
-export async function who(c: LineClient): Promise<string[]> {
-  const from = c.lines.length;
-  c.send("/who");
-  const title = await c.waitFor(/^\*\*\* Online \(\d+\):/, { from });
-  const at = c.lines.indexOf(title, from);
-  const n = Number(/\((\d+)\)/.exec(title)![1]);
-  await c.until(() => c.lines.length >= at + 1 + n, "the user list");
-  return c.lines.slice(at + 1, at + 1 + n).map((l) => l.trim().split(/\s+/)[0]!);
-}
+// messages, presence, statuses, kicks and bans, whichever node each reached. Nodes dying,
+// pausing and restarting are in cluster-nodes.test.ts.
 
 describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
-  let pg: PgServer;
-  const nodes: { server: RunningServer; dir: string }[] = [];
-  const open: { close(): void }[] = [];
-  const ports = (i: number) => ({ tcp: nodes[i]!.server.tcpPort, http: nodes[i]!.server.httpPort });
-  const person = async (transport: Transport, i: number, nick: string): Promise<Person> => {
-    const p = await login(transport, ports(i), nick);
-    open.push(p);
-    return p;
-  };
-  const terminal = async (i: number, nick: string) => {
-    const c = await LineClient.login(nodes[i]!.server.tcpPort, nick);
-    open.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    pg = (await startPgServer())!;
-    nodes.push(await startNode(pg.url, "a"));
-    nodes.push(await startNode(pg.url, "b"));
-  });
-
-  afterAll(async () => {
-    for (const c of open) c.close();
-    for (const n of nodes) await n.server.stop();
-    await pg?.stop();
-    for (const n of nodes) removeDir(n.dir);
-  });
+  const fx = clusterFixture();
 
   for (const [ta, tb] of [["telnet", "web"], ["web", "telnet"]] as [Transport, Transport][]) {
     test(`public and private messages reach a user on the other node (${ta} on a, ${tb} on b)`, async () => {
-      const ana = await person(ta, 0, `ana_${ta}`);
-      const beto = await person(tb, 1, `beto_${tb}`);
+      const ana = await fx.person(ta, 0, `ana_${ta}`);
+      const beto = await fx.person(tb, 1, `beto_${tb}`);
       ana.type(`hola from a over ${ta}`);
       await beto.sees({ kind: "public", from: ana.nick, text: `hola from a over ${ta}` });
       beto.type(`/msg ${ana.nick} psst from b`);
@@ -91,8 +40,8 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
   }
 
   test("/who on one node lists the users of both, with their status; a status change reaches the other node", async () => {
-    const caro = await terminal(0, "caro");
-    const dani = await terminal(1, "dani");
+    const caro = await fx.terminal(0, "caro");
+    const dani = await fx.terminal(1, "dani");
     // dani's login reaches caro as a presence line: then /who on either node lists both.
     await caro.waitFor(/dani is online/, { timeout: 20000 });
     expect(await who(caro)).toEqual(expect.arrayContaining(["caro", "dani"]));
@@ -105,8 +54,8 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
   });
 
   test("a private message to a user online on the other node gets no 'offline' notice", async () => {
-    const eva = await terminal(0, "eva");
-    const fede = await terminal(1, "fede");
+    const eva = await fx.terminal(0, "eva");
+    const fede = await fx.terminal(1, "fede");
     await eva.waitFor(/fede is online/, { timeout: 20000 });
     const from = eva.lines.length;
     eva.send("/msg fede are you there");
@@ -117,32 +66,32 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
   });
 
   test("a kick or a ban made on one node closes the user's sessions on the other", async () => {
-    const gus = await terminal(0, "gus");
-    const hugo = await terminal(1, "hugo");
+    const gus = await fx.terminal(0, "gus");
+    const hugo = await fx.terminal(1, "hugo");
     await gus.waitFor(/hugo is online/, { timeout: 20000 });
     // The operator of node a kicks hugo, who is on node b.
-    expect(nodes[0]!.server.hub.operator.moderation.kick("hugo", "flooding")).toBe(1);
+    expect(fx.nodes[0]!.server.hub.operator.moderation.kick("hugo", "flooding")).toBe(1);
     await hugo.waitFor(/kicked.*flooding|flooding/);
     await hugo.waitClosed();
     const gone = await gus.waitFor(/hugo went offline \(kicked: flooding\)/, { timeout: 20000 });
-    const hugo2 = await terminal(1, "hugo");
+    const hugo2 = await fx.terminal(1, "hugo");
     await gus.waitFor(/hugo is online/, { from: gus.lines.indexOf(gone), timeout: 20000 });
-    const { kicked } = await nodes[0]!.server.hub.operator.moderation.ban("hugo", null, "spam", "admin");
+    const { kicked } = await fx.nodes[0]!.server.hub.operator.moderation.ban("hugo", null, "spam", "admin");
     expect(kicked).toBe(1);
     await hugo2.waitClosed();
     expect(hugo2.text).toMatch(/banned/i);
   });
 
   test("an announcement made on one node reaches the users of the other", async () => {
-    const ines = await terminal(1, "ines");
-    nodes[0]!.server.hub.operator.moderation.announce("maintenance at noon");
+    const ines = await fx.terminal(1, "ines");
+    fx.nodes[0]!.server.hub.operator.moderation.announce("maintenance at noon");
     await ines.waitFor(/maintenance at noon/);
   });
 
   test("a batch that commits late is not skipped: ids follow commit order across nodes", async () => {
-    const jose = await terminal(0, "jose");
-    const kati = await terminal(1, "kati");
-    const sql = postgres(pg.url, { max: 2, onnotice: () => {} });
+    const jose = await fx.terminal(0, "jose");
+    const kati = await fx.terminal(1, "kati");
+    const sql = postgres(fx.pg.url, { max: 2, onnotice: () => {} });
     try {
       const [user] = await sql`SELECT id FROM users WHERE nick_key = 'jose'`;
       const [room] = await sql`SELECT id FROM rooms WHERE name_key = '#lobby'`;
@@ -181,59 +130,10 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
     }
   });
 
-  test("a node killed with -9: its users go offline on the others, then reconnect to another node and carry on", async () => {
-    const dir = tempDir();
-    try {
-      const config = {
-        host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), database: { url: pg.url }, node: { name: "c" }, cluster: CLUSTER,
-      };
-      writeFileSync(join(dir, "chat.json"), JSON.stringify(config));
-      const c = await spawnServer(dir, []);
-      const mara = await terminal(0, "mara");
-      const luis = await LineClient.login(c.tcpPort, "luis");
-      open.push(luis);
-      await mara.waitFor(/luis is online/, { timeout: 20000 });
-      c.proc.kill(9);
-      await c.proc.exited;
-      // Nobody says goodbye for a killed node: the others find it silent and put its users offline.
-      const gone = await mara.waitFor(/luis went offline/, { timeout: 30000 });
-      expect(await who(mara)).not.toContain("luis");
-      const again = await terminal(1, "luis");
-      await mara.waitFor(/luis is online/, { from: mara.lines.indexOf(gone), timeout: 20000 });
-      again.send("back on node b");
-      await mara.waitFor(/<luis> back on node b/, { timeout: 20000 });
-      expect(await who(mara)).toContain("luis");
-    } finally {
-      removeDir(dir);
-    }
-  });
-
-  test("a node that stops cleanly removes its users at once and tells the others", async () => {
-    const d = await startNode(pg.url, "d");
-    try {
-      const olga = await terminal(0, "olga");
-      const pepe = await LineClient.login(d.server.tcpPort, "pepe");
-      open.push(pepe);
-      await olga.waitFor(/pepe is online/, { timeout: 20000 });
-      await d.server.stop();
-      const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
-      try {
-        // Gone from the database as soon as stop() returns, not when the heartbeat runs out.
-        expect(await sql`SELECT name FROM nodes WHERE name = 'd'`).toHaveLength(0);
-        expect(await sql`SELECT nick_key FROM sessions WHERE node = 'd'`).toHaveLength(0);
-      } finally {
-        await sql.end();
-      }
-      await olga.waitFor(/pepe went offline/, { timeout: 20000 });
-    } finally {
-      removeDir(d.dir);
-    }
-  });
-
   test("a web client resumes on the other node with nothing missed and nothing twice", async () => {
-    const quim = await WsClient.login(nodes[0]!.server.httpPort, "quim");
-    open.push(quim);
-    const rosa = await terminal(1, "rosa");
+    const quim = await WsClient.login(fx.nodes[0]!.server.httpPort, "quim");
+    fx.keep(quim);
+    const rosa = await fx.terminal(1, "rosa");
     rosa.send("seen live");
     const live = await quim.waitFor((f) => f.text === "seen live", { timeout: 20000 });
     const token = (await quim.waitFor((f) => f.type === "welcome")).token;
@@ -244,8 +144,8 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
     rosa.send("!quim private while gone");
     await rosa.waitFor(/private while gone/);
     // Back through the other node: its token was signed by node a.
-    const back = await WsClient.open(nodes[1]!.server.httpPort);
-    open.push(back);
+    const back = await WsClient.open(fx.nodes[1]!.server.httpPort);
+    fx.keep(back);
     back.send({ type: "resume", token, since: live.id, room: "#lobby" });
     await back.waitFor((f) => f.text === "private while gone");
     rosa.send("after resume");
@@ -254,43 +154,43 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
   });
 
   test("one admin token for every node", async () => {
-    const [a, b] = [nodes[0]!.dir, nodes[1]!.dir].map((dir) => readFileSync(join(dir, "admin.token"), "utf8").trim());
+    const [a, b] = [fx.nodes[0]!.dir, fx.nodes[1]!.dir].map((dir) => readFileSync(join(dir, "admin.token"), "utf8").trim());
     expect(a).toBe(b!);
-    const res = await fetch(`http://127.0.0.1:${nodes[1]!.server.httpPort}/admin/status`, { headers: { authorization: `Bearer ${a}` } });
+    const res = await fetch(`http://127.0.0.1:${fx.nodes[1]!.server.httpPort}/admin/status`, { headers: { authorization: `Bearer ${a}` } });
     expect(res.status).toBe(200);
     const status = await res.json();
     expect(status.node).toBe("b");
     expect(status.nodes).toBeGreaterThanOrEqual(2);
-    const listed = await admin(nodes[1]!.dir, ["nodes", "--url", `http://127.0.0.1:${nodes[0]!.server.httpPort}`, "--token", a!]);
+    const listed = await admin(fx.nodes[1]!.dir, ["nodes", "--url", `http://127.0.0.1:${fx.nodes[0]!.server.httpPort}`, "--token", a!]);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^NODE\s+USERS/m);
     expect(listed.stdout).toMatch(/^a\s+\d+/m);
     expect(listed.stdout).toMatch(/^b\s+\d+/m);
-    const metrics = await (await fetch(`http://127.0.0.1:${nodes[0]!.server.httpPort}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${fx.nodes[0]!.server.httpPort}/metrics`)).text();
     expect(metrics).toContain('chat_node_info{node="a"} 1');
   });
 
   test("a MOTD set on one node is the one every node shows at the next login", async () => {
-    await nodes[0]!.server.hub.operator.setMotd("Cluster-wide welcome", ["unused"]);
-    const sara = await LineClient.open(nodes[1]!.server.tcpPort);
-    open.push(sara);
+    await fx.nodes[0]!.server.hub.operator.setMotd("Cluster-wide welcome", ["unused"]);
+    const sara = await LineClient.open(fx.nodes[1]!.server.tcpPort);
+    fx.keep(sara);
     // Each new connection is a new look at the banner: wait until node b has heard.
     await sara.waitForText("Nickname: ");
     let text = sara.text;
     for (let tries = 0; !text.includes("Cluster-wide welcome") && tries < 200; tries++) {
-      const probe = await LineClient.open(nodes[1]!.server.tcpPort);
+      const probe = await LineClient.open(fx.nodes[1]!.server.tcpPort);
       await probe.waitForText("Nickname: ");
       text = probe.text;
       probe.close();
     }
     expect(text).toContain("Cluster-wide welcome");
-    await nodes[0]!.server.hub.operator.setMotd(null, ["Welcome! Type /help for commands."]);
+    await fx.nodes[0]!.server.hub.operator.setMotd(null, ["Welcome! Type /help for commands."]);
   });
 
   test("one account on two nodes: a room joined or left on one is joined or left on the other", async () => {
-    const web = await WsClient.login(nodes[0]!.server.httpPort, "tina");
-    open.push(web);
-    const term = await terminal(1, "tina");
+    const web = await WsClient.login(fx.nodes[0]!.server.httpPort, "tina");
+    fx.keep(web);
+    const term = await fx.terminal(1, "tina");
     term.send("/join #side");
     expect(await web.waitFor((f) => f.type === "membership" && f.room === "#side", { timeout: 20000 })).toMatchObject({ joined: true });
     term.send("said in side");
@@ -299,58 +199,4 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
     expect(await web.waitFor((f) => f.type === "membership" && f.room === "#side" && !f.joined, { timeout: 20000 })).toBeTruthy();
   });
 
-  test("a node paused past the deadline is declared dead, and when it wakes it joins again with its users", async () => {
-    const dir = tempDir();
-    try {
-      const config = {
-        host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), database: { url: pg.url }, node: { name: "p" }, cluster: CLUSTER,
-      };
-      writeFileSync(join(dir, "chat.json"), JSON.stringify(config));
-      const p = await spawnServer(dir, []);
-      try {
-        const vera = await terminal(0, "vera");
-        const walt = await LineClient.login(p.tcpPort, "walt");
-        open.push(walt);
-        await vera.waitFor(/walt is online/, { timeout: 20000 });
-        p.proc.kill("SIGSTOP");
-        const gone = await vera.waitFor(/walt went offline/, { timeout: 30000 });
-        p.proc.kill("SIGCONT");
-        await vera.waitFor(/walt is online/, { from: vera.lines.indexOf(gone), timeout: 30000 });
-        walt.send("still here");
-        await vera.waitFor(/<walt> still here/, { timeout: 20000 });
-      } finally {
-        p.proc.kill(9);
-        await p.proc.exited;
-      }
-    } finally {
-      removeDir(dir);
-    }
-  });
-
-  test("a node restarted under load loses no acknowledged message: the other node's users get every one", async () => {
-    let r = await startNode(pg.url, "r");
-    try {
-      const yoli = await terminal(1, "yoli");
-      const xavi = await LineClient.login(r.server.tcpPort, "xavi");
-      open.push(xavi);
-      await yoli.waitFor(/xavi is online/, { timeout: 20000 });
-      // Lines keep coming while the node stops: what xavi saw echoed was acknowledged.
-      xavi.write(Array.from({ length: 300 }, (_, i) => `load ${i}\r\n`).join(""));
-      await xavi.waitFor(/<xavi> load 20$/);
-      await r.server.stop();
-      await xavi.waitClosed();
-      const acknowledged = xavi.lines.filter((l) => /<xavi> load \d+$/.test(l)).map((l) => l.replace(/^.*<xavi> /, ""));
-      expect(acknowledged.length).toBeGreaterThan(20);
-      for (const text of acknowledged) await yoli.waitFor(new RegExp(`<xavi> ${text}$`), { timeout: 20000 });
-      removeDir(r.dir);
-      r = await startNode(pg.url, "r");
-      const again = await LineClient.login(r.server.tcpPort, "xavi");
-      open.push(again);
-      again.send("back after the restart");
-      await yoli.waitFor(/<xavi> back after the restart/, { timeout: 20000 });
-    } finally {
-      await r.server.stop();
-      removeDir(r.dir);
-    }
-  });
 });
