@@ -2,15 +2,24 @@ import { parseArgs } from "node:util";
 import pkg from "./package.json" with { type: "json" };
 import { ConfigError, loadConfig } from "./server/config/load.ts";
 import { adminMain } from "./server/cli/admin.ts";
+import { connectMain } from "./server/cli/connect.ts";
 import { runServer } from "./server/cli/serve.ts";
+import { copyStoreMain, restoreMain } from "./server/cli/store.ts";
 import { openStore } from "./server/serve.ts";
+import { healthcheck } from "./server/cli/healthcheck.ts";
+import { StartupError } from "./server/startup/errors.ts";
+import { selfSignedFiles } from "./server/tls/files.ts";
 
 const HELP = `chat ${pkg.version}: a chat server for telnet, nc and the web, with history in PostgreSQL
 
 Usage:
   chat [serve]     run the server (default)
   chat migrate     apply database migrations and exit
-  chat admin       control a running server (chat admin --help)
+  chat healthcheck exit 0 when the server's /healthz says ok (for container health checks)
+  chat admin       control a running server (chat admin --help); chat admin backup FILE
+  chat restore FILE           bring back a backup into the data folder (server stopped)
+  chat copy-store --to URL    copy the embedded store into an empty PostgreSQL database (server stopped)
+  chat connect HOST[:PORT]   chat in this terminal, with no telnet needed (chat connect --help)
   chat version     print the version
   chat --help      this text
 
@@ -20,12 +29,14 @@ Options:
   --port N         TCP (telnet/nc) port
   --http-port N    HTTP port
   --data-dir DIR   folder for the embedded database and other data
+  --self-signed    turn TLS on with a certificate for localhost made in DIR/tls (a local try)
 
 DATABASE_URL selects a real PostgreSQL server instead of the embedded store.`;
 
 export async function main(argv: string[]): Promise<number> {
   // The admin client has options of its own, so it parses its arguments itself.
   if (argv[0] === "admin") return adminMain(argv.slice(1));
+  if (argv[0] === "connect") return connectMain(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -37,6 +48,8 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: "string" },
         "http-port": { type: "string" },
         "data-dir": { type: "string" },
+        to: { type: "string" },
+        "self-signed": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -49,22 +62,42 @@ export async function main(argv: string[]): Promise<number> {
   const command = positionals[0] ?? "serve";
   if (values.help || command === "help") return print(HELP);
   if (values.version || command === "version") return print(`chat ${pkg.version}`);
-  if (!["serve", "migrate"].includes(command) || positionals.length > 1) {
+  const takesFile = command === "restore";
+  if (!["serve", "migrate", "restore", "copy-store", "healthcheck"].includes(command) || positionals.length > (takesFile ? 2 : 1)) {
     console.error(`Unknown command "${positionals.join(" ")}". Try chat --help`);
     return 2;
+  }
+
+  for (const flag of ["port", "http-port"] as const) {
+    const value = values[flag];
+    if (value !== undefined && (!/^\d{1,5}$/.test(value) || Number(value) > 65535)) {
+      console.error(`--${flag} must be a port number from 0 to 65535, not "${value}"`);
+      return 2;
+    }
   }
 
   const sources = {
     path: values.config,
     overrides: { host: values.host, tcpPort: values.port, httpPort: values["http-port"], dataDir: values["data-dir"] },
   };
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(sources);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     console.error(e.message);
     return 2;
+  }
+
+  if (command === "restore") return restoreMain(config, positionals[1]);
+  if (command === "copy-store") return copyStoreMain(config, values.to);
+  if (command === "healthcheck") return healthcheck(config);
+  // No HSTS for a self-signed try: it would hold the browser to HTTPS on localhost for a year.
+  const selfSigned = (c: typeof config) => (values["self-signed"] ? { ...c, tls: { ...selfSignedFiles(c.dataDir), hsts: false } } : c);
+  try {
+    config = selfSigned(config);
+  } catch (e) {
+    return startupFailed(e);
   }
 
   if (command === "migrate") {
@@ -74,8 +107,19 @@ export async function main(argv: string[]): Promise<number> {
     return print(applied ? `Applied ${applied} migration(s)` : "Database is up to date");
   }
 
-  await runServer(config, () => loadConfig(sources));
+  try {
+    await runServer(config, () => selfSigned(loadConfig(sources)));
+  } catch (e) {
+    return startupFailed(e);
+  }
   return 0;
+}
+
+/** A reason not to start that the operator can fix: one line, exit 2; anything else is a bug and keeps its stack. */
+function startupFailed(e: unknown): number {
+  if (!(e instanceof StartupError)) throw e;
+  console.error(`chat: ${e.message}`);
+  return 2;
 }
 
 function print(text: string) {

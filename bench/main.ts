@@ -13,6 +13,7 @@ import { writeReport, type Machine } from "./report/markdown.ts";
 import { runPlan } from "./scenarios/fanout.ts";
 import { idle } from "./scenarios/idle.ts";
 import { persistence } from "./scenarios/persistence.ts";
+import { startup } from "./scenarios/startup.ts";
 import * as t from "./scenarios/targets.ts";
 
 // `npm run bench`: every scenario side by side with its peers, on one machine, in one run.
@@ -25,6 +26,8 @@ export interface BenchOptions {
   /** Where the report and chart go; null writes nothing. */
   docsDir: string | null;
   log(line: string): void;
+  /** A migrated embedded data folder for the startup scenario's binary, instead of running initdb (tests). */
+  seedFrom?: string;
   /** A running PostgreSQL to use and leave running (the tests share one), instead of a durable one of its own. */
   pg?: PgServer;
 }
@@ -79,6 +82,9 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    }
+    if (want("startup")) {
+      rows.push(...(await startup({ runs: q ? 1 : Math.max(o.runs, 5), seedFrom: o.seedFrom, log: o.log })));
     }
   } finally {
     if (!o.pg) await pg.stop();

@@ -14,9 +14,11 @@ const OUT = join(import.meta.dir, "..", "docs", "screenshots");
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-async function login(page: Page, nick: string, password = "secret") {
+async function login(page: Page, nick: string, password = "secret-pw") {
   await page.getByTestId("login-nick").fill(nick);
   await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-create").check();
+  await page.getByTestId("login-repeat").fill(password);
   await page.getByTestId("login-submit").click();
   await page.getByTestId("chat-screen").waitFor();
 }

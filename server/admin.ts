@@ -41,6 +41,7 @@ type Env = { Bindings: { requestIP?(req: Request): { address: string } | null; t
 const nickBody = z.strictObject({ nick: z.string().min(1), reason: z.string().default("") });
 const banBody = nickBody.extend({ seconds: z.number().int().positive().nullable().default(null) });
 const textBody = z.strictObject({ text: z.string() });
+const accountsQuery = z.object({ pattern: z.string().max(64).default(""), collisions: z.enum(["0", "1"]).default("0") });
 const motdBody = z.strictObject({ text: z.string().nullable() });
 /** How many log lines `log` shows when not told; the CLI's default and help say the same. */
 export const DEFAULT_LOG_LINES = 50;
@@ -92,6 +93,13 @@ export function adminApi(deps: AdminDeps) {
   app.get("/users", (c) => c.json({ users: operator.onlineSessions() }));
   app.get("/nodes", async (c) => c.json({ nodes: await operator.nodes() }));
 
+  app.post("/backup", async (c) => {
+    const started = performance.now();
+    const tarball = await operator.backup();
+    log.info("backup taken", { bytes: tarball.size, ms: Math.round(performance.now() - started) });
+    return c.body(await tarball.arrayBuffer(), 200, { "content-type": "application/gzip" });
+  });
+
   app.post("/kick", async (c) => {
     const { nick, reason } = nickBody.parse(await body(c));
     const sessions = moderation.kick(nick, reason);
@@ -115,6 +123,11 @@ export function adminApi(deps: AdminDeps) {
   });
 
   app.get("/bans", async (c) => c.json({ bans: await moderation.activeBans() }));
+
+  app.get("/accounts", async (c) => {
+    const { pattern, collisions } = accountsQuery.parse(c.req.query());
+    return c.json({ accounts: await operator.accounts(pattern, collisions === "1") });
+  });
 
   app.post("/announce", async (c) => {
     const { text } = textBody.parse(await body(c));

@@ -6,6 +6,7 @@ import { createRegistry } from "./core/commands/index.ts";
 import { Hub } from "./core/hub.ts";
 import type { Log } from "./core/log.ts";
 import { startupMotd } from "./core/motd.ts";
+import { nickSkeleton } from "./core/nick-rules.ts";
 import type { Store } from "./core/store.ts";
 import { PgClusterLink } from "./cluster/pg-link.ts";
 import { startHttp } from "./http.ts";
@@ -16,6 +17,14 @@ import { serverSecrets } from "./secrets/shared-secrets.ts";
 import { embeddedStore } from "./store/pglite.ts";
 import { postgresStore } from "./store/postgres.ts";
 import { startTcp } from "./tcp.ts";
+import { addresses } from "./startup/addresses.ts";
+import { writeAdminUrl } from "./startup/admin-url.ts";
+import { listening, PORT_SETTINGS } from "./startup/errors.ts";
+import { readTlsPair } from "./tls/files.ts";
+import { startTlsListeners, type TlsListeners } from "./tls/listeners.ts";
+import { wsPublisher, type WsData } from "./ws.ts";
+import type { Server, TCPSocketListener } from "bun";
+import type { Hono } from "hono";
 
 /** What `chat serve` adds to a server: its log file for `chat admin log`, and stop/restart/reload. */
 export interface ServerOptions {
@@ -31,7 +40,34 @@ export interface RunningServer {
   store: Store;
   tcpPort: number;
   httpPort: number;
+  /** Present when TLS is on. */
+  tlsPort?: number;
+  httpsPort?: number;
+  /** Reads the certificate files of `tls` again; new TLS connections get them. False when TLS is off. */
+  reloadTls(tls: Config["tls"]): boolean;
   stop(options?: { restarting?: boolean }): Promise<void>;
+}
+
+function probePorts(config: Config): void {
+  const ports = [["tcpPort", config.tcpPort], ["httpPort", config.httpPort]] as [keyof typeof PORT_SETTINGS, number][];
+  if (config.tls) ports.push(["tlsPort", config.tlsPort], ["httpsPort", config.httpsPort]);
+  for (const [what, port] of ports) {
+    if (port !== 0) listening(what, config.host, port, () => Bun.listen({ hostname: config.host, port, socket: { data() {} } })).stop(true);
+  }
+}
+
+const tlsPair = (tls: NonNullable<Config["tls"]>) => readTlsPair(tls);
+
+function startTls(config: Config, hub: Hub, admin: Hono<any>, servers: Set<Server<WsData>>): TlsListeners {
+  const hsts = config.tls!.hsts;
+  return startTlsListeners({
+    host: config.host,
+    tlsPort: config.tlsPort,
+    httpsPort: config.httpsPort,
+    servers,
+    telnet: (port, pair) => startTcp(hub, config.host, port, config.limits, { tls: pair, reusePort: true }),
+    https: (port, pair) => startHttp(hub, hub.operator, config, admin, { port, tls: pair, hsts }),
+  }, tlsPair(config.tls!));
 }
 
 export async function openStore(config: Config, clusterNode?: string): Promise<Store> {
@@ -45,11 +81,16 @@ export function nodeName(config: Config): string {
 
 /** Opens the store, applies migrations and starts both listeners. */
 export async function startServer(config: Config, log: Log, options: ServerOptions = {}): Promise<RunningServer> {
+  // A port in use is said at once, not after the database has been opened.
+  probePorts(config);
   const node = nodeName(config);
   const clustered = config.cluster.enabled && config.database !== undefined;
   const store = await openStore(config, clustered ? node : undefined);
   const applied = await store.migrate();
   if (applied) log.info("migrations applied", { count: applied });
+  // Accounts made before look-alike nicks were refused get their skeleton (old look-alikes keep none).
+  const skeletons = await store.fillSkeletons(nickSkeleton);
+  if (skeletons) log.info("nick skeletons filled in", { count: skeletons });
   const secrets = await serverSecrets(config);
   let connections = (): Record<string, number> => ({});
   const link = clustered
@@ -64,33 +105,62 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
     limits: config.limits,
     commands: createRegistry(),
     tokens: new ResumeTokens(secrets.resume, config.web.resumeTokenHours * 3600_000),
+    reservedNicks: config.reservedNicks,
     log,
   });
   connections = () => hub.operator.connections();
   await hub.cluster?.start();
-  const tcp = startTcp(hub, config.host, config.tcpPort, config.limits, config.trustedProxies);
   const admin = adminApi({
     operator: hub.operator, log, token: secrets.adminToken, allowRemote: config.admin.allowRemote, version: pkg.version,
     configMotd: () => config.motd, ...options,
   });
-  const http = startHttp(hub, hub.operator, config, admin.app);
-  log.info("started", { node, cluster: clustered, store: store.kind, tcpPort: tcp.port, httpPort: http.port, dataDir: config.dataDir });
+  const wsServers = new Set<Server<WsData>>();
+  // Registered before the event loop runs again, so before any socket can join a room.
+  hub.publishRoomsVia("ws", wsPublisher(wsServers));
+  let tcp: TCPSocketListener<unknown> | undefined;
+  let http: Server<WsData> | undefined;
+  let tls: TlsListeners | undefined;
+  try {
+    tcp = listening("tcpPort", config.host, config.tcpPort, () => startTcp(hub, config.host, config.tcpPort, config.limits, undefined, config.trustedProxies));
+    http = listening("httpPort", config.host, config.httpPort, () => startHttp(hub, hub.operator, config, admin.app));
+    wsServers.add(http);
+    if (config.tls) tls = startTls(config, hub, admin.app, wsServers);
+  } catch (e) {
+    // A port in use: what did start is closed, so the process can say why and exit.
+    tcp?.stop(true);
+    await http?.stop(true);
+    admin.close();
+    await hub.cluster?.stop();
+    await store.close();
+    throw e;
+  }
+  const ports = { tcpPort: tcp.port, httpPort: http.port!, tlsPort: tls?.tlsPort, httpsPort: tls?.httpsPort };
+  // Before "started", so whoever waits for that line finds where `chat admin` should call.
+  writeAdminUrl(config, ports);
+  log.info("started", { node, cluster: clustered, store: store.kind, ...ports, ...addresses(config, ports), dataDir: config.dataDir });
   let stopping: Promise<void> | null = null;
+  const httpServer = http;
+  const tcpListener = tcp;
   return {
     hub,
     store,
-    tcpPort: tcp.port,
-    httpPort: http.port!,
+    ...ports,
+    reloadTls(next) {
+      if (!tls || !next) return false;
+      tls.reload(tlsPair(next));
+      return true;
+    },
     stop({ restarting = false } = {}) {
       stopping ??= (async () => {
         // Stop accepting first; open connections (WebSockets among them) stay to hear why.
-        tcp.stop();
+        tcpListener.stop();
+        tls?.stop();
         admin.close();
         // Not awaited: Bun's graceful stop waits for every open WebSocket, which may never close.
-        void http.stop();
+        void httpServer.stop();
         await hub.shutdown(restarting);
         // Whatever is still open once every session has been told and closed is cut.
-        await http.stop(true);
+        await Promise.all([httpServer.stop(true), tls?.close()]);
         // After every session has gone (and told the others): the node's row and its accounts go at once.
         await hub.cluster?.stop();
         await store.close();

@@ -3,30 +3,38 @@ import type { Gateway } from "./core/hub.ts";
 import type { Limits } from "./core/limits.ts";
 import { notice } from "./core/notices.ts";
 import type { Session } from "./core/session.ts";
-import { DEFAULT_WIDTH, textBytes, type TextView } from "./render/text.ts";
 import { TelnetDecoder } from "./tcp/telnet.ts";
 import { TcpOutput } from "./tcp/output.ts";
 import { plainAddress, PROXY_HEADER_MAX, readProxyHeader } from "./tcp/proxy-protocol.ts";
+import { Terminal } from "./tcp/terminal.ts";
 
 interface Conn {
   decoder: TelnetDecoder;
   out: TcpOutput;
   session: Session;
-  view: TextView;
-  /** Echo is off while a password prompt waits for its answer. */
-  hidden: boolean;
+  terminal: Terminal;
 }
 
-// Asks for the terminal type only to learn whether the client speaks telnet. The CR puts the
+// After the probe (DO TTYPE, which also tells whether the client speaks telnet): the CR puts the
 // cursor back so a raw client like nc shows the banner over the three bytes it cannot print.
-const TELNET_PROBE = new Uint8Array([255, 253, 24, 13]);
-const CRLF = new TextEncoder().encode("\r\n");
+const CR = new Uint8Array([13]);
+
+/** How a listener is secured: a TLS listener shares its port (reusePort) with its successor at a certificate reload. */
+export interface TlsListen {
+  tls: { cert: string; key: string };
+  reusePort: true;
+}
 
 /**
- * Raw TCP chat: telnet- and nc-compatible, one line per command, CRLF out. A connection from one
- * of `trustedProxies` (a balancer) starts with a PROXY protocol header naming the real client.
+ * Raw TCP chat: telnet- and nc-compatible, one line per command, CRLF out; over TLS when `secure` is
+ * given. A connection from one of `trustedProxies` (a balancer) starts with a PROXY protocol header
+ * naming the real client, whose address the session (and so the per-address limits) gets. The
+ * header comes before any TLS handshake, which Bun's TLS listener does itself: serve.ts passes
+ * trustedProxies to the plain listener only.
  */
-export function startTcp(chat: Gateway, host: string, port: number, limits: Limits, trustedProxies: string[] = []): TCPSocketListener<Conn> {
+export function startTcp(
+  chat: Gateway, host: string, port: number, limits: Limits, secure?: TlsListen, trustedProxies: string[] = [],
+): TCPSocketListener<Conn> {
   const trusted = new Set(trustedProxies.map(plainAddress));
   /** Connections from a trusted proxy whose header has not fully arrived, with what has. */
   const awaitingHeader = new Map<Socket<Conn>, Uint8Array>();
@@ -36,36 +44,33 @@ export function startTcp(chat: Gateway, host: string, port: number, limits: Limi
       chat.log.warn("slow consumer disconnected", { remote: socket.remoteAddress });
       chat.disconnect(conn.session);
     }, limits.closeGraceMs);
+    const decoder = new TelnetDecoder(limits, (bytes) => out.write(bytes));
     const conn: Conn = {
       out,
-      decoder: new TelnetDecoder(limits, (bytes) => out.write(bytes)),
-      hidden: false,
+      decoder,
       session: null as unknown as Session,
-      view: { lang: "en", width: DEFAULT_WIDTH },
+      terminal: new Terminal(decoder, (bytes) => out.write(bytes), {
+        line: (text) => void chat.input(conn.session, text),
+        // "/quit" typed at a password prompt would be taken as the password.
+        quit: (answering) => (answering ? chat.drop(conn.session) : void chat.input(conn.session, "/quit")),
+        complete: (word, command) => chat.complete(conn.session, word, command),
+        refused: (input) => {
+          if (input.kind === "flood") chat.drop(conn.session, notice("input_flood"));
+          else chat.refuse(conn.session, notice("line_too_long", { bytes: input.bytes, max: limits.maxLineBytes }));
+        },
+      }, () => limits.maxLineBytes),
     };
     conn.session = chat.connect({
       transport: "tcp",
       remote,
-      send: (event) => {
-        if (event.type === "prompt" && event.secret && conn.decoder.speaksTelnet) {
-          out.write(conn.decoder.hideInput());
-          conn.hidden = true;
-        }
-        conn.view.lang = conn.session.lang;
-        out.write(textBytes(event, conn.view));
-      },
+      send: (event) => conn.terminal.show(event, conn.session.lang),
       close: () => out.end(),
-      secretAnswered: () => {
-        if (!conn.hidden) return;
-        conn.hidden = false;
-        // The client echoed nothing, not even the line end.
-        out.write(conn.decoder.showInput());
-        out.write(CRLF);
-      },
+      secretAnswered: () => conn.terminal.secretAnswered(),
     });
     socket.data = conn;
     chat.log.info("connect", { transport: "tcp", remote: conn.session.sink.remote });
-    out.write(TELNET_PROBE);
+    out.write(decoder.probe());
+    out.write(CR);
     void chat.promptLogin(conn.session);
   }
 
@@ -92,6 +97,7 @@ export function startTcp(chat: Gateway, host: string, port: number, limits: Limi
   return Bun.listen<Conn>({
     hostname: host,
     port,
+    ...secure,
     socket: {
       open(socket) {
         // Chat lines are small and must go at once: with Nagle on, a line written while the
@@ -109,17 +115,11 @@ export function startTcp(chat: Gateway, host: string, port: number, limits: Limi
           chunk = rest;
         }
         const conn = socket.data;
-        for (const input of conn.decoder.push(chunk)) {
-          if (input.kind === "flood") return chat.drop(conn.session, notice("input_flood"));
-          if (input.kind === "too-long") {
-            chat.refuse(conn.session, notice("line_too_long", { bytes: input.bytes, max: limits.maxLineBytes }));
-            continue;
-          }
-          void chat.input(conn.session, input.text);
-        }
+        conn.terminal.input(conn.decoder.push(chunk));
       },
       drain(socket) {
-        socket.data.out.drain();
+        // A trusted proxy's connection has no Conn until its header is read.
+        socket.data?.out.drain();
       },
       close(socket) {
         awaitingHeader.delete(socket);

@@ -26,7 +26,7 @@ test("a message published to a room just before its member leaves it still reach
     websocket: wsHandlers(gateway, configSchema.parse({}).limits),
   });
   try {
-    const publish: Publisher = wsPublisher(server);
+    const publish: Publisher = wsPublisher(new Set([server]));
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/`);
     const frames: string[] = [];
     const got = new Promise<void>((resolve) => {

@@ -24,10 +24,15 @@ const CLOSE_REASON_MAX_BYTES = 123;
 // message sent to a room just before its member moves on must still reach them.
 const ANCHOR_TOPIC = "anchor";
 
-/** Room messages for the web: rendered once (they read the same in every language), then Bun writes the frame to every subscribed socket. */
-export function wsPublisher(server: Server<WsData>): Publisher {
+/**
+ * Room messages for the web: rendered once (they read the same in every language), then each
+ * HTTP server (plain, TLS, and a TLS one replaced at a certificate reload whose sockets are still
+ * open) writes the frame to its subscribed sockets.
+ */
+export function wsPublisher(servers: ReadonlySet<Server<WsData>>): Publisher {
   return (topic, event) => {
-    server.publish(topic, renderJson(event, "en"));
+    const frame = renderJson(event, "en");
+    for (const server of servers) server.publish(topic, frame);
   };
 }
 
@@ -88,6 +93,8 @@ export function wsHandlers(chat: Gateway, limits: Limits): WebSocketHandler<WsDa
       return chat.frame(session, fields as Record<string, unknown>);
     },
     close(ws) {
+      // Refused while opening (too many connections from its address): the core has ended it.
+      if (!ws.data.session) return;
       if (!ws.data.session.closed) chat.log.info("disconnect", { transport: "ws", remote: ws.data.remote });
       chat.disconnect(ws.data.session);
     },

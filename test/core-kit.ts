@@ -35,7 +35,7 @@ export function newHub(store: Store, limits: Partial<Limits> = {}, deps: Partial
   // Over the schema's defaults without its bounds: a test may want a deadline of a few milliseconds.
   const config = configSchema.parse({});
   return new Hub({
-    store, passwords: fakePasswords, info: { serverName: "test", motd: ["hi"] }, limits: { ...config.limits, ...limits }, commands: createRegistry(),
+    store, passwords: fakePasswords, info: { serverName: "test", motd: ["hi"] }, limits: { ...config.limits, exemptAddresses: ["test"], ...limits }, commands: createRegistry(),
     tokens: fakeTokens as ResumeTokens, ...deps,
   });
 }
@@ -113,10 +113,14 @@ export class FakeClient implements SessionSink {
   }
 }
 
-/** A session logged in with a login frame (the web's one-step login; it creates the account). */
+/** A session logged in with a login frame (the web's one-step login), creating the account the first time. */
 export async function loggedIn(hub: Hub, nick: string, transport: "tcp" | "ws" = "tcp"): Promise<FakeClient> {
   const c = new FakeClient(hub, transport);
-  await c.frame({ type: "login", nick, password: "secret" });
+  await c.frame({ type: "login", nick, password: "secret-pw" });
+  if (c.of("error").some((e) => e.notice.key === "no_such_account")) {
+    c.events = [];
+    await c.frame({ type: "login", nick, password: "secret-pw", confirm: "secret-pw" });
+  }
   await c.until((e) => e.type === "history" && e.reason === "recent");
   return c;
 }

@@ -15,6 +15,11 @@ const CHECKS = {
   chromium: binary(CHROMIUM, "chromium"),
   ngircd: binary(NGIRCD, "ngircd"),
   inspircd: binary(INSPIRCD, "inspircd"),
+  strace: () => (Bun.which("strace") ? null : "strace is missing (apt-get install strace)"),
+  openssl: binary("/usr/bin/openssl", "openssl"),
+  tmux: binary("/usr/bin/tmux", "tmux"),
+  telnet: binary("/usr/bin/telnet", "inetutils-telnet"),
+  nc: binary("/usr/bin/nc", "netcat-openbsd"),
 } satisfies Record<string, () => string | null>;
 
 export type Need = keyof typeof CHECKS;

@@ -13,6 +13,10 @@ export interface PgServer {
   /** The postmaster's process id (first line of postmaster.pid), e.g. to pin or measure it. */
   pid: number;
   stop(): Promise<void>;
+  /** An outage: `pg_ctl stop -m fast` (sessions are ended, the data stays). */
+  pause(): Promise<void>;
+  /** The server back on the same port and data after pause(). */
+  resume(): Promise<void>;
 }
 
 const isRoot = process.getuid?.() === 0;
@@ -127,6 +131,14 @@ export async function startPgServer(options: { durable?: boolean } = {}): Promis
     port,
     dataDir,
     pid,
+    async pause() {
+      const r = await run([pgCtl, "stop", "-D", dataDir, "-m", "fast", "-w"]);
+      if (r.code !== 0) throw new Error(`pg_ctl stop failed: ${r.output}`);
+    },
+    async resume() {
+      const r = await run([pgCtl, "start", "-D", dataDir, "-w", "-t", "30", "-l", logFile, "-o", opts]);
+      if (r.code !== 0) throw new Error(`pg_ctl start failed: ${r.output}\n${logTail(logFile)}`);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -6,6 +6,7 @@ import { Connection, socketUrl } from "./connection.ts";
 import { helpBlock, profileBlock, roomsBlock, settingsBlock, usersBlock } from "./data.ts";
 import { byId, el } from "./dom.ts";
 import { closeSidebar } from "./drawer.ts";
+import { makesMessage, Outbox } from "./outbox.ts";
 import { clearSession, loadSession, saveSession } from "./saved.ts";
 
 type Phase = "login" | "resuming" | "chat";
@@ -16,6 +17,14 @@ const loginNick = byId<HTMLInputElement>("login-nick");
 const loginPassword = byId<HTMLInputElement>("login-password");
 const loginError = byId("login-error");
 const loginSubmit = byId<HTMLButtonElement>("login-submit");
+const loginCreate = byId<HTMLInputElement>("login-create");
+const loginRepeat = byId<HTMLInputElement>("login-repeat");
+// Creating an account is a choice the user makes, with the password twice: a mistyped nick creates nothing.
+loginCreate.addEventListener("change", () => {
+  byId("login-repeat-field").hidden = !loginCreate.checked;
+  loginSubmit.textContent = loginCreate.checked ? "Create account" : "Sign in";
+  loginPassword.autocomplete = loginCreate.checked ? "new-password" : "current-password";
+});
 const banner = byId("banner");
 const composer = byId<HTMLFormElement>("composer");
 const input = byId<HTMLInputElement>("composer-input");
@@ -27,13 +36,15 @@ const lang: Lang = /^es\b/i.test(navigator.language ?? "") ? "es" : "en";
 
 let phase: Phase = "login";
 let token = "";
-let pendingLogin: { nick: string; password: string } | null = null;
+let pendingLogin: { nick: string; password: string; confirm?: string } | null = null;
 /** The resume on its way asked for what was missed since a message id: it comes before the room. */
 let resumedSince = false;
 let prompt: { text: string; secret: boolean } | null = null;
 /** Room lists asked for by the page itself (to keep "Other rooms" fresh), not to be drawn in the log. */
 let quietRooms = 0;
 let chat = newChat();
+/** Typed messages until the server confirms them: resent with the same id after a drop or an outage. */
+const outbox = new Outbox(byId("outbox"), send);
 
 const conn = new Connection(socketUrl(), {
   open(reconnect) {
@@ -54,6 +65,7 @@ const conn = new Connection(socketUrl(), {
     } else if (phase === "login") {
       if (pendingLogin) showLoginError(reason || "Could not reach the server. Try again.");
     } else if (retryIn !== null) {
+      outbox.pause();
       showBanner(`Connection lost. Reconnecting in ${Math.max(1, Math.round(retryIn / 1000))}s…`, true);
     }
   },
@@ -75,6 +87,10 @@ function onFrame(f: ServerFrame) {
       token = f.token ?? token;
       pendingLogin = null;
       loginPassword.value = "";
+      // Signed in: the next sign-in on this page is to an account that exists.
+      loginRepeat.value = "";
+      loginCreate.checked = false;
+      loginCreate.dispatchEvent(new Event("change"));
       conn.setKeepAlive(true);
       conn.resetBackoff();
       hideBanner();
@@ -83,6 +99,8 @@ function onFrame(f: ServerFrame) {
       resumedSince = false;
       showApp();
       persist();
+      // Logged in again: what waited in the outbox goes now (a copy already stored is not stored twice).
+      outbox.resume();
       return;
     case "token":
       // The password changed: the old resume token no longer works.
@@ -91,6 +109,7 @@ function onFrame(f: ServerFrame) {
     case "room":
       return chat.room(f.room);
     case "message":
+      if (f.cid !== undefined && f.from === chat.nick) outbox.confirmed(f.cid);
       return chat.message(f);
     case "mention":
       return chat.message(f.message);
@@ -119,9 +138,12 @@ function onFrame(f: ServerFrame) {
     case "notice":
       // The user typed /quit: signed out, no error to show.
       if (f.key === "goodbye") return signOut();
+      if (f.key === "sending_paused") outbox.pause();
+      if (f.key === "sending_resumed") outbox.resume();
       if (phase === "chat") chat.note(f.text, "notice", f.key);
       return;
     case "error":
+      if (f.cid !== undefined) outbox.refused(f.cid, f.key);
       if (phase === "login") showLoginError(f.message);
       else if (phase === "resuming") signOut(`Your session has ended: ${f.message}`);
       else chat.note(f.message, "error", f.key);
@@ -139,6 +161,7 @@ function persist() {
 function signOut(message = "") {
   conn.close();
   clearSession();
+  outbox.clear();
   token = "";
   phase = "login";
   pendingLogin = null;
@@ -207,10 +230,12 @@ byId<HTMLFormElement>("login-form").addEventListener("submit", (e) => {
   const nick = loginNick.value.trim();
   const password = loginPassword.value;
   if (!nick || !password) return showLoginError(!nick ? "Enter a nickname." : "Enter a password.");
+  const creating = loginCreate.checked;
+  if (creating && loginRepeat.value !== password) return showLoginError("The passwords do not match.");
   loginError.hidden = true;
   loginSubmit.disabled = true;
-  pendingLogin = { nick, password };
-  if (conn.isOpen) conn.send({ type: "login", nick, password, lang });
+  pendingLogin = creating ? { nick, password, confirm: loginRepeat.value } : { nick, password };
+  if (conn.isOpen) conn.send({ type: "login", ...pendingLogin, lang });
   else conn.open();
 });
 
@@ -228,8 +253,12 @@ composer.addEventListener("submit", (e) => {
   }
   if (!text.trim()) return;
   const to = chat.active?.name;
-  if (send({ type: "line", text, ...(to !== undefined ? { to } : {}) })) input.value = "";
-  else chat.note("Not connected: the message was not sent.", "error");
+  // A message waits in the outbox when it cannot go now; a command needs the connection.
+  if (phase !== "login" && makesMessage(text)) {
+    outbox.add(text, to);
+    input.value = "";
+  } else if (send({ type: "line", text, ...(to !== undefined ? { to } : {}) })) input.value = "";
+  else chat.note("Not connected: the command was not sent.", "error");
 });
 
 const sendStatus = () => send({ type: "status", status: statusSelect.value as Status, note: statusNote.value.trim() });

@@ -22,6 +22,21 @@ export interface ChatServer {
 
 let databases = 0;
 
+// As the IRC peers are configured: no per-address caps and no flood penalties, so only the
+// server's own code limits it (the load generator is one machine sending as fast as it can).
+const BENCH_LIMITS = {
+  loginTimeoutSeconds: 3600,
+  maxConnectionsPerAddress: 1_000_000,
+  connectionsPerAddressPerMinute: 1_000_000,
+  messageBurstLines: 1_000_000,
+  messagesPerSecond: 1_000_000,
+  messageBurstBytes: 1 << 30,
+  messageBytesPerSecond: 1 << 30,
+  maxConcurrentHashes: 64,
+  hashQueueSeconds: 600,
+  hashQueuePerAddress: 100_000,
+};
+
 /**
  * Our server on a fresh database of the benchmark's PostgreSQL server, pinned to the server core,
  * with `users` accounts b0…b<users-1> ready to log in.
@@ -44,7 +59,7 @@ export async function startChat(pgUrl: string, users: number): Promise<ChatServe
     serverName: "bench",
     dataDir: join(dir, "data"),
     database: { url: url.toString() },
-    limits: { loginTimeoutSeconds: 3600 },
+    limits: BENCH_LIMITS,
   }));
   const migrate = Bun.spawnSync([process.execPath, MAIN, "migrate", "--config", config]);
   if (migrate.exitCode !== 0) throw new Error(`chat migrate failed: ${migrate.stderr.toString()}`);
@@ -110,7 +125,7 @@ export async function startChatCluster(pgUrl: string, users: number, nodes: numb
       const config = join(dir, `node${i}.json`);
       writeFileSync(config, JSON.stringify({
         host: "0.0.0.0", tcpPort, httpPort, serverName: "bench", dataDir: join(dir, `data${i}`),
-        database: { url: url.toString() }, limits: { loginTimeoutSeconds: 3600 },
+        database: { url: url.toString() }, limits: BENCH_LIMITS,
         node: { name: `node${i}` }, cluster: { enabled: nodes > 1 },
       }));
       if (i === 0) {

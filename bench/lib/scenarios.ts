@@ -7,6 +7,7 @@ export const SCENARIOS = [
   { cli: "idle", title: "idle connections" },
   { cli: "persistence", title: "persistence" },
   { cli: "cluster", title: "cluster" },
+  { cli: "startup", title: "startup" },
 ] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number]["cli"];

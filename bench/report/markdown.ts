@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { SCENARIOS } from "../lib/scenarios.ts";
 import type { Row } from "../lib/types.ts";
 import { verdicts } from "./targets.ts";
+import { STARTUP, startupTable } from "../scenarios/startup.ts";
 
 // The generated half of docs/BENCHMARKS.md. Text outside the markers is written by people and kept.
 
@@ -39,7 +40,8 @@ export function results(rows: Row[], m: Machine): string {
   for (const scenario of [...new Set(rows.map((r) => r.scenario))]) {
     const dates = [...new Set(rows.filter((r) => r.scenario === scenario && r.date).map((r) => r.date))].join(", ");
     out.push("", `### ${scenario}`, "", `Reproduce: \`${COMMANDS[scenario] ?? "npm run bench"}\`${dates ? ` (measured ${dates})` : ""}`, "");
-    out.push(scenario === "idle connections" ? idleTable(rows.filter((r) => r.scenario === scenario)) : loadTable(rows.filter((r) => r.scenario === scenario)));
+    const these = rows.filter((r) => r.scenario === scenario);
+    out.push(scenario === "idle connections" ? idleTable(these) : scenario === STARTUP ? startupTable(these) : loadTable(these));
   }
   return out.join("\n");
 }

@@ -63,5 +63,12 @@ export function verdicts(rows: Row[]): Verdict[] {
   }
   const emb = find(rows, "persistence", "chat (group commit)", "embedded");
   if (emb) out.push({ scenario: "persistence", target: "embedded store ≥ 10k msg/s", measured: `${k(emb.median.messagesPerSec)}/s`, met: emb.median.messagesPerSec >= 10_000 });
+  const first = find(rows, "startup", "chat (binary)", "first start (empty folder)");
+  const warm = find(rows, "startup", "chat (binary)", "warm start");
+  if (first) out.push({ scenario: "startup", target: "first start ≤ 1.5 s", measured: `${((first.median.p50Ms ?? NaN) / 1000).toFixed(2)} s`, met: (first.median.p50Ms ?? Infinity) <= 1500 });
+  if (warm) {
+    out.push({ scenario: "startup", target: "warm start ≤ 1 s", measured: `${((warm.median.p50Ms ?? NaN) / 1000).toFixed(2)} s`, met: (warm.median.p50Ms ?? Infinity) <= 1000 });
+    out.push({ scenario: "startup", target: "RSS after start ≤ 150 MiB", measured: `${warm.median.serverRssMiB?.toFixed(0)} MiB`, met: (warm.median.serverRssMiB ?? Infinity) <= 150 });
+  }
   return out;
 }

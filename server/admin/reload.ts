@@ -22,7 +22,7 @@ export async function applyConfig(operator: Operator, live: Config, started: Con
     if (same(live[key], next[key])) continue;
     if (key === "limits") {
       for (const k of Object.keys(next.limits) as (keyof Config["limits"])[]) {
-        if (live.limits[k] !== next.limits[k]) applied.push(`limits.${k}`);
+        if (!same(live.limits[k], next.limits[k])) applied.push(`limits.${k}`);
       }
       // In place: the transports hold this same object.
       Object.assign(operator.limits, next.limits);

@@ -6,6 +6,7 @@ import { runConsole } from "./admin/console.ts";
 import { OPTIONS, runCommand } from "./admin/dispatch.ts";
 import { terminalOutput } from "./admin/output.ts";
 import { clientToken } from "../admin/token.ts";
+import { readAdminUrl } from "../startup/admin-url.ts";
 
 export const ADMIN_HELP = `chat admin: control a running chat server
 
@@ -18,7 +19,7 @@ ${ADMIN_COMMANDS.map((c) => `  ${`${c.name} ${c.args ?? ""}`.padEnd(30)} ${c.hel
 
 Options:
   --config PATH   the server's config, for its HTTP port and admin token (default ./chat.json, or $CHAT_CONFIG)
-  --url URL       the server to control (default http://127.0.0.1:<httpPort>)
+  --url URL       the server to control (default: where the server last said, in <dataDir>/admin.url)
   --token TOKEN   the admin token (default admin.token from the config, else <dataDir>/admin.token)
   --json          print JSON instead of tables
   NO_COLOR=1      no colour`;
@@ -53,9 +54,7 @@ export async function adminMain(argv: string[]): Promise<number> {
 function connect(values: { config?: string; url?: string; token?: string }): AdminClient {
   if (values.url && values.token) return new AdminClient(values.url, values.token);
   const config = loadConfig({ path: values.config });
-  // A server listening on every address is reached through loopback, where the admin API answers.
-  const host = ["0.0.0.0", "::", ""].includes(config.host) ? "127.0.0.1" : config.host;
-  const url = values.url ?? `http://${host.includes(":") ? `[${host}]` : host}:${config.httpPort}`;
+  const url = values.url ?? readAdminUrl(config);
   let token = values.token;
   if (!token) {
     try {

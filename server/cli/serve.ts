@@ -1,3 +1,4 @@
+import { accessSync, constants, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fail } from "../core/errors.ts";
 import type { Log } from "../core/log.ts";
@@ -8,6 +9,9 @@ import type { Config } from "../config/schema.ts";
 import { LogFile } from "../log/log-file.ts";
 import { createLogger, stdoutOutput } from "../log/logger.ts";
 import { startServer, type RunningServer } from "../serve.ts";
+import { builtInSeed, needsDatabase } from "../store/seed.ts";
+import { addresses, bannerText } from "../startup/addresses.ts";
+import { StartupError } from "../startup/errors.ts";
 
 type Next = { action: "stop" } | { action: "restart"; config: Config };
 
@@ -36,10 +40,24 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
     log.info("signal", { signal: name });
     wake({ action: "stop" });
   };
-  process.on("SIGINT", () => signal("SIGINT"));
-  process.on("SIGTERM", () => signal("SIGTERM"));
+  let reload: () => Promise<unknown> = async () => {};
+  let handling = false;
+  // Until the first start is done the signals keep their default action, so Ctrl-C stops at once
+  // even while WebAssembly keeps the event loop busy (a first start, long migrations). Nothing
+  // is half-made by it: a seeded database is renamed into place whole, and PostgreSQL recovers.
+  const handleSignals = () => {
+    if (handling) return;
+    handling = true;
+    process.on("SIGINT", () => signal("SIGINT"));
+    process.on("SIGTERM", () => signal("SIGTERM"));
+    process.on("SIGHUP", () => {
+      log.info("signal", { signal: "SIGHUP" });
+      reload().catch((e) => log.error("reload failed", { error: (e as Error).message }));
+    });
+  };
 
   for (;;) {
+    prepareDataDir(effective);
     const logFile = new LogFile(join(effective.dataDir, "logs"), effective.log.maxBytes, effective.log.files);
     log = createLogger([stdoutOutput, logFile]);
     let live = effective;
@@ -50,12 +68,22 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
       reload: async () => {
         const next = readConfig(reread);
         const report = await applyConfig(server.hub.operator, live, started, next);
+        // Certificates are read again even when the config names the same files: they were renewed.
+        if (next.tls && server.reloadTls(next.tls)) {
+          report.needsRestart = report.needsRestart.filter((k) => k !== "tls");
+          report.applied.push("tls (new connections get the certificate now in the files)");
+        }
         live = next;
         log.info("reloaded", { ...report });
         return report;
       },
     };
+    reload = control.reload;
     const server: RunningServer = await startServer(effective, log, { logFile, control, configMotd: () => live.motd });
+    if (!handling && process.stdout.isTTY) {
+      process.stderr.write(`\n${bannerText(effective, addresses(effective, server))}\n\n`);
+    }
+    handleSignals();
     const next = pending ?? (await new Promise<Next>((resolve) => (waiting = resolve)));
     pending = null;
     // Stopping must not hang forever on a stuck client or database.
@@ -84,5 +112,24 @@ function readConfig(reread: () => Config): Config {
   } catch (e) {
     if (e instanceof ConfigError) throw fail("bad_config", { message: e.message });
     throw e;
+  }
+}
+
+/**
+ * Makes the data folder, or says in one line why it cannot be used; and says on stderr when the
+ * start will be slow because the embedded database is being created.
+ */
+function prepareDataDir(config: Config): void {
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    accessSync(config.dataDir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new StartupError(`Cannot write to the data folder ${config.dataDir} (${code}); choose another with --data-dir or dataDir`);
+  }
+  const pgdata = join(config.dataDir, "pgdata");
+  if (!config.database && needsDatabase(pgdata)) {
+    const how = builtInSeed() ? "from the copy built into chat" : "with initdb, which takes 10-30 s (a release binary has it built in)";
+    process.stderr.write(`chat: first start: creating the database in ${pgdata} ${how}\n`);
   }
 }

@@ -27,7 +27,9 @@ export function loadConfig(sources: ConfigSources = {}): Config & { file?: strin
     try {
       text = readFileSync(file, "utf8");
     } catch (e) {
-      throw new ConfigError(`Cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") throw new ConfigError(`Config file ${file} does not exist`);
+      throw new ConfigError(`Cannot read config ${file}: ${code ?? e}`);
     }
     try {
       raw = JSON.parse(text);

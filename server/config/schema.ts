@@ -43,7 +43,8 @@ export const limitsSchema = z.strictObject({
   resumeMax: z.number().int().min(1).max(100000).default(1000)
     .describe("Most missed messages a reconnecting web client is sent"),
   maxLoginAttempts: z.number().int().min(1).max(100).default(3),
-  loginTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
+  loginTimeoutSeconds: z.number().int().min(5).max(3600).default(60)
+    .describe("A connection that has not logged in by then is closed"),
   promptTimeoutSeconds: z.number().int().min(1).max(3600).default(120)
     .describe("Time to answer a prompt, such as /password's, before the command gives up"),
   maxOutboundBytes: z.number().int().min(64 * 1024).max(1 << 30).default(4 * 1024 * 1024)
@@ -54,6 +55,35 @@ export const limitsSchema = z.strictObject({
     .describe("How long a closing telnet connection may take to send what is queued before it is cut"),
   stopDeadlineSeconds: z.number().int().min(1).max(3600).default(10)
     .describe("A stop or restart that takes longer exits the process with status 1"),
+  // Limits and abuse: every throttle, per address or per account (README "Limits and abuse").
+  maxConnectionsPerAddress: z.number().int().min(1).max(1_000_000).default(16)
+    .describe("Open connections from one IP address, telnet and WebSocket together"),
+  connectionsPerAddressPerMinute: z.number().int().min(1).max(1_000_000).default(30)
+    .describe("New connections one IP address may open in a minute"),
+  messageBurstLines: z.number().int().min(1).max(1_000_000).default(20)
+    .describe("Lines (or frames) a user may send at once before they are slowed"),
+  messagesPerSecond: z.number().min(0.1).max(1_000_000).default(2)
+    .describe("Lines per second a user may keep sending"),
+  messageBurstBytes: z.number().int().min(1024).max(1 << 30).default(8192)
+    .describe("Bytes of text a user may send at once before they are slowed"),
+  messageBytesPerSecond: z.number().int().min(64).max(1 << 30).default(1024)
+    .describe("Bytes of text per second a user may keep sending"),
+  floodDelaySeconds: z.number().min(0).max(600).default(5)
+    .describe("Longest a line waits when its sender is over the rate; a line that would wait longer is refused"),
+  floodRefusalsBeforeDisconnect: z.number().int().min(1).max(1_000_000).default(100)
+    .describe("Refused lines in one flood before the sender is disconnected"),
+  loginFailuresBeforeBackoff: z.number().int().min(1).max(1000).default(5)
+    .describe("Wrong passwords from one address, or for one account, before each further attempt must wait"),
+  loginBackoffMaxSeconds: z.number().int().min(1).max(86400).default(300)
+    .describe("The wait doubles from 1 s with each further failure, up to this"),
+  maxConcurrentHashes: z.number().int().min(1).max(64).default(2)
+    .describe("Password hashes (argon2) computed at once; more wait in a queue, fair between addresses"),
+  hashQueueSeconds: z.number().int().min(1).max(600).default(10)
+    .describe("Longest a login waits for its password to be checked before it is refused as busy"),
+  hashQueuePerAddress: z.number().int().min(1).max(100_000).default(4)
+    .describe("Logins from one address that may wait for a password check at once"),
+  exemptAddresses: z.array(z.string().min(1)).default([])
+    .describe("IP addresses no throttle applies to (loopback is not exempt unless listed)"),
 }).prefault({});
 
 export const webSchema = z.strictObject({
@@ -93,14 +123,26 @@ export const clusterSchema = z.strictObject({
     .describe("Safety poll for messages whose wake-up was lost"),
 }).prefault({});
 
+// TLS is on when this block is present. `chat admin reload` and SIGHUP read the files again.
+export const tlsSchema = z.strictObject({
+  cert: z.string().min(1).describe("PEM certificate chain file"),
+  key: z.string().min(1).describe("PEM private key file"),
+  hsts: z.boolean().default(true).describe("Send Strict-Transport-Security on HTTPS answers"),
+});
+
 export const configSchema = z.strictObject({
   host: z.string().min(1).default("0.0.0.0"),
   tcpPort: port.default(12345),
   httpPort: port.default(8080),
+  tlsPort: port.default(12346).describe("Telnet over TLS, beside tcpPort, when tls is set"),
+  httpsPort: port.default(8443).describe("HTTPS and wss://, beside httpPort, when tls is set"),
+  tls: tlsSchema.optional().describe("Absent: no TLS listeners"),
   serverName: z.string().min(1).max(64).default("chat"),
   motd: z.union([z.string(), z.array(z.string())]).default("Welcome! Type /help for commands.")
     .transform((m) => (Array.isArray(m) ? m : m.split(/\r?\n/))),
   dataDir: z.string().min(1).default("./chat-data"),
+  reservedNicks: z.array(z.string().min(1)).default([])
+    .describe("Nicks nobody may register, besides admin, system, server, root, operator and serverName"),
   database: databaseSchema.optional()
     .describe("A real PostgreSQL server, normalized to a URL; absent means the embedded store (localhost:5432 when fields are left out)"),
   limits: limitsSchema,

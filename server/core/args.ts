@@ -1,6 +1,6 @@
 import { fail } from "./errors.ts";
 import { NAME_ARG_MAX_CHARS } from "./limits.ts";
-import { STATUSES, type Status, type Target } from "./types.ts";
+import { STATUSES, type InputContext, type Status, type Target } from "./types.ts";
 
 // A command's arguments, declared once: the line parser, the WebSocket frame decoder, usage
 // errors and /help all read the same declaration, so a typed line and a frame can never disagree.
@@ -104,7 +104,7 @@ function fromWord(type: ArgType, word: string): unknown {
 }
 
 /** Fields every frame may carry besides its arguments. */
-const FRAME_FIELDS = ["type", "to"];
+const FRAME_FIELDS = ["type", "to", "cid"];
 
 // The fields each declaration allows, worked out once: frames are the hot path of a busy room.
 const allowed = new WeakMap<readonly ArgSpec[], Set<string>>();
@@ -168,9 +168,21 @@ function frameString(name: string, raw: unknown): string {
   return raw;
 }
 
-/** The `to` field of a frame: the conversation its text belongs to. */
-export function frameContext(fields: Record<string, unknown>): Target | undefined {
-  if (fields.to === undefined) return undefined;
-  const to = frameString("to", fields.to);
-  return to.startsWith("#") ? { room: to } : { with: to };
+/** A client message id: what a client can make unique per user (a UUID, a counter), and no more. */
+const CLIENT_ID = /^[\x21-\x7e]{1,64}$/;
+
+/** The `to` and `cid` fields of a frame: the conversation its text belongs to, and the client's id for it. */
+export function frameContext(fields: Record<string, unknown>): InputContext | undefined {
+  if (fields.to === undefined && fields.cid === undefined) return undefined;
+  const context: InputContext = {};
+  if (fields.to !== undefined) {
+    const to = frameString("to", fields.to);
+    context.target = to.startsWith("#") ? { room: to } : { with: to };
+  }
+  if (fields.cid !== undefined) {
+    const cid = frameString("cid", fields.cid);
+    if (!CLIENT_ID.test(cid)) throw fail("bad_frame", { detail: "cid: 1 to 64 printable ASCII characters" });
+    context.cid = cid;
+  }
+  return context;
 }

@@ -21,6 +21,8 @@ export interface CommandContext {
   user: User;
   /** The conversation the input came from: the web's open tab, or a terminal's current room. */
   target: Target;
+  /** The client's id for the message this input makes, when its frame carried one. */
+  cid?: string;
   send(event: ChatEvent): void;
   messaging: Messaging;
   memberships: Memberships;

@@ -1,4 +1,5 @@
 import { fail, missing } from "./errors.ts";
+import { LOBBY } from "./rooms.ts";
 import type { HistoryEvent, OnlineUser, ProfileInfo, RoomInfo } from "./events.ts";
 import type { Limits } from "./limits.ts";
 import type { Presence } from "./presence.ts";
@@ -50,7 +51,8 @@ export class Directory {
   async rooms(user?: User): Promise<RoomInfo[]> {
     const [all, mine] = await Promise.all([this.store.listRooms(), user ? this.store.memberships(user.id) : []]);
     const counts = new Map(mine.map((m) => [m.room.id, m]));
-    return all.map(({ room, members }) => {
+    // A room everyone has left is not listed (it is made again by the next /join); the lobby always is.
+    return all.filter(({ room, members }) => members > 0 || room.name === LOBBY).map(({ room, members }) => {
       const info: RoomInfo = { name: room.name, members, online: this.presence.membersOnline(room.id) };
       const m = counts.get(room.id);
       if (m) Object.assign(info, { unread: m.unread, mentions: m.mentions });

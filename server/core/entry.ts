@@ -12,7 +12,7 @@ import type { Reads } from "./reads.ts";
 import { LOBBY, type RoomTable } from "./rooms.ts";
 import type { Session } from "./session.ts";
 import type { Store } from "./store.ts";
-import type { ChatMessage, ConversationState, Membership, Target, User } from "./types.ts";
+import type { ChatMessage, ConversationState, InputContext, Membership, User } from "./types.ts";
 
 /** Signed tokens that let an app come back after a dropped connection without its password. */
 export interface ResumeTokens<C = unknown> {
@@ -34,7 +34,7 @@ export interface Resume {
 }
 
 /** How a typed line runs once the session is in the chat. */
-export type LineRunner = (session: Session, line: string, context?: Target) => Promise<void>;
+export type LineRunner = (session: Session, line: string, context?: InputContext) => Promise<void>;
 
 /**
  * Puts an authenticated session into the chat. A fresh login gets the welcome (with every

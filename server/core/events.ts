@@ -10,7 +10,8 @@ export type ChatEvent =
   | MessageEvent
   | PresenceEvent
   | { type: "notice"; notice: Notice }
-  | { type: "error"; code: string; notice: Notice }
+  /** `cid`: the client message id of the frame that failed, so its outbox knows which message was refused. */
+  | { type: "error"; code: string; notice: Notice; cid?: string }
   /** Asks the user for one line; `secret` means a terminal should not echo it. */
   | { type: "prompt"; notice: Notice; secret: boolean }
   | HistoryEvent

@@ -2,13 +2,17 @@ import { Accounts, type PasswordHasher } from "./accounts.ts";
 import { frameContext } from "./args.ts";
 import { Background } from "./background.ts";
 import { Cluster, type ClusterLink } from "./cluster.ts";
+import { Completion } from "./completion.ts";
 import type { CommandContext } from "./context.ts";
 import { Delivery } from "./delivery.ts";
 import { Directory } from "./directory.ts";
 import { Entry, type ResumeTokens } from "./entry.ts";
+import { StoreHealth } from "./health.ts";
+import { FloodControl } from "./flood.ts";
 import { CommandError, fail } from "./errors.ts";
-import type { Limits } from "./limits.ts";
+import { CLIENT_IDS_KEPT_MS, CLIENT_IDS_PRUNE_MS, type Limits } from "./limits.ts";
 import { silentLog, type Log } from "./log.ts";
+import { LoginGuard } from "./login-guard.ts";
 import { TerminalLogin } from "./login.ts";
 import { Memberships } from "./memberships.ts";
 import { MentionResolver } from "./mentions.ts";
@@ -16,6 +20,7 @@ import { Messaging } from "./messaging.ts";
 import { Moderation } from "./moderation.ts";
 import type { ServerInfo } from "./motd.ts";
 import { notice, type Notice } from "./notices.ts";
+import { textBytes } from "./text.ts";
 import { Operator } from "./operator.ts";
 import { Presence } from "./presence.ts";
 import { RateCounter } from "./rate.ts";
@@ -25,8 +30,8 @@ import { LOBBY, RoomTable, type Publisher } from "./rooms.ts";
 import type { Session, SessionSink } from "./session.ts";
 import { Sessions, type ConnectOptions } from "./sessions.ts";
 import { Stats } from "./stats.ts";
-import type { Store } from "./store.ts";
-import type { NewMessage, Target } from "./types.ts";
+import { StoreUnavailableError, type Store } from "./store.ts";
+import type { InputContext, NewMessage } from "./types.ts";
 import { MessageWriter } from "./writer.ts";
 
 export interface HubDeps {
@@ -39,6 +44,8 @@ export interface HubDeps {
   commands: Registry;
   /** For app sessions that come back after a dropped connection; null: none can. */
   tokens?: ResumeTokens | null;
+  /** Nicks nobody may register besides the built-in ones and the server's name (config reservedNicks). */
+  reservedNicks?: string[];
   log?: Log;
   /** This node's name (config `node.name`). */
   node?: string;
@@ -59,6 +66,8 @@ export interface Gateway {
   input(session: Session, line: string): Promise<void>;
   /** A frame from an app: `{ type, …fields }`, decoded from JSON but not yet checked. */
   frame(session: Session, fields: Record<string, unknown>): Promise<void>;
+  /** Words a terminal's Tab may complete `word` to: commands (`command`), the user's rooms, or nicks online. */
+  complete(session: Session, word: string, command: boolean): string[];
   /** Tells the user their input was refused (a line too long for the transport, say). */
   refuse(session: Session, why: Notice): void;
   disconnect(session: Session, reason?: string): void;
@@ -81,13 +90,20 @@ export class Hub implements Gateway {
   private readonly stats = new Stats();
   private readonly sessions: Sessions;
   private readonly writer: MessageWriter;
-  private readonly context: Omit<CommandContext, "session" | "user" | "target" | "send">;
+  private readonly context: Omit<CommandContext, "session" | "user" | "target" | "cid" | "send">;
   private readonly commands: Registry;
   private readonly login: TerminalLogin;
+  private readonly health: StoreHealth;
+  private readonly pruning: ReturnType<typeof setInterval>;
+  private readonly flood: FloodControl;
+  private readonly completion: Completion;
 
-  constructor({ store, passwords, info, limits, commands, tokens = null, log = silentLog, node = "chat", cluster: link = null }: HubDeps) {
+  constructor({ store: database, passwords, info, limits, commands, tokens = null, reservedNicks = [], log = silentLog, node = "chat", cluster: link = null }: HubDeps) {
     this.log = log;
     this.commands = commands;
+    // Every part gets the guarded store: refused at once while the database is away.
+    this.health = new StoreHealth(database, (healthy) => this.sessions.tellLoggedIn(notice(healthy ? "sending_resumed" : "sending_paused")), log);
+    const store = this.health.guard(database);
     const background = new Background(log);
     const reads = new Reads(store, this.presence, background);
     const delivery = new Delivery(this.rooms, this.presence, reads, this.stats);
@@ -101,22 +117,32 @@ export class Hub implements Gateway {
     const memberships = new Memberships(store, this.rooms, this.presence, reads, limits, log);
     this.sessions = new Sessions(this.presence, memberships, store, this.writer, background, limits, log);
     const moderation = new Moderation(store, this.presence, this.sessions, log, link);
-    const accounts = new Accounts(store, passwords, this.presence, this.rooms, moderation, this.sessions, limits, log);
+    const guard = new LoginGuard(limits);
+    const accounts = new Accounts(store, passwords, this.presence, this.rooms, moderation, this.sessions, limits, guard,
+      () => [...reservedNicks, info.serverName], log);
+    this.flood = new FloodControl(limits, this.sessions);
     const directory = new Directory(store, this.presence, limits);
     const entry = new Entry(store, this.presence, memberships, this.rooms, reads, directory, moderation, info, limits, tokens,
       (session, line, context) => this.sessions.attempt(session, () => this.runLine(session, line, context)), log);
-    const messaging = new Messaging(this.writer, store, this.presence, limits, (session, e) => {
+    const messaging = new Messaging(this.writer, store, this.presence, limits, this.health, (session, e, cid) => {
       log.error("message not stored", { nick: session.user?.nick, error: String(e) });
-      this.sessions.report(session, fail("not_stored"));
+      this.sessions.report(session, fail(e instanceof StoreUnavailableError ? "not_sent_store_down" : "not_stored"), cid);
     });
     this.login = new TerminalLogin(accounts, entry, moderation, this.sessions, info,
       (session, line) => this.sessions.attempt(session, () => this.runLine(session, line)));
-    this.operator = new Operator(store, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate, { node, link });
+    this.completion = new Completion(this.presence, commands);
+    this.operator = new Operator(store, this.health, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate, { node, link });
     if (link) this.cluster = new Cluster(link, this.presence, this.rooms, delivery, moderation, memberships, info, log);
     this.context = {
       messaging, memberships, reads, directory, accounts, entry, sessions: this.sessions, server: info, limits,
       help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },
     };
+    this.health.start();
+    // Client message ids are for resends, which come within minutes: old ones are forgotten.
+    this.pruning = setInterval(() => {
+      if (this.health.healthy) background.run("forgetClientIds", () => store.forgetClientIds(new Date(Date.now() - CLIENT_IDS_KEPT_MS)));
+    }, CLIENT_IDS_PRUNE_MS);
+    (this.pruning as { unref?: () => void }).unref?.();
   }
 
   connect(sink: SessionSink, options?: ConnectOptions): Session {
@@ -128,7 +154,8 @@ export class Hub implements Gateway {
   }
 
   input(session: Session, line: string): Promise<void> {
-    return session.typed(line);
+    const at = this.flood.admit(session, textBytes(line));
+    return at === null ? Promise.resolve() : session.typed(line, undefined, at);
   }
 
   frame(session: Session, fields: Record<string, unknown>): Promise<void> {
@@ -137,7 +164,7 @@ export class Hub implements Gateway {
     if (type === "line") {
       const { text } = fields;
       if (typeof text !== "string") return this.badFrame(session, "text: expected a string");
-      let context: Target | undefined;
+      let context: InputContext | undefined;
       try {
         context = frameContext(fields);
       } catch (e) {
@@ -145,12 +172,22 @@ export class Hub implements Gateway {
         return Promise.resolve();
       }
       // Once logged in, a line may answer a prompt, so it goes where a terminal's lines go.
-      if (session.user) return session.typed(text, context);
+      if (session.user) {
+        const at = this.flood.admit(session, textBytes(text));
+        return at === null ? Promise.resolve() : session.typed(text, context, at);
+      }
       return session.serially(() => this.sessions.attempt(session, () => this.runLine(session, text, context)));
     }
+    // A read marker is what the client does as the user scrolls: no flood of the user's making.
+    const at = type === "read" ? 0 : this.flood.admit(session, typeof fields.text === "string" ? textBytes(fields.text) : 0);
+    if (at === null) return Promise.resolve();
     // Frames take effect in the order sent: a "say" right after "login" waits for the login.
     return session.serially(() => this.sessions.attempt(session, () =>
-      this.run(session, this.commands.fromFrame(type, fields), frameContext(fields))));
+      this.run(session, this.commands.fromFrame(type, fields), frameContext(fields))), at);
+  }
+
+  complete(session: Session, word: string, command: boolean): string[] {
+    return this.completion.complete(session, word, command);
   }
 
   refuse(session: Session, why: Notice) {
@@ -170,27 +207,39 @@ export class Hub implements Gateway {
   }
 
   /** Tells everyone why, stores every accepted message, and closes every session. */
-  shutdown(restarting = false): Promise<void> {
-    return this.sessions.shutdown(notice(restarting ? "server_restarting" : "server_stopping"));
+  async shutdown(restarting = false): Promise<void> {
+    this.health.stop();
+    clearInterval(this.pruning);
+    await this.sessions.shutdown(notice(restarting ? "server_restarting" : "server_stopping"));
   }
 
-  private runLine(session: Session, line: string, context?: Target): Promise<void> {
+  private runLine(session: Session, line: string, context?: InputContext): Promise<void> {
     if (line.trim() === "") return Promise.resolve();
     return this.run(session, this.commands.parse(line), context);
   }
 
-  private async run(session: Session, call: Invocation, context?: Target) {
+  private async run(session: Session, call: Invocation, context?: InputContext) {
     const user = session.user;
     if (!user && !call.command.beforeLogin) throw fail("not_logged_in");
-    const target = context ?? { room: session.room?.name ?? LOBBY };
+    const target = context?.target ?? { room: session.room?.name ?? LOBBY };
     if (user && call.command.spanish?.includes(call.as)) this.offerSpanish(session);
     // The shared parts by prototype, the session's own on top: one small object per command run.
     const ctx: CommandContext = Object.create(this.context);
     ctx.session = session;
     ctx.user = user!;
     ctx.target = target;
+    ctx.cid = context?.cid;
     ctx.send = (e) => session.send(e);
-    await call.command.run(ctx, call.args as never);
+    if (context?.cid === undefined) {
+      await call.command.run(ctx, call.args as never);
+      return;
+    }
+    try {
+      await call.command.run(ctx, call.args as never);
+    } catch (e) {
+      // Reported here with the frame's cid, so the client's outbox knows which message failed.
+      this.sessions.report(session, e, context.cid);
+    }
   }
 
   /** Someone typed a Spanish command name: the first time, they are offered Spanish messages. */

@@ -1,7 +1,8 @@
-import type { Target } from "./types.ts";
+import type { InputContext } from "./types.ts";
 
-type Line = { line: string; context?: Target; done(): void };
-type Work = Line | { task: () => Promise<void>; done(): void };
+/** `notBefore`: a time (ms since the epoch) before which the work may not run: a flooder's fakelag. */
+type Line = { line: string; context?: InputContext; notBefore?: number; done(): void };
+type Work = Line | { task: () => Promise<void>; notBefore?: number; done(): void };
 
 /**
  * One queue for everything a session sends, in arrival order. A prompt takes the first line
@@ -13,24 +14,24 @@ export class SessionInbox {
   private readonly queue: Work[] = [];
   private prompt: { resolve(line: string): void; reject(e: Error): void } | null = null;
   private running: Promise<void> | null = null;
-  private run: ((line: string, context?: Target) => Promise<void>) | null = null;
+  private run: ((line: string, context?: InputContext) => Promise<void>) | null = null;
   private closed: Error | null = null;
 
   /** `max` items may wait; one more calls `onOverflow` (a client flooding faster than it is served). */
   constructor(private readonly max: number, private readonly onOverflow: () => void) {}
 
   /** A typed line; `context` is the conversation it was typed in, when the client says. */
-  line(line: string, context?: Target): Promise<void> {
+  line(line: string, context?: InputContext, notBefore?: number): Promise<void> {
     // A blank line nobody asked for would only take a place in the queue.
     if (line.trim() === "" && !this.prompt) return Promise.resolve();
-    return new Promise((done) => this.push({ line, context, done }));
+    return new Promise((done) => this.push({ line, context, notBefore, done }));
   }
 
-  task(task: () => Promise<void>): Promise<void> {
-    return new Promise((done) => this.push({ task, done }));
+  task(task: () => Promise<void>, notBefore?: number): Promise<void> {
+    return new Promise((done) => this.push({ task, notBefore, done }));
   }
 
-  startCommands(run: (line: string, context?: Target) => Promise<void>) {
+  startCommands(run: (line: string, context?: InputContext) => Promise<void>) {
     this.run = run;
     this.pump();
   }
@@ -102,8 +103,8 @@ export class SessionInbox {
     const [next] = this.queue.splice(i, 1) as [Work];
     const run = this.run;
     // Started in a then(): even a task that throws synchronously must not jam the queue.
-    this.running = Promise.resolve()
-      .then(() => ("line" in next ? run!(next.line, next.context) : next.task()))
+    this.running = lag(next.notBefore)
+      .then(() => (this.closed ? undefined : "line" in next ? run!(next.line, next.context) : next.task()))
       // A failure belongs to whoever queued the work; it must not stop the queue.
       .catch(() => {})
       .finally(() => {
@@ -112,4 +113,10 @@ export class SessionInbox {
         this.pump();
       });
   }
+}
+
+/** Waits until `notBefore`, if it is still ahead. */
+function lag(notBefore: number | undefined): Promise<void> {
+  const wait = notBefore === undefined ? 0 : notBefore - Date.now();
+  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
 }

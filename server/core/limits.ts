@@ -7,7 +7,9 @@ export const FRAME_BYTES_CAP = 1 << 24;
 export const STATUS_NOTE_MAX_BYTES = 200;
 /** A kick or quit reason, shown in other people's "went offline (…)" line. */
 export const LEAVE_REASON_MAX_BYTES = 200;
-export const PASSWORD_MIN_CHARS = 4;
+/** A room's topic, shown on join. */
+export const TOPIC_MAX_BYTES = 300;
+export const PASSWORD_MIN_CHARS = 8;
 export const PASSWORD_MAX_BYTES = 256;
 /** Nicks, room names and other one-word arguments longer than this are refused before any lookup. */
 export const NAME_ARG_MAX_CHARS = 64;
@@ -29,4 +31,30 @@ export interface Limits {
   maxFrameBytes: number;
   closeGraceMs: number;
   stopDeadlineSeconds: number;
+  maxConnectionsPerAddress: number;
+  connectionsPerAddressPerMinute: number;
+  messageBurstLines: number;
+  messagesPerSecond: number;
+  messageBurstBytes: number;
+  messageBytesPerSecond: number;
+  floodDelaySeconds: number;
+  floodRefusalsBeforeDisconnect: number;
+  loginFailuresBeforeBackoff: number;
+  loginBackoffMaxSeconds: number;
+  maxConcurrentHashes: number;
+  hashQueueSeconds: number;
+  hashQueuePerAddress: number;
+  /** Addresses none of the throttles apply to (a trusted bouncer; a test harness on loopback). */
+  exemptAddresses: string[];
 }
+
+/** How long a client message id is remembered: a client resends within minutes, not weeks. */
+export const CLIENT_IDS_KEPT_MS = 7 * 24 * 3600 * 1000;
+/** How often the older ones are forgotten. */
+export const CLIENT_IDS_PRUNE_MS = 3600 * 1000;
+
+/** How often the store's health is checked while it answers, and while it does not (to see it come back). */
+export const STORE_PROBE_MS = 1000;
+export const STORE_PROBE_DOWN_MS = 250;
+/** A health ping that takes longer than this counts as the store being down: known within ~2 s. */
+export const STORE_PING_TIMEOUT_MS = 1000;

@@ -26,10 +26,10 @@ describe("terminal login", () => {
     void hub.promptLogin(c.session);
     await c.until((e) => e.type === "prompt");
     await c.type("l_nueva");
-    await c.type("uno1");
-    await c.type("dos2");
-    await c.type("tres3");
-    await c.type("tres3");
+    await c.type("uno-uno-1");
+    await c.type("dos-dos-2");
+    await c.type("tres-tres-3");
+    await c.type("tres-tres-3");
     await c.until((e) => e.type === "welcome");
     expect(prompts(c)).toEqual(["prompt_nick", "prompt_new_password", "prompt_repeat_password", "prompt_new_password", "prompt_repeat_password"]);
     expect(c.errors).toEqual(["The passwords do not match; try again"]);
@@ -96,8 +96,8 @@ describe("login rules in the core", () => {
     await c.frame({ type: "say", text: "hello?" });
     await c.frame({ type: "line", text: "hello?" });
     expect(c.errors).toEqual(["Log in first", "Log in first"]);
-    await c.frame({ type: "login", nick: "l_twice", password: "secret" });
-    await c.frame({ type: "login", nick: "l_twice", password: "secret" });
+    await c.frame({ type: "login", nick: "l_twice", password: "secret-pw", confirm: "secret-pw" });
+    await c.frame({ type: "login", nick: "l_twice", password: "secret-pw" });
     expect(c.errors.at(-1)).toBe("This connection is already logged in");
   });
 
@@ -105,7 +105,7 @@ describe("login rules in the core", () => {
     const hub = newHub(store);
     const app = await loggedIn(hub, "l_rotate", "ws");
     const old = app.of("welcome")[0]!.token!;
-    await app.frame({ type: "password", current: "secret", new: "changed" });
+    await app.frame({ type: "password", current: "secret-pw", new: "changed-pw" });
     const { token } = await app.until((e) => e.type === "credentials");
     const stale = new FakeClient(hub, "ws");
     await stale.frame({ type: "resume", token: old });

@@ -7,7 +7,7 @@ import { notice } from "./notices.ts";
 import { validateNick } from "./names.ts";
 import type { Session } from "./session.ts";
 import type { Sessions } from "./sessions.ts";
-import { NickTakenError } from "./store.ts";
+import { NickTakenError, StoreUnavailableError } from "./store.ts";
 import type { User } from "./types.ts";
 
 // Failed nick prompts before we give up on a connection that is clearly not a person.
@@ -29,17 +29,26 @@ export class TerminalLogin {
   ) {}
 
   async run(session: Session): Promise<void> {
+    if (session.refused) return;
     const { serverName, motd } = this.info;
     session.send({ type: "notice", notice: notice("welcome_banner", { serverName, motd }) });
-    try {
-      const user = await this.askAccount(session);
-      if (user) await this.entry.enter(session, user);
-    } catch (e) {
-      // A ban, or a connection that went, has ended the session already.
-      if (session.closed) return;
-      // Not logged in and no prompt left: an open connection would only hang.
-      this.sessions.report(session, e);
-      this.sessions.drop(session);
+    for (;;) {
+      try {
+        const user = await this.askAccount(session);
+        if (!user) return;
+        await this.entry.enter(session, user);
+        await this.accounts.reportFailedLogins(session, user);
+        return;
+      } catch (e) {
+        // A ban, or a connection that went, has ended the session already.
+        if (session.closed) return;
+        this.sessions.report(session, e);
+        // The database is away: the user is told so and may try again; the login timeout still holds.
+        if (e instanceof StoreUnavailableError) continue;
+        // Not logged in and no prompt left: an open connection would only hang.
+        this.sessions.drop(session);
+        return;
+      }
     }
   }
 
@@ -74,13 +83,21 @@ export class TerminalLogin {
   private async askPassword(session: Session, user: User): Promise<User | null> {
     for (;;) {
       const password = await session.ask(notice("prompt_password"), true);
-      if (await this.accounts.verify(password, user)) return user;
+      if (await this.accounts.verify(password, user, session)) return user;
       if (!this.accounts.wrongPassword(session, user.nick)) return null;
     }
   }
 
   /** Creates the account; undefined means "ask for the nick again" (it was taken meanwhile). */
   private async askNewPassword(session: Session, nick: string): Promise<User | undefined> {
+    // Before any password: a nick that may not be registered asks for another at once.
+    try {
+      await this.accounts.checkNewNick(nick);
+    } catch (e) {
+      if (!(e instanceof CommandError)) throw e;
+      this.sessions.report(session, e);
+      return undefined;
+    }
     session.send({ type: "notice", notice: notice("new_nick", { nick }) });
     for (;;) {
       const password = await session.ask(notice("prompt_new_password"), true);

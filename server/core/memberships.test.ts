@@ -95,14 +95,14 @@ test("private messages that arrived while away come at login, one history per pe
     await s1.type(`!${to} one more`);
   }
   const term = new FakeClient(hub, "tcp");
-  await term.frame({ type: "login", nick: "r_away", password: "secret" });
+  await term.frame({ type: "login", nick: "r_away", password: "secret-pw" });
   expect(term.notices[0]).toBe("While you were away, 3 private messages arrived");
   expect(term.of("history").filter((h) => h.reason === "away").map((h) => [h.target, h.messages.map((m) => m.text)])).toEqual([
     [{ with: "r_s1" }, ["from one", "one more"]],
     [{ with: "r_s2" }, ["from two"]],
   ]);
   const app = new FakeClient(hub, "ws");
-  await app.frame({ type: "login", nick: "r_app_away", password: "secret" });
+  await app.frame({ type: "login", nick: "r_app_away", password: "secret-pw" });
   expect(app.of("welcome")[0]!.conversations.filter((c) => "with" in c)).toEqual([
     { with: "r_s1", readId: 0, unread: 2, mentions: 0 },
     { with: "r_s2", readId: 0, unread: 1, mentions: 0 },
@@ -110,9 +110,9 @@ test("private messages that arrived while away come at login, one history per pe
   // The terminal showed them, so they are read; the app has not said it read them.
   await term.next("unread", (e) => e.conversations.some((c) => "with" in c && c.with === "r_s2"));
   const back = new FakeClient(hub, "ws");
-  await back.frame({ type: "login", nick: "r_away", password: "secret" });
+  await back.frame({ type: "login", nick: "r_away", password: "secret-pw" });
   const again = new FakeClient(hub, "ws");
-  await again.frame({ type: "login", nick: "r_app_away", password: "secret" });
+  await again.frame({ type: "login", nick: "r_app_away", password: "secret-pw" });
   expect(back.of("welcome")[0]!.conversations.filter((c) => "with" in c && c.unread > 0)).toEqual([]);
   expect(again.of("welcome")[0]!.conversations.filter((c) => "with" in c).map((c) => c.unread)).toEqual([2, 1]);
 });
@@ -137,4 +137,22 @@ test("a resume with `since` replays every room's and every private message it mi
   expect(back.events.map((e) => e.type)).toEqual(["welcome", "message", "message", "message", "room"]);
   expect(back.texts).toEqual(["gone in two", "gone in lobby", "gone private"]);
   expect(back.of("room")).toEqual([{ type: "room", room: "#r-two" }]);
+});
+
+test("a room everyone has left is no longer listed; the lobby always is", async () => {
+  const hub = newHub(store);
+  const c = await loggedIn(hub, "r_empty");
+  await c.type("/join #r-passing");
+  await c.next("membership", (e) => e.room === "#r-passing" && e.joined);
+  const listed = async () => {
+    const from = c.events.length;
+    await c.frame({ type: "rooms" });
+    return (await c.next("rooms", () => true, from)).rooms.map((r) => r.name);
+  };
+  expect(await listed()).toContain("#r-passing");
+  await c.type("/leave #r-passing");
+  await c.next("membership", (e) => e.room === "#r-passing" && !e.joined);
+  const after = await listed();
+  expect(after).not.toContain("#r-passing");
+  expect(after).toContain("#lobby");
 });

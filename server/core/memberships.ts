@@ -1,13 +1,15 @@
 import { fail } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
-import type { Limits } from "./limits.ts";
+import { TOPIC_MAX_BYTES, type Limits } from "./limits.ts";
 import type { Log } from "./log.ts";
 import { validateRoomName } from "./names.ts";
+import { notice, type Notice } from "./notices.ts";
 import type { Online, Presence } from "./presence.ts";
 import { membership, type Reads } from "./reads.ts";
 import { LOBBY, type RoomTable } from "./rooms.ts";
 import type { Session } from "./session.ts";
 import type { Store } from "./store.ts";
+import { cleanText, exceedsBytes } from "./text.ts";
 import type { Membership, RoomRef } from "./types.ts";
 
 /**
@@ -110,6 +112,28 @@ export class Memberships {
     }
   }
 
+  /** The topic of one of the user's rooms, as a notice. */
+  async showTopic(session: Session, name: string): Promise<Notice> {
+    const room = membership(this.presence.get(session.user!.nick), name);
+    if (!room) throw fail("not_member", { room: name });
+    const topic = await this.store.roomTopic(room.id);
+    return topic ? notice("topic_is", { room: room.name, topic }) : notice("topic_none", { room: room.name });
+  }
+
+  /** Sets (or with "" clears) a room's topic; a member may, and everyone shown the room hears it. */
+  async setTopic(session: Session, name: string, text: string) {
+    const user = session.user!;
+    const room = membership(this.presence.get(user.nick), name);
+    if (!room) throw fail("not_member", { room: name });
+    const topic = cleanText(text).replace(/\s+/g, " ").trim();
+    if (exceedsBytes(topic, TOPIC_MAX_BYTES)) throw fail("too_long", { max: TOPIC_MAX_BYTES });
+    await this.store.setTopic(room.id, topic);
+    const told = topic ? notice("topic_set", { room: room.name, nick: user.nick, topic }) : notice("topic_cleared", { room: room.name, nick: user.nick });
+    const viewers = new Set(this.rooms.get(room.id)?.viewers ?? []);
+    viewers.add(session);
+    for (const s of viewers) s.send({ type: "notice", notice: told });
+  }
+
   /**
    * Makes `room` the session's current room and shows its recent messages: a terminal stops
    * showing the room it was in and is shown this one's recent messages, or all it has not read,
@@ -127,12 +151,13 @@ export class Memberships {
     try {
       const { unread } = terminal ? await this.store.readState(session.user!.id, { roomId: room.id }) : { unread: 0 };
       const count = Math.min(Math.max(unread, this.limits.historyDefault), this.limits.historyMax);
-      const shown = await this.store.roomHistory(room.id, count);
+      const [shown, topic] = await Promise.all([this.store.roomHistory(room.id, count), this.store.roomTopic(room.id)]);
       state.lastId = Math.max(state.lastId, shown.at(-1)?.id ?? 0);
       const replay: ChatEvent[] = [
         { type: "room", room: room.name },
         { type: "history", target: { room: room.name }, reason: "recent", messages: shown, ...(terminal ? { unread: Math.min(unread, shown.length) } : {}) },
       ];
+      if (topic) replay.push({ type: "notice", notice: notice("topic_is", { room: room.name, topic }) });
       const ids = new Set(shown.map((m) => m.id));
       session.release(replay, (m) => ids.has(m.id));
     } catch (e) {

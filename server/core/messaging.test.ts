@@ -80,7 +80,7 @@ test("a terminal named in a room it is not showing gets one notice; the app gets
   const talker = await loggedIn(hub, "m_talker");
   const term = await loggedIn(hub, "m_named");
   const app = new FakeClient(hub, "ws");
-  await app.frame({ type: "login", nick: "m_named", password: "secret" });
+  await app.frame({ type: "login", nick: "m_named", password: "secret-pw" });
   await term.type("/join #m-other");
   const outsider = await loggedIn(hub, "m_outsider");
   await outsider.type("/join #m-other");

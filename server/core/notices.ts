@@ -17,10 +17,20 @@ export interface NoticeParams {
   too_long: { max: number };
   line_too_long: { bytes: number; max: number };
   not_stored: Record<string, never>;
+  // The store's health: a message refused while the database is away, anything else refused, and
+  // the one notice each connected user gets when sending stops and when it works again.
+  not_sent_store_down: Record<string, never>;
+  store_down: Record<string, never>;
+  sending_paused: Record<string, never>;
+  sending_resumed: Record<string, never>;
   bad_count: { max: number };
   internal: Record<string, never>;
   flood: Record<string, never>;
   input_flood: Record<string, never>;
+  too_fast: { seconds: number };
+  kept_flooding: Record<string, never>;
+  too_many_connections: { max: number };
+  connecting_too_fast: { max: number };
   // People and rooms
   no_such_user: { nick: string };
   no_such_room: { room: string };
@@ -32,11 +42,21 @@ export interface NoticeParams {
   offline_recipient: { nick: string };
   away_summary: { total: number; shown: number };
   resume_truncated: { max: number };
+  topic_is: { room: string; topic: string };
+  topic_none: { room: string };
+  topic_set: { room: string; nick: string; topic: string };
+  topic_cleared: { room: string; nick: string };
+  topic_needs_room: Record<string, never>;
   // Names and statuses
   name_length: { what: NameKind; min: number; max: number; got: number };
   name_space: { what: NameKind };
   name_invisible: { what: NameKind };
   name_char: { what: NameKind; char: string };
+  nick_invisible: { code: string };
+  nick_marks: { max: number };
+  nick_mixed_scripts: { scripts: string };
+  nick_reserved: { nick: string };
+  nick_lookalike: { nick: string; existing: string };
   status_is: { status: Status; note: string };
   status_note_too_long: { max: number };
   // Accounts and logins
@@ -46,6 +66,11 @@ export interface NoticeParams {
   password_short: { min: number };
   password_long: { max: number };
   bad_password: Record<string, never>;
+  login_backoff: { seconds: number };
+  login_busy: Record<string, never>;
+  failed_logins_since: { count: number };
+  no_such_account: { nick: string };
+  nick_taken: { nick: string };
   login_failed: Record<string, never>;
   too_many_attempts: Record<string, never>;
   wrong_password_unchanged: Record<string, never>;

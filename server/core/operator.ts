@@ -1,4 +1,6 @@
 import type { ClusterLink, NodeInfo } from "./cluster-link.ts";
+import type { StoreHealth as Health } from "./health.ts";
+import { fail } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import type { Moderation } from "./moderation.ts";
 import { applyConfigMotd, motdSource, setMotd, type MotdSource, type ServerInfo } from "./motd.ts";
@@ -6,7 +8,8 @@ import type { Presence } from "./presence.ts";
 import type { RateCounter } from "./rate.ts";
 import type { Sessions } from "./sessions.ts";
 import type { Stats } from "./stats.ts";
-import type { Store } from "./store.ts";
+import { nickSkeleton } from "./nick-rules.ts";
+import type { AccountListing, Store } from "./store.ts";
 import type { Status } from "./types.ts";
 
 // What the operator's tools see and do: status, who is on, moderation, the MOTD, live settings,
@@ -30,6 +33,8 @@ export interface ServerStatus {
 export interface StoreHealth {
   kind: string;
   healthy: boolean;
+  /** When it last went down or came back. */
+  since: string;
   /** For the log only: it can name hosts and users. */
   error?: string;
 }
@@ -51,13 +56,24 @@ export interface Counters {
   usersOnline: number;
   stats: Stats;
   uptimeSeconds: number;
+  store: StoreHealth;
 }
+
+/** An account in `chat admin accounts`: with whether it is banned, and the accounts it looks like. */
+export interface AccountInfo extends AccountListing {
+  banned: boolean;
+  lookalikes?: string[];
+}
+
+/** The most accounts one listing shows; a pattern narrows it. */
+export const ACCOUNTS_LIST_MAX = 1000;
 
 export class Operator {
   readonly startedAt = new Date();
 
   constructor(
     private readonly store: Store,
+    private readonly health: Pick<Health, "state">,
     private readonly presence: Presence,
     private readonly sessions: Pick<Sessions, "all">,
     readonly moderation: Moderation,
@@ -76,18 +92,39 @@ export class Operator {
     return [{ name: this.cluster.node, startedAt: this.startedAt.toISOString(), heartbeatAt: new Date().toISOString(), users: this.presence.size, connections }];
   }
 
+  /**
+   * Accounts matching `pattern`; with `collisions`, only those that look like another account
+   * (made before look-alikes were refused: they keep working), each with the others it looks like.
+   */
+  async accounts(pattern: string, collisions: boolean): Promise<AccountInfo[]> {
+    const banned = new Set((await this.moderation.activeBans()).map((b) => b.nick.toLowerCase()));
+    let listed = await this.store.listAccounts(pattern, collisions ? Number.MAX_SAFE_INTEGER : ACCOUNTS_LIST_MAX);
+    const groups = new Map<string, string[]>();
+    if (collisions) {
+      for (const a of listed) {
+        const key = nickSkeleton(a.nick);
+        groups.set(key, [...(groups.get(key) ?? []), a.nick]);
+      }
+      listed = listed.filter((a) => groups.get(nickSkeleton(a.nick))!.length > 1);
+    }
+    return listed.map((a) => ({
+      ...a,
+      banned: banned.has(a.nick.toLowerCase()),
+      ...(collisions ? { lookalikes: groups.get(nickSkeleton(a.nick))!.filter((n) => n !== a.nick) } : {}),
+    }));
+  }
+
   uptimeSeconds(): number {
     return Math.floor((Date.now() - this.startedAt.getTime()) / 1000);
   }
 
-  /** Whether the store answers; the reason when it does not is for the log, not for the caller. */
-  async storeHealth(): Promise<StoreHealth> {
-    try {
-      await this.store.ping();
-      return { kind: this.store.kind, healthy: true };
-    } catch (e) {
-      return { kind: this.store.kind, healthy: false, error: String(e) };
-    }
+  /**
+   * Whether the store answers, as last seen (at most ~2 s ago), never waiting on the store itself:
+   * /healthz must answer at once under any load. The reason it is down is for the log and the operator.
+   */
+  storeHealth(): StoreHealth {
+    const { healthy, since, error } = this.health.state;
+    return { kind: this.store.kind, healthy, since: since.toISOString(), ...(error === undefined ? {} : { error }) };
   }
 
   /** Open connections by transport, logged in or not; both transports listed even at zero. */
@@ -98,21 +135,20 @@ export class Operator {
   }
 
   counters(): Counters {
-    return { node: this.cluster.node, connections: this.connections(), usersOnline: this.presence.size, stats: this.stats, uptimeSeconds: this.uptimeSeconds() };
+    return { node: this.cluster.node, connections: this.connections(), usersOnline: this.presence.size, stats: this.stats, uptimeSeconds: this.uptimeSeconds(), store: this.storeHealth() };
   }
 
   async status(): Promise<ServerStatus> {
-    let store: StoreHealth = { kind: this.store.kind, healthy: true };
+    let store = this.storeHealth();
     let messagesStored: number | null = null;
     let rooms = { total: 0, occupied: 0 };
     try {
-      await this.store.ping();
       messagesStored = await this.store.countMessages();
       const list = await this.store.listRooms();
       rooms = { total: list.length, occupied: list.filter((r) => this.presence.membersOnline(r.room.id) > 0).length };
     } catch (e) {
       // A sick store is exactly what status must still report.
-      store = { kind: this.store.kind, healthy: false, error: String(e) };
+      if (store.healthy) store = { ...store, healthy: false, error: String(e) };
     }
     let nodes = 1;
     try {
@@ -146,6 +182,13 @@ export class Operator {
         remote: s.sink.remote,
         connectedAt: s.connectedAt.toISOString(),
       }));
+  }
+
+  /** `chat admin backup`: the embedded store's data folder, taken while the chat runs. */
+  async backup(): Promise<Blob> {
+    const tarball = await this.store.snapshot();
+    if (!tarball) throw fail("bad_request", { detail: "a real PostgreSQL server is backed up with pg_dump (see the README)" });
+    return tarball;
   }
 
   motd(): Promise<{ motd: string[]; source: MotdSource }> {

@@ -86,7 +86,7 @@ describe("the registry", () => {
 
   test("/help lists what people type, not the protocol's own commands", () => {
     expect(registry.help().map((h) => h.name)).toEqual(
-      ["help", "say", "msg", "reply", "me", "list", "status", "profile", "history", "join", "leave", "rooms", "motd", "set", "password", "quit"],
+      ["help", "say", "msg", "reply", "me", "list", "status", "profile", "history", "join", "leave", "topic", "rooms", "motd", "set", "password", "quit"],
     );
     expect(registry.help().find((h) => h.name === "status")).toEqual({ name: "status", aliases: ["estado"], args: "[available|busy|away] [note]" });
   });

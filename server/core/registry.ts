@@ -49,6 +49,11 @@ export class Registry {
     return this.list.filter((c) => !c.hidden);
   }
 
+  /** Every name a visible command answers to (for Tab completion). */
+  names(): string[] {
+    return this.visible.flatMap((c) => [c.name, ...(c.aliases ?? []), ...(c.spanish ?? [])]);
+  }
+
   find(name: string): Command | undefined {
     return this.byName.get(name.replace(/^\//, "").toLowerCase());
   }

@@ -2,7 +2,7 @@ import { fail, SessionClosedError } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
 import { SessionInbox } from "./inbox.ts";
 import type { Notice } from "./notices.ts";
-import type { ChatMessage, Lang, RoomRef, Target, User } from "./types.ts";
+import type { ChatMessage, InputContext, Lang, RoomRef, User } from "./types.ts";
 
 /**
  * A transport's own fan-out (Bun's WebSocket pub/sub): the connection joins and leaves named
@@ -56,6 +56,8 @@ export class Session {
   room: RoomRef | null = null;
   lang: Lang;
   closed = false;
+  /** Turned away as it opened (too many connections from its address): it is about to be closed. */
+  refused = false;
   /** Wrong passwords on this connection, whichever login asked for them. */
   failedLogins = 0;
   readonly seesAllRooms: boolean;
@@ -86,17 +88,17 @@ export class Session {
   }
 
   /** A line the user typed: it answers a prompt, or runs as a command in its turn. Resolves when done. */
-  typed(line: string, context?: Target): Promise<void> {
-    return this.closed ? Promise.resolve() : this.inbox.line(line, context);
+  typed(line: string, context?: InputContext, notBefore?: number): Promise<void> {
+    return this.closed ? Promise.resolve() : this.inbox.line(line, context, notBefore);
   }
 
   /** Runs a task in turn with what the user typed, so everything takes effect in the order sent. */
-  serially(task: () => Promise<void>): Promise<void> {
-    return this.closed ? Promise.resolve() : this.inbox.task(task);
+  serially(task: () => Promise<void>, notBefore?: number): Promise<void> {
+    return this.closed ? Promise.resolve() : this.inbox.task(task, notBefore);
   }
 
   /** From now on, typed lines that no prompt takes run as commands. */
-  startCommands(run: (line: string, context?: Target) => Promise<void>) {
+  startCommands(run: (line: string, context?: InputContext) => Promise<void>) {
     this.inbox.startCommands(run);
   }
 

@@ -1,3 +1,4 @@
+import { AddressLimits } from "./address-limits.ts";
 import type { Background } from "./background.ts";
 import { CommandError, fail } from "./errors.ts";
 import { LEAVE_REASON_MAX_BYTES, type Limits } from "./limits.ts";
@@ -6,8 +7,9 @@ import type { Memberships } from "./memberships.ts";
 import type { Notice } from "./notices.ts";
 import type { Presence } from "./presence.ts";
 import { Session, type SessionSink } from "./session.ts";
-import type { Store } from "./store.ts";
+import { StoreUnavailableError, type Store } from "./store.ts";
 import { cleanText, truncateBytes } from "./text.ts";
+import { addressOf } from "./throttle.ts";
 import type { Lang } from "./types.ts";
 import type { MessageWriter } from "./writer.ts";
 
@@ -20,6 +22,9 @@ export interface ConnectOptions {
 /** Every connection from its first byte to its last: opening, errors shown, and every way it ends. */
 export class Sessions {
   readonly all = new Set<Session>();
+  private readonly addresses: AddressLimits;
+  /** Sessions counted against their address's connection limit, with the address. */
+  private readonly counted = new Map<Session, string>();
 
   constructor(
     private readonly presence: Presence,
@@ -29,7 +34,9 @@ export class Sessions {
     private readonly background: Background,
     private readonly limits: Limits,
     private readonly log: Log,
-  ) {}
+  ) {
+    this.addresses = new AddressLimits(limits);
+  }
 
   connect(sink: SessionSink, { seesAllRooms = false, lang = "en" }: ConnectOptions = {}): Session {
     const session: Session = new Session(sink, {
@@ -45,6 +52,17 @@ export class Sessions {
       },
     });
     this.all.add(session);
+    const address = addressOf(sink.remote);
+    const refused = this.addresses.admit(address);
+    if (refused) {
+      this.log.warn("connection refused", { transport: sink.transport, remote: sink.remote, why: refused.key });
+      // Once the transport has the session in hand (it may send only after connect() returns);
+      // meanwhile `refused` keeps the login from starting.
+      session.refused = true;
+      queueMicrotask(() => this.drop(session, fail(refused.key as "too_many_connections", { max: refused.max })));
+    } else {
+      this.counted.set(session, address);
+    }
     return session;
   }
 
@@ -60,12 +78,15 @@ export class Sessions {
   }
 
   /** Shows a CommandError to its user; anything else is logged and shown as a generic failure. */
-  report(session: Session, e: unknown) {
+  report(session: Session, e: unknown, cid?: string) {
+    const about = cid === undefined ? {} : { cid };
     if (e instanceof CommandError) {
-      session.send({ type: "error", code: e.code, notice: e.notice });
+      session.send({ type: "error", code: e.code, notice: e.notice, ...about });
+    } else if (e instanceof StoreUnavailableError) {
+      session.send({ type: "error", code: "store_down", notice: { key: "store_down", params: {} }, ...about });
     } else {
       this.log.error("command failed", { session: session.id, error: String(e) });
-      session.send({ type: "error", code: "internal", notice: { key: "internal", params: {} } });
+      session.send({ type: "error", code: "internal", notice: { key: "internal", params: {} }, ...about });
     }
   }
 
@@ -91,6 +112,11 @@ export class Sessions {
   disconnect(session: Session, reason?: string) {
     if (!session.end()) return;
     this.all.delete(session);
+    const address = this.counted.get(session);
+    if (address !== undefined) {
+      this.counted.delete(session);
+      this.addresses.release(address);
+    }
     this.memberships.stopViewingAll(session);
     const online = this.presence.remove(session);
     if (!online) return;
@@ -103,6 +129,11 @@ export class Sessions {
     if (clean) event.reason = clean;
     this.presence.announce(event, this.memberships.audience(online.rooms.keys()));
     this.background.run("markSeen", () => this.store.markSeen(user.id));
+  }
+
+  /** Tells every logged-in session something once (the store went down or came back). */
+  tellLoggedIn(notice: Notice) {
+    for (const s of this.all) if (s.user) s.send({ type: "notice", notice });
   }
 
   /** Tells everyone, stores every accepted message, and closes every session. */

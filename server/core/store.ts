@@ -17,8 +17,26 @@ export interface Store {
   findUser(nick: string): Promise<User | null>;
   /** The accounts among folded nicks (see foldKey); unknown ones are left out. */
   findUsers(keys: string[]): Promise<{ id: number; nick: string }[]>;
-  /** Throws NickTakenError when the nick is taken (case-insensitively). */
-  createUser(nick: string, passwordHash: string): Promise<User>;
+  /**
+   * Throws NickTakenError when the nick is taken (case-insensitively), or when `skeleton` (see
+   * nickSkeleton) is another account's: then the error names that account.
+   */
+  createUser(nick: string, passwordHash: string, skeleton?: string): Promise<User>;
+  /** The account whose nick has this skeleton, if any. */
+  findBySkeleton(skeleton: string): Promise<{ id: number; nick: string } | null>;
+  /**
+   * Gives every account without a skeleton its own, unless another account has it already (an
+   * old look-alike: it keeps working). Returns how many were filled in.
+   */
+  fillSkeletons(skeleton: (nick: string) => string): Promise<number>;
+  /** Every account's id and nick, for checks over all of them (look-alikes). */
+  allNicks(): Promise<{ id: number; nick: string }[]>;
+  /** Accounts whose folded nick contains `pattern` (every one when empty), by nick, at most `limit`. */
+  listAccounts(pattern: string, limit: number): Promise<AccountListing[]>;
+  /** Counts a wrong password given for the account. */
+  addFailedLogin(userId: number): Promise<void>;
+  /** The wrong passwords counted since the last call (the last successful login), and starts again from 0. */
+  takeFailedLogins(userId: number): Promise<number>;
   setPassword(userId: number, passwordHash: string): Promise<void>;
   setStatus(userId: number, status: Status, note: string): Promise<void>;
   setSettings(userId: number, settings: UserSettings): Promise<void>;
@@ -29,6 +47,9 @@ export interface Store {
   findRoom(name: string): Promise<Room | null>;
   /** Returns the room, creating it when missing. */
   ensureRoom(name: string, createdBy: number | null): Promise<Room>;
+  /** A room's topic; '' when it has none. */
+  roomTopic(roomId: number): Promise<string>;
+  setTopic(roomId: number, topic: string): Promise<void>;
   /** Every room with its number of members, by name. */
   listRooms(): Promise<RoomListing[]>;
 
@@ -58,6 +79,10 @@ export interface Store {
    * ones (both ways) after `afterId`; the last `limit` of them, oldest first.
    */
   messagesSince(userId: number, roomIds: number[], afterId: number, limit: number): Promise<ChatMessage[]>;
+  /** The message the user's client sent with this id (NewMessage.cid), if it was stored. */
+  messageByClientId(userId: number, cid: string): Promise<ChatMessage | null>;
+  /** Forgets client message ids stored before `before`; returns how many. */
+  forgetClientIds(before: Date): Promise<number>;
   /** Total messages stored. */
   countMessages(): Promise<number>;
 
@@ -74,12 +99,35 @@ export interface Store {
   /** Sets a setting, or clears it with null. */
   setSetting(key: string, value: string | null): Promise<void>;
 
+  /** The embedded store's data folder, consistent, as a gzipped tarball; null for a real server (pg_dump's job). */
+  snapshot(): Promise<Blob | null>;
+
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** An account as the operator's list shows it. */
+export interface AccountListing {
+  id: number;
+  nick: string;
+  createdAt: Date;
+  lastSeen: Date | null;
+  messages: number;
+}
+
 export class NickTakenError extends Error {
-  constructor(nick: string) {
-    super(`Nick "${nick}" is taken`);
+  /** `lookalike`: the existing account whose skeleton the nick has (it is not taken as such). */
+  constructor(nick: string, readonly lookalike?: string) {
+    super(lookalike ? `Nick "${nick}" looks like "${lookalike}"` : `Nick "${nick}" is taken`);
+  }
+}
+
+/**
+ * The database cannot be reached (refused or broken connection, connect or statement timeout, a
+ * server shutting down). The drivers raise it; the core refuses at once while it lasts.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super(`Store unavailable: ${reason}`);
   }
 }

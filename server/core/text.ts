@@ -30,3 +30,14 @@ export function truncateBytes(text: string, max: number): string {
   }
   return out;
 }
+
+/** UTF-8 length, counted without encoding (this runs for every line a user sends). */
+export function textBytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // 2 bytes up to U+07FF, 3 to U+FFFF; a surrogate pair is 4 bytes for its 2 code units.
+    if (c >= 0x80) bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return bytes;
+}

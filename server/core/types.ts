@@ -15,7 +15,16 @@ export interface UserSettings {
   lang?: Lang;
   /** Whether the user has been offered Spanish after typing a Spanish command name. */
   langOffered?: boolean;
+  /** Server-side line editing on telnet; absent: on. Off suits screen readers and MUD clients. */
+  editor?: boolean;
+  /** ANSI colour on a terminal; absent: when the terminal type supports it. */
+  color?: boolean;
+  /** The bell on a private message or a mention; absent: on telnet terminals, not on raw (nc) ones. */
+  bell?: boolean;
 }
+
+/** The on/off settings a terminal honours. */
+export const TERMINAL_SETTINGS = ["editor", "color", "bell"] as const;
 
 export interface User {
   id: number;
@@ -40,6 +49,15 @@ export type RoomRef = Pick<Room, "id" | "name">;
 /** Where a message goes or a command looks: a room, or the private conversation with a nick. */
 export type Target = { room: string } | { with: string };
 
+/**
+ * What a frame says about its text besides the command: the conversation it belongs to (`to`),
+ * and the client's own id for the message it makes (`cid`), so a resend never stores it twice.
+ */
+export interface InputContext {
+  target?: Target;
+  cid?: string;
+}
+
 /** A message as it is delivered and shown: room messages have `room`, private ones `to`. */
 export interface ChatMessage {
   id: number;
@@ -51,6 +69,8 @@ export interface ChatMessage {
   at: Date;
   /** The users the text names (@nick, or "nick:" at the start), when there are any. */
   mentions?: string[];
+  /** The sender's client's id for it, when it sent one: how its outbox knows the message arrived. */
+  cid?: string;
 }
 
 export interface NewMessage {
@@ -64,6 +84,8 @@ export interface NewMessage {
   text: string;
   /** Set by the writer before the batch is stored: the existing users the text names. */
   mentions?: { id: number; nick: string }[];
+  /** The sender's client's id for it: stored with it, so a resend finds it (see Store.messageByClientId). */
+  cid?: string;
 }
 
 /** A stored membership with what its user has not read yet. */

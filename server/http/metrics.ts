@@ -1,7 +1,7 @@
 import type { Counters } from "../core/operator.ts";
 
 /** The core's counters in Prometheus text format. */
-export function metricsText({ node, connections, usersOnline, stats: s, uptimeSeconds }: Counters): string {
+export function metricsText({ node, connections, usersOnline, stats: s, uptimeSeconds, store }: Counters): string {
   const lines = [
     "# HELP chat_node_info This node's name (node.name), to tell the nodes of a cluster apart.",
     "# TYPE chat_node_info gauge",
@@ -25,6 +25,12 @@ export function metricsText({ node, connections, usersOnline, stats: s, uptimeSe
     "# HELP chat_store_errors_total Message batches the store refused.",
     "# TYPE chat_store_errors_total counter",
     `chat_store_errors_total ${s.storeErrors}`,
+    "# HELP chat_store_up Whether the store answers (1) or not (0).",
+    "# TYPE chat_store_up gauge",
+    `chat_store_up{store="${store.kind}"} ${store.healthy ? 1 : 0}`,
+    "# HELP chat_store_state_since_seconds When the store last went down or came back (Unix time).",
+    "# TYPE chat_store_state_since_seconds gauge",
+    `chat_store_state_since_seconds ${Math.floor(Date.parse(store.since) / 1000)}`,
     "# HELP chat_uptime_seconds Seconds since the server started.",
     "# TYPE chat_uptime_seconds gauge",
     `chat_uptime_seconds ${uptimeSeconds}`,

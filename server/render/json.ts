@@ -29,7 +29,7 @@ export function toFrame(e: ChatEvent, lang: Lang): object {
     case "notice":
       return { type: "notice", key: e.notice.key, params: e.notice.params, text: say(lang, e.notice) };
     case "error":
-      return { type: "error", code: e.code, key: e.notice.key, message: say(lang, e.notice) };
+      return { type: "error", code: e.code, key: e.notice.key, message: say(lang, e.notice), ...(e.cid ? { cid: e.cid } : {}) };
     case "prompt":
       return { type: "prompt", key: e.notice.key, text: say(lang, e.notice), secret: e.secret };
     case "credentials":
@@ -57,5 +57,5 @@ function targetFields(t: Target) {
 
 function messageFields(m: ChatMessage) {
   const target = m.room !== undefined ? { room: m.room } : { to: m.to };
-  return { id: m.id, kind: m.kind, from: m.from, ...target, text: m.text, at: m.at.toISOString(), ...(m.mentions ? { mentions: m.mentions } : {}) };
+  return { id: m.id, kind: m.kind, from: m.from, ...target, text: m.text, at: m.at.toISOString(), ...(m.mentions ? { mentions: m.mentions } : {}), ...(m.cid ? { cid: m.cid } : {}) };
 }

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { ChatEvent } from "../core/events.ts";
 import { notice } from "../core/notices.ts";
 import type { ChatMessage } from "../core/types.ts";
+import { nickColour } from "./colour.ts";
 import { renderText, textBytes, type TextView } from "./text.ts";
 
 // Local times, as the renderer shows local time.
@@ -154,5 +155,47 @@ describe("safety and sharing", () => {
     const presence: ChatEvent = { type: "presence", change: "online", nick: "ana", online: true, status: "available", note: "" };
     expect(new TextDecoder().decode(textBytes(presence, es))).toBe("*** ana se ha conectado\r\n");
     expect(new TextDecoder().decode(textBytes(presence, en))).toBe("*** ana is online\r\n");
+  });
+});
+
+describe("colour and bells", () => {
+  const colour: TextView = { lang: "en", width: 80, colour: true, bell: true, me: "bob" };
+  const plain: TextView = { lang: "en", width: 80 };
+
+  test("a message that concerns nobody in particular is the same bytes for every colour terminal", () => {
+    const e = msg({ text: "hello all" });
+    const a = textBytes(e, { ...colour, me: "caro" });
+    const b = textBytes(e, { ...colour, me: "dani" });
+    expect(a).toBe(b);
+    expect(new TextDecoder().decode(a)).toContain("\x1b[");
+    // …and a terminal without colour gets the plain line, with no escape at all.
+    expect(new TextDecoder().decode(textBytes(e, plain))).toBe(renderText(e, plain));
+  });
+
+  test("each nick has its own colour, the same every time", () => {
+    const line = renderText(msg({ from: "ana" }), colour, now);
+    expect(line).toContain(`${nickColour("ana")}ana`);
+    expect(nickColour("Ana")).toBe(nickColour("ana"));
+  });
+
+  test("your own messages are dimmed; a line naming you is highlighted and rings once", () => {
+    const own = renderText(msg({ from: "Bob", text: "mine" }), colour, now);
+    expect(own.startsWith("\x1b[2m")).toBe(true);
+    expect(own).not.toContain("\x07");
+    const named = renderText(msg({ text: "bob: look", mentions: ["bob"] }), colour, now);
+    expect(named).toContain("\x1b[1;33mbob: look");
+    expect(named.split("\x07").length - 1).toBe(1);
+  });
+
+  test("a private message rings the bell even without colour", () => {
+    const view: TextView = { lang: "en", width: 80, bell: true, me: "bob" };
+    expect(renderText(msg({ kind: "private", room: undefined, to: "bob", text: "psst" }), view, now)).toBe("[09:05] [ana → bob] psst\r\n\x07");
+  });
+
+  test("system lines are muted, and users' text never carries an escape of its own", () => {
+    const joined: ChatEvent = { type: "presence", change: "joined", nick: "ana", online: true, status: "available", note: "", room: "#dev" };
+    expect(renderText(joined, colour, now)).toBe("\x1b[90m*** ana joined #dev\x1b[0m\r\n");
+    const sneaky = renderText(msg({ text: "a\x1b[31mred" }), colour, now);
+    expect(sneaky).toContain("a[31mred");
   });
 });

@@ -2,6 +2,8 @@ import init from "../../sql/001_init.sql" with { type: "text" };
 import admin from "../../sql/002_admin.sql" with { type: "text" };
 import checkedInBatches from "../../sql/003_messages_checked_in_batches.sql" with { type: "text" };
 import memberships from "../../sql/004_memberships_reads_mentions.sql" with { type: "text" };
+import trustAndSafety from "../../sql/005_trust_and_safety.sql" with { type: "text" };
+import clientMessageIds from "../../sql/006_client_message_ids.sql" with { type: "text" };
 import cluster from "../../sql/008_cluster.sql" with { type: "text" };
 import type { SqlClient } from "./sql-client.ts";
 
@@ -11,6 +13,8 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 2, name: "002_admin", sql: admin },
   { version: 3, name: "003_messages_checked_in_batches", sql: checkedInBatches },
   { version: 4, name: "004_memberships_reads_mentions", sql: memberships },
+  { version: 5, name: "005_trust_and_safety", sql: trustAndSafety },
+  { version: 6, name: "006_client_message_ids", sql: clientMessageIds },
   { version: 8, name: "008_cluster", sql: cluster },
 ];
 
@@ -29,6 +33,8 @@ export async function migrate(db: SqlClient, upTo = Infinity): Promise<number> {
     const done = await db.transaction(async (tx) => {
       // Two servers starting together must not both apply the same version.
       await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      // The store's statement_timeout is for chat's quick queries; a migration of a big database may take longer.
+      await tx.exec("SET LOCAL statement_timeout = 0");
       const rows = await tx.query("SELECT 1 FROM schema_migrations WHERE version = $1", [m.version]);
       if (rows.length > 0) return false;
       await tx.exec(m.sql);

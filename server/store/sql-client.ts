@@ -5,4 +5,6 @@ export interface SqlClient {
   exec(script: string): Promise<void>;
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** The embedded driver's whole data folder, consistent, as a gzipped tarball; real servers have pg_dump. */
+  snapshot?(): Promise<Blob>;
 }

@@ -37,20 +37,35 @@ const insertRows = (lock = "") => `INSERT INTO messages (sender_id, room_id, rec
 const INSERT_ROWS = insertRows();
 const INSERT_MESSAGES = `WITH stored AS (${INSERT_ROWS})
   SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored`;
+// A batch with client message ids keeps them in the same statement ($8–$10, or $11–$13 after the
+// mentions': the message's place in the batch, the sender, the id), so a message is never stored
+// without the id that finds it again. A conflict keeps the first (two nodes racing on one resend).
+const rememberIds = (n: number) => `,
+  remembered AS (
+    INSERT INTO client_message_ids (user_id, client_id, message_id)
+    SELECT x.user_id, x.client_id, ids.ids[x.n]
+      FROM unnest($${n}::int[], $${n + 1}::bigint[], $${n + 2}::text[]) AS x (n, user_id, client_id), ids
+     WHERE ids.ids IS NOT NULL
+    ON CONFLICT DO NOTHING
+  )`;
+const INSERT_REMEMBERING = `WITH stored AS (${INSERT_ROWS}),
+  ids AS (SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored)${rememberIds(8)}
+  SELECT ids, created_at FROM ids`;
 // A batch that names someone stores who, in the same statement ($8–$10: the message's place in the
 // batch, the user, the room), so a message is never kept without its mentions. Most batches name
 // nobody and take the plain statement: the embedded store parses and plans each statement anew,
 // and this one's two extra steps cost it 10–20% of its group-commit rate.
-const insertNaming = (rows: string, tail = "") => `WITH stored AS (${rows}),
+const insertNaming = (rows: string, tail = "", remember = "") => `WITH stored AS (${rows}),
   ids AS (SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored),
   named AS (
     INSERT INTO mentions (user_id, message_id, room_id)
     SELECT x.user_id, ids.ids[x.n], x.room_id
       FROM unnest($8::int[], $9::bigint[], $10::bigint[]) AS x (n, user_id, room_id), ids
      WHERE ids.ids IS NOT NULL
-  )
+  )${remember}
   SELECT ids, created_at${tail} FROM ids`;
 const INSERT_NAMING = insertNaming(INSERT_ROWS);
+const INSERT_NAMING_REMEMBERING = INSERT_NAMING.replace("\n  SELECT ids, created_at FROM ids", `${rememberIds(11)}\n  SELECT ids, created_at FROM ids`);
 
 /** The channel a clustered store wakes every node on after storing a batch; see server/cluster/. */
 export const MESSAGES_CHANNEL = "chat_messages";
@@ -65,9 +80,10 @@ const BATCH_LOCK = 7_346_016;
 const LOCK = `
            CROSS JOIN (SELECT pg_advisory_xact_lock(${BATCH_LOCK}) AS locked) AS l`;
 const NOTIFY = `, pg_notify('${MESSAGES_CHANNEL}', $11::text || ' ' || coalesce(ids[1], 0) || ' ' || coalesce(ids[cardinality(ids)], 0)) AS notified`;
-// One statement for every batch, naming someone or not: a prepared statement on a real server
-// costs the same either way.
-const CLUSTER_INSERT = insertNaming(insertRows(LOCK), NOTIFY);
+// One statement for every batch, naming someone or not, with client message ids or not ($12–$14,
+// as in INSERT_REMEMBERING, empty when none): a prepared statement on a real server costs the same
+// either way.
+const CLUSTER_INSERT = insertNaming(insertRows(LOCK), NOTIFY, rememberIds(12));
 const MISSING = `SELECT array(${missingIds("$1", "users")}) AS users, array(${missingIds("$2", "rooms")}) AS rooms`;
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 // A membership's unread messages (not the reader's own) and mentions past its read marker, each
@@ -110,14 +126,78 @@ export class SqlStore implements Store {
     return rows.map((r) => ({ id: Number(r.id), nick: r.nick }));
   }
 
-  async createUser(nick: string, passwordHash: string) {
+  async createUser(nick: string, passwordHash: string, skeleton?: string) {
+    // No conflict target: a taken nick_key and a taken skeleton both leave nothing inserted.
     const rows = await this.db.query(
-      `INSERT INTO users (nick, nick_key, password_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (nick_key) DO NOTHING RETURNING *`,
-      [nick, foldKey(nick), passwordHash],
+      `INSERT INTO users (nick, nick_key, password_hash, nick_skeleton) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [nick, foldKey(nick), passwordHash, skeleton ?? null],
     );
-    if (!rows[0]) throw new NickTakenError(nick);
-    return toUser(rows[0]);
+    if (rows[0]) return toUser(rows[0]);
+    if (skeleton !== undefined && !(await this.findUser(nick))) {
+      const other = await this.findBySkeleton(skeleton);
+      if (other) throw new NickTakenError(nick, other.nick);
+    }
+    throw new NickTakenError(nick);
+  }
+
+  async findBySkeleton(skeleton: string) {
+    const rows = await this.db.query<{ id: number | string; nick: string }>("SELECT id, nick FROM users WHERE nick_skeleton = $1", [skeleton]);
+    return rows[0] ? { id: Number(rows[0].id), nick: rows[0].nick } : null;
+  }
+
+  async fillSkeletons(skeleton: (nick: string) => string) {
+    const rows = await this.db.query<{ id: number | string; nick: string }>("SELECT id, nick FROM users WHERE nick_skeleton IS NULL ORDER BY id");
+    if (rows.length === 0) return 0;
+    const held = await this.db.query<{ s: string }>("SELECT nick_skeleton AS s FROM users WHERE nick_skeleton IS NOT NULL");
+    // The oldest account of a look-alike group gets the skeleton; the others keep NULL and go on working.
+    const taken = new Set(held.map((r) => r.s));
+    const ids: number[] = [];
+    const skeletons: string[] = [];
+    for (const r of rows) {
+      const s = skeleton(r.nick);
+      if (taken.has(s)) continue;
+      taken.add(s);
+      ids.push(Number(r.id));
+      skeletons.push(s);
+    }
+    // One statement for every account (a server upgraded with many of them starts quickly); an
+    // account made meanwhile with one of these skeletons makes it fail, and the next start retries.
+    const set = await this.db.query(
+      `UPDATE users u SET nick_skeleton = v.s FROM unnest($1::bigint[], $2::text[]) AS v(id, s)
+       WHERE u.id = v.id AND u.nick_skeleton IS NULL RETURNING u.id`,
+      [ids, skeletons],
+    );
+    return set.length;
+  }
+
+  async allNicks() {
+    const rows = await this.db.query<{ id: number | string; nick: string }>("SELECT id, nick FROM users ORDER BY id");
+    return rows.map((r) => ({ id: Number(r.id), nick: r.nick }));
+  }
+
+  async listAccounts(pattern: string, limit: number) {
+    // LIKE's own wildcards in the pattern are taken literally.
+    const like = "%" + foldKey(pattern).replace(/[\\%_]/g, (c) => "\\" + c) + "%";
+    const rows = await this.db.query<{ id: number | string; nick: string; created_at: Date; last_seen: Date | null; messages: number | string }>(
+      `SELECT u.id, u.nick, u.created_at, u.last_seen, (SELECT count(*) FROM messages m WHERE m.sender_id = u.id) AS messages
+       FROM users u WHERE u.nick_key LIKE $1 ORDER BY u.nick_key LIMIT $2`,
+      [like, limit],
+    );
+    return rows.map((r) => ({ id: Number(r.id), nick: r.nick, createdAt: r.created_at, lastSeen: r.last_seen, messages: Number(r.messages) }));
+  }
+
+  async addFailedLogin(userId: number) {
+    await this.db.query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1", [userId]);
+  }
+
+  async takeFailedLogins(userId: number) {
+    const rows = await this.db.query<{ n: number }>(
+      `UPDATE users u SET failed_logins = 0 FROM (SELECT id, failed_logins FROM users WHERE id = $1 FOR UPDATE) old
+       WHERE u.id = old.id RETURNING old.failed_logins AS n`,
+      [userId],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   async setPassword(userId: number, passwordHash: string) {
@@ -145,6 +225,15 @@ export class SqlStore implements Store {
       [user.id],
     );
     return { user, messagesSent: Number(row?.n ?? 0) };
+  }
+
+  async roomTopic(roomId: number) {
+    const rows = await this.db.query<{ topic: string }>("SELECT topic FROM rooms WHERE id = $1", [roomId]);
+    return rows[0]?.topic ?? "";
+  }
+
+  async setTopic(roomId: number, topic: string) {
+    await this.db.query("UPDATE rooms SET topic = $2 WHERE id = $1", [roomId, topic]);
   }
 
   async findRoom(name: string) {
@@ -280,18 +369,27 @@ export class SqlStore implements Store {
       [...users],
       [...rooms],
     ];
+    const kept: [number[], number[], string[]] = [[], [], []];
+    batch.forEach((m, i) => {
+      if (m.cid === undefined) return;
+      kept[0].push(i + 1);
+      kept[1].push(m.senderId);
+      kept[2].push(m.cid);
+    });
+    const naming = named[0].length > 0;
+    const remembering = kept[0].length > 0;
+    const statement = naming ? (remembering ? INSERT_NAMING_REMEMBERING : INSERT_NAMING) : remembering ? INSERT_REMEMBERING : INSERT_MESSAGES;
     type Row = { ids: (number | string)[] | null; created_at: Date };
     const [row] = this.clusterNode !== undefined
-      ? await this.db.query<Row>(CLUSTER_INSERT, [...params, ...named, this.clusterNode])
-      : named[0].length === 0
-        ? await this.db.query<Row>(INSERT_MESSAGES, params)
-        : await this.db.query<Row>(INSERT_NAMING, [...params, ...named]);
+      ? await this.db.query<Row>(CLUSTER_INSERT, [...params, ...named, this.clusterNode, ...kept])
+      : await this.db.query<Row>(statement, [...params, ...(naming ? named : []), ...(remembering ? kept : [])]);
     if (row!.ids === null) throw await this.danglingError(batch, [...users], [...rooms]);
     const ids = row!.ids;
     const at = row!.created_at;
     return batch.map((m, i) => {
       const stored: ChatMessage = { id: Number(ids[i]), kind: m.kind, from: m.from, room: m.room, to: m.to, text: m.text, at };
       if (m.mentions?.length) stored.mentions = m.mentions.map((u) => u.nick);
+      if (m.cid !== undefined) stored.cid = m.cid;
       return stored;
     });
   }
@@ -305,6 +403,23 @@ export class SqlStore implements Store {
     if (i < 0) return new Error("Batch refused: a sender, room or recipient was missing when it was checked");
     const m = batch[i]!;
     return new Error(`Unknown sender, room or recipient in message ${i + 1} of the batch: sender ${m.senderId}, room ${m.roomId ?? "none"}, recipient ${m.recipientId ?? "none"}`);
+  }
+
+  async messageByClientId(userId: number, cid: string): Promise<ChatMessage | null> {
+    const [row] = await this.db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} JOIN client_message_ids c ON c.message_id = m.id WHERE c.user_id = $1 AND c.client_id = $2`,
+      [userId, cid],
+    );
+    return row ? { ...toMessage(row), cid } : null;
+  }
+
+  async forgetClientIds(before: Date): Promise<number> {
+    const rows = await this.db.query("DELETE FROM client_message_ids WHERE created_at < $1 RETURNING 1", [before]);
+    return rows.length;
+  }
+
+  async snapshot(): Promise<Blob | null> {
+    return this.db.snapshot ? this.db.snapshot() : null;
   }
 
   async roomHistory(roomId: number, limit: number, beforeId = NO_UPPER_BOUND) {

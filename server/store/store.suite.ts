@@ -37,6 +37,45 @@ export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?
       await expect(store.createUser("ñANDÚ", "h")).rejects.toBeInstanceOf(NickTakenError);
     });
 
+    test("createUser() with a skeleton refuses a look-alike and names the account it looks like", async () => {
+      await store.createUser("Skel", "h", "skel-key");
+      const e = await store.createUser("Sk3l", "h", "skel-key").catch((err) => err);
+      expect(e).toBeInstanceOf(NickTakenError);
+      expect(e.lookalike).toBe("Skel");
+      expect(await store.findBySkeleton("skel-key")).toMatchObject({ nick: "Skel" });
+      expect(await store.findBySkeleton("none")).toBeNull();
+    });
+
+    test("fillSkeletons() gives older accounts theirs, the first of a look-alike group only", async () => {
+      const a = await store.createUser("Olda", "h");
+      const b = await store.createUser("OLDA2", "h");
+      const skeleton = (nick: string) => (nick.toLowerCase().startsWith("olda") ? "olda-skel" : `s:${nick.toLowerCase()}`);
+      await store.fillSkeletons(skeleton);
+      expect((await store.findBySkeleton("olda-skel"))?.id).toBe(a.id);
+      expect(b.id).toBeGreaterThan(a.id);
+      // The later look-alike keeps none, and goes on working; a second pass changes nothing.
+      expect(await store.fillSkeletons(skeleton)).toBe(0);
+      expect((await store.findUser("olda2"))?.id).toBe(b.id);
+    });
+
+    test("failed logins are counted, then taken back to zero; accounts are listed by pattern with their messages", async () => {
+      const u = await store.createUser("Guarded", "h");
+      await store.addFailedLogin(u.id);
+      await store.addFailedLogin(u.id);
+      expect(await store.takeFailedLogins(u.id)).toBe(2);
+      expect(await store.takeFailedLogins(u.id)).toBe(0);
+      const listed = await store.listAccounts("uard", 10);
+      expect(listed).toEqual([{ id: u.id, nick: "Guarded", createdAt: expect.any(Date), lastSeen: null, messages: 0 }]);
+      expect(await store.listAccounts("_", 10)).toEqual([]);
+    });
+
+    test("a room's topic is kept", async () => {
+      const room = await store.ensureRoom("#topical", null);
+      expect(await store.roomTopic(room.id)).toBe("");
+      await store.setTopic(room.id, "all about topics");
+      expect(await store.roomTopic(room.id)).toBe("all about topics");
+    });
+
     test("setPassword(), setStatus(), setSettings() and markSeen() persist; findUsers() finds folded nicks", async () => {
       const u = await store.createUser("Beto", "old");
       await store.setPassword(u.id, "new");
@@ -92,6 +131,26 @@ export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?
       const pm = { kind: "private" as const, senderId: u.id, from: u.nick, recipientId: 999_999, to: "ghost", text: "kept out" };
       await expect(store.insertMessages([say, say, pm])).rejects.toThrow("recipient 999999");
       expect(await store.countMessages()).toBe(before);
+    });
+
+    test("a client message id is stored with its message, per user, with or without mentions, and forgotten when old", async () => {
+      const a = await store.createUser("Cid", "h");
+      const b = await store.createUser("Cody", "h");
+      const lobby = (await store.findRoom("#lobby"))!;
+      const say = (from: typeof a, text: string, cid?: string, named: (typeof a)[] = []) => ({
+        kind: "public" as const, senderId: from.id, from: from.nick, roomId: lobby.id, room: lobby.name, text, cid,
+        mentions: named.map((u) => ({ id: u.id, nick: u.nick })),
+      });
+      const stored = await store.insertMessages([say(a, "one", "c-1"), say(a, "plain"), say(b, "same id, other user", "c-1")]);
+      expect(stored.map((m) => m.cid)).toEqual(["c-1", undefined, "c-1"]);
+      const [named] = await store.insertMessages([say(a, "hi @Cody", "c-2", [b])]);
+      expect(await store.messageByClientId(a.id, "c-1")).toMatchObject({ id: stored[0]!.id, text: "one", from: "Cid", room: "#lobby", cid: "c-1" });
+      expect(await store.messageByClientId(b.id, "c-1")).toMatchObject({ id: stored[2]!.id, text: "same id, other user" });
+      expect(await store.messageByClientId(a.id, "c-2")).toMatchObject({ id: named!.id, mentions: ["Cody"] });
+      expect(await store.messageByClientId(a.id, "c-3")).toBeNull();
+      expect(await store.forgetClientIds(new Date(Date.now() - 60_000))).toBe(0);
+      expect(await store.forgetClientIds(new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(3);
+      expect(await store.messageByClientId(a.id, "c-1")).toBeNull();
     });
 
     test("keeps text exactly, including quotes, emoji and SQL", async () => {

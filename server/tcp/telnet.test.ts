@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import {
-  DO, DONT, ECHO, IAC, SB, SE, SGA, TelnetDecoder, WILL, WONT,
+  DO, DONT, ECHO, IAC, NAWS, SB, SE, SGA, TelnetDecoder, TTYPE, WILL, WONT,
   type TelnetInput, type TelnetLimits,
 } from "./telnet.ts";
 
-const NAWS = 31, TTYPE = 24, NOP = 241, AYT = 246, EC = 247, EL = 248, GA = 249;
+const NOP = 241, AYT = 246, EC = 247, EL = 248, GA = 249;
 const enc = new TextEncoder();
 
 /** Concatenates strings (as UTF-8), byte numbers and byte arrays into one Uint8Array. */
@@ -26,7 +26,8 @@ function decode(chunks: Uint8Array[], limits = LIMITS, setup?: (d: TelnetDecoder
   const replies: number[] = [];
   const d = new TelnetDecoder(limits, (b) => replies.push(...b));
   setup?.(d);
-  const inputs = chunks.flatMap((c) => d.push(c));
+  // "telnet" (first negotiation seen) has tests of its own; the rest would only repeat it.
+  const inputs = chunks.flatMap((c) => d.push(c)).filter((i) => i.kind !== "telnet");
   return { inputs, replies };
 }
 
@@ -197,7 +198,7 @@ describe("TelnetDecoder chunk boundaries", () => {
     "a", IAC, IAC, "b\r", 0,
     "bare\rnext", 8, 8, "w",
     IAC, DO, SGA, IAC, WONT, TTYPE,
-    "😀x", 127, 127, "y\n",
+    "😀x", 127, 127, "y\x1b[A\x1bOB\n",
     "\r\r\n", "été", 8, IAC, EC, "x\n",
     "cut", IAC, EL, "1234567890\n",
     IAC, SB, TTYPE, 1, IAC, SE, IAC, WILL, NAWS, "ü",
@@ -247,5 +248,87 @@ describe("TelnetDecoder chunk boundaries", () => {
       }
       expect(decode(chunks, LIM)).toEqual(whole);
     }
+  });
+});
+
+describe("TelnetDecoder escape sequences in line mode", () => {
+  test("arrow and function keys (CSI and SS3) are dropped whole from the line", () => {
+    const r = decode([bytes("a\x1b[Ab\x1b[D\x1b[D\x1b[DX\x1b[1;5Cc\x1bOPd\x1b[15~e\n")]);
+    expect(r.inputs).toEqual(lines("abXcde"));
+  });
+  test("a lone ESC before ordinary text drops only the ESC", () => {
+    expect(decode([bytes("\x1bx\x1b\x1b[Ay\n")]).inputs).toEqual(lines("xy"));
+  });
+  test("a line end inside an unfinished sequence still ends the line", () => {
+    expect(decode([bytes("ab\x1b[1\r\ncd\x1bO\n")]).inputs).toEqual(lines("ab", "cd"));
+  });
+  test("a sequence split across chunks is dropped whole", () => {
+    for (let i = 0; i <= 9; i++) {
+      const all = bytes("go\x1b[1;2Aon\n");
+      expect(decode([all.subarray(0, i), all.subarray(i)]).inputs).toEqual(lines("goon"));
+    }
+  });
+});
+
+describe("TelnetDecoder options it asks for", () => {
+  const TTYPE_SEND = [IAC, SB, TTYPE, 1, IAC, SE];
+  test("after the probe, WILL TTYPE is answered with SEND once and the name is reported", () => {
+    const r = decode([bytes(IAC, WILL, TTYPE, IAC, WILL, TTYPE, IAC, SB, TTYPE, 0, "XTERM-256COLOR", IAC, SE)], LIMITS, (d) => d.probe());
+    expect(r.replies).toEqual(TTYPE_SEND);
+    expect(r.inputs).toEqual([{ kind: "terminal", name: "XTERM-256COLOR" }]);
+  });
+  test("the first negotiation says once that the client speaks telnet", () => {
+    const d = new TelnetDecoder(LIMITS, () => {});
+    expect(d.push(bytes(IAC, WONT, ECHO, IAC, WONT, SGA))).toEqual([{ kind: "telnet" }]);
+    expect(d.speaksTelnet).toBe(true);
+  });
+  test("after offerEditing, DO SGA is offered our echo, and DO ECHO turns character mode on", () => {
+    const replies: number[] = [];
+    const d = new TelnetDecoder(LIMITS, (b) => replies.push(...b));
+    expect(d.offerEditing()).toEqual(bytes(IAC, WILL, SGA, IAC, DO, NAWS));
+    expect(d.push(bytes(IAC, DO, SGA))).toEqual([{ kind: "telnet" }]);
+    expect(replies).toEqual([IAC, WILL, ECHO]);
+    const got = d.push(bytes(IAC, DO, ECHO, IAC, WILL, NAWS, IAC, SB, NAWS, 0, 120, 0, 40, IAC, SE, "hi\r\n", IAC, IAC, "\x1b[A\r", 0));
+    expect(got.filter((i) => i.kind !== "telnet")).toEqual([
+      { kind: "editing", on: true },
+      { kind: "size", width: 120, height: 40 },
+      { kind: "keys", bytes: bytes("hi\r", 255, "\x1b[A\r") },
+    ]);
+    expect(d.editing).toBe(true);
+  });
+  test("a width of 255 arrives escaped as IAC IAC", () => {
+    const r = decode([bytes(IAC, SB, NAWS, 0, IAC, IAC, 0, 24, IAC, SE)], LIMITS, (d) => d.offerEditing());
+    expect(r.inputs).toEqual([{ kind: "size", width: 255, height: 24 }]);
+  });
+  test("hiding input for a password (WILL ECHO alone) is not character mode", () => {
+    const r = decode([bytes(IAC, DO, ECHO, "secret\r\n")], LIMITS, (d) => d.hideInput());
+    expect(r.inputs).toEqual(lines("secret"));
+  });
+  test("a client that refuses SGA stays in line mode and is never offered our echo", () => {
+    const r = decode([bytes(IAC, DONT, SGA, IAC, WONT, NAWS, "x\n")], LIMITS, (d) => d.offerEditing());
+    expect(r.inputs).toEqual(lines("x"));
+    expect(r.replies).toEqual([]);
+  });
+  test("stopEditing returns to line mode", () => {
+    const d = new TelnetDecoder(LIMITS, () => {});
+    d.offerEditing();
+    d.push(bytes(IAC, DO, SGA, IAC, DO, ECHO));
+    expect(d.editing).toBe(true);
+    expect(d.stopEditing()).toEqual(bytes(IAC, WONT, ECHO, IAC, WONT, SGA));
+    expect(d.push(bytes("back\r\n"))).toEqual(lines("back"));
+  });
+  test("every split of a character-mode session gives the same keys", () => {
+    const all = bytes(IAC, DO, SGA, IAC, DO, ECHO, "h\u00e9\r\n", IAC, SB, NAWS, 0, 90, 0, 30, IAC, SE, "x\x1b[Dy\r", 0, "z");
+    const run = (chunks: Uint8Array[]) => {
+      const d = new TelnetDecoder(LIMITS, () => {});
+      d.offerEditing();
+      const got = chunks.flatMap((c) => d.push(c));
+      // Keys come in as many pieces as the chunks cut them into; joined they must be the same.
+      const keys = got.flatMap((i) => (i.kind === "keys" ? [...i.bytes] : []));
+      return { keys, rest: got.filter((i) => i.kind !== "keys") };
+    };
+    const whole = run([all]);
+    expect(whole.keys).toEqual([...bytes("h\u00e9\r", "x\x1b[Dy\r", "z")]);
+    for (let i = 0; i <= all.length; i++) expect(run([all.subarray(0, i), all.subarray(i)])).toEqual(whole);
   });
 });

@@ -1,10 +1,15 @@
-// Telnet input decoding: strips option negotiation and subnegotiation, refuses
-// every option the client proposes (except ECHO while we are hiding input),
-// splits the byte stream into lines and decodes them as UTF-8.
+// Telnet input decoding: strips option negotiation and subnegotiation, agrees only to what the
+// server asked for (ECHO and SUPPRESS-GO-AHEAD from us, NAWS and TTYPE from the client), splits the
+// byte stream into lines and decodes them as UTF-8 — or, once the client has agreed to character
+// at a time, hands the typed bytes to the line editor (tcp/editor.ts) as they come.
 // Everything is a byte-at-a-time state machine so TCP chunk boundaries can fall
 // anywhere without changing the result.
 
-export const IAC = 255, DONT = 254, DO = 253, WONT = 252, WILL = 251, SB = 250, SE = 240, ECHO = 1, SGA = 3;
+import { DONT, IAC, SB, SE, TelnetOptions, WILL, type TelnetInput } from "./telnet-options.ts";
+
+export { DO, DONT, ECHO, IAC, NAWS, SB, SE, SGA, TTYPE, WILL, WONT, type TelnetInput } from "./telnet-options.ts";
+
+const ESC = 27;
 
 // Erase Character / Erase Line: the telnet-level equivalents of backspace and ^U.
 const EC = 247, EL = 248;
@@ -16,22 +21,20 @@ export interface TelnetLimits {
   /** Pending unterminated bytes beyond this report 'flood'; the decoder then ignores all further input. */
   maxUnterminatedBytes: number;
   /**
-   * Default 1024. No subnegotiated option is ever agreed to, so SB payloads are
-   * skipped without being buffered at all: any cap is honoured trivially.
+   * Default 64. Only NAWS (4 bytes) and TTYPE (a terminal name) are read; the rest of a longer
+   * payload is skipped without being buffered.
    */
   maxSubnegotiationBytes?: number;
 }
 
-export type TelnetInput =
-  | { kind: "line"; text: string }
-  | { kind: "too-long"; bytes: number }
-  | { kind: "flood" };
-
 // Bytes that interrupt a run of plain data; every other byte is copied in bulk.
 const SPECIAL = new Uint8Array(256);
-for (const b of [NUL, BS, LF, CR, DEL, IAC]) SPECIAL[b] = 1;
+for (const b of [NUL, BS, LF, CR, DEL, IAC, ESC]) SPECIAL[b] = 1;
 
 const ST_DATA = 0, ST_IAC = 1, ST_OPTION = 2, ST_SB = 3, ST_SB_IAC = 4, ST_DEAD = 5;
+// An escape sequence typed into a line (arrow and function keys): ESC, then CSI or SS3.
+const ST_ESC = 6, ST_CSI = 7, ST_SS3 = 8;
+const SB_MAX_DEFAULT = 64;
 
 const INITIAL_BUFFER = 256;
 // One huge line should not pin its buffer for the rest of the connection.
@@ -51,14 +54,15 @@ export class TelnetDecoder {
   private verb = 0;
   // A CR ended the previous line, so an LF or NUL right after it is part of that terminator.
   private afterCR = false;
-  /** The client has negotiated an option, so it is a telnet client that will honour WILL ECHO. */
-  speaksTelnet = false;
-  // verb*256+option of refusals already sent; a client repeating itself must not start a loop.
-  private readonly refused = new Set<number>();
+  private readonly options: TelnetOptions;
+  private sb = new Uint8Array(0);
+  private sbLen = 0;
+  private keys: number[] = [];
 
   constructor(limits: TelnetLimits, reply: (bytes: Uint8Array) => void) {
     this.limits = limits;
     this.reply = reply;
+    this.options = new TelnetOptions(reply);
   }
 
   /** Feed raw socket bytes; returns the inputs completed by this chunk, in order. */
@@ -77,6 +81,15 @@ export class TelnetDecoder {
               break;
             }
           }
+          if (this.editing) {
+            i++;
+            if (b === IAC) this.state = ST_IAC;
+            else if (b !== NUL) {
+              if (b === CR) this.afterCR = true;
+              this.keys.push(b);
+            }
+            break;
+          }
           if (!SPECIAL[b]) {
             let j = i + 1;
             while (j < n && !SPECIAL[chunk[j]]) j++;
@@ -86,6 +99,7 @@ export class TelnetDecoder {
           }
           i++;
           if (b === IAC) this.state = ST_IAC;
+          else if (b === ESC) this.state = ST_ESC;
           else if (b === CR) {
             this.afterCR = true;
             this.endLine(out);
@@ -97,23 +111,34 @@ export class TelnetDecoder {
         case ST_IAC:
           i++;
           this.state = ST_DATA;
-          if (b === IAC) this.append(chunk, i - 1, i, out);
-          else if (b >= WILL && b <= DONT) {
+          if (b === IAC) {
+            if (this.editing) this.keys.push(IAC);
+            else this.append(chunk, i - 1, i, out);
+          } else if (b >= WILL && b <= DONT) {
             this.verb = b;
             this.state = ST_OPTION;
-          } else if (b === SB) this.state = ST_SB;
-          else if (b === EC) this.eraseChar();
-          else if (b === EL) this.len = 0;
+          } else if (b === SB) {
+            this.state = ST_SB;
+            this.sbLen = 0;
+          } else if (b === EC) {
+            if (this.editing) this.keys.push(DEL);
+            else this.eraseChar();
+          } else if (b === EL) {
+            if (this.editing) this.keys.push(0x15);
+            else this.len = 0;
+          }
           // NOP, DM, BRK, IP, AO, AYT, GA and unknown commands carry nothing for a chat line.
           break;
         case ST_OPTION:
           i++;
           this.state = ST_DATA;
-          this.speaksTelnet = true;
-          this.negotiate(this.verb, b);
+          this.flushKeys(out);
+          this.options.negotiate(this.verb, b, out);
           break;
         case ST_SB: {
           const j = chunk.indexOf(IAC, i);
+          const end = j < 0 ? n : j;
+          this.keepSb(chunk, i, end);
           if (j < 0) i = n;
           else {
             i = j + 1;
@@ -124,40 +149,91 @@ export class TelnetDecoder {
         case ST_SB_IAC:
           i++;
           // Only IAC SE ends it; IAC IAC is an escaped 255 inside the payload.
-          this.state = b === SE ? ST_DATA : ST_SB;
+          if (b === SE) {
+            this.state = ST_DATA;
+            this.flushKeys(out);
+            this.options.subnegotiation(this.sb.subarray(0, this.sbLen), out);
+          } else {
+            if (b === IAC) this.keepSb(chunk, i - 1, i);
+            this.state = ST_SB;
+          }
+          break;
+        // ESC [ parameters intermediates final, or ESC O final: the whole key is dropped from the
+        // line. A byte that cannot belong to the sequence ends it and counts as typed.
+        case ST_ESC:
+          if (b === 0x5b) {
+            i++;
+            this.state = ST_CSI;
+          } else if (b === 0x4f) {
+            i++;
+            this.state = ST_SS3;
+          } else this.state = ST_DATA;
+          break;
+        case ST_CSI:
+          if (b >= 0x20 && b <= 0x3f) i++;
+          else {
+            if (b >= 0x40 && b <= 0x7e) i++;
+            this.state = ST_DATA;
+          }
+          break;
+        case ST_SS3:
+          if (b >= 0x40 && b <= 0x7e) i++;
+          this.state = ST_DATA;
           break;
       }
     }
+    this.flushKeys(out);
     return out;
+  }
+
+  /** At connect: asks for the terminal type, which also tells whether the client speaks telnet. */
+  probe(): Uint8Array {
+    return this.options.probe();
+  }
+
+  /** Offers server-side editing (see TelnetOptions.offerEditing). */
+  offerEditing(): Uint8Array {
+    return this.options.offerEditing();
+  }
+
+  /** Back to line mode with the client echoing (`/set editor off`). */
+  stopEditing(): Uint8Array {
+    return this.options.stopEditing();
   }
 
   /** IAC WILL ECHO: the client stops echoing, which hides password typing. */
   hideInput(): Uint8Array {
-    return Uint8Array.of(IAC, WILL, ECHO);
+    return this.options.hideInput();
   }
 
   /** IAC WONT ECHO: the client echoes again. */
   showInput(): Uint8Array {
-    return Uint8Array.of(IAC, WONT, ECHO);
+    return this.options.showInput();
   }
 
-  private negotiate(verb: number, option: number): void {
-    // DO/DONT ECHO are acks of our own WILL/WONT ECHO. They can arrive after we have already
-    // flipped again (hide, show, hide for two password prompts), so they never change or answer anything.
-    if (verb === DO) {
-      if (option === ECHO) return;
-      this.refuse(WONT, option);
-    } else if (verb === WILL) {
-      this.refuse(DONT, option);
-    }
-    // WONT needs no answer: refusing is always allowed and we never asked.
+  /** The client has negotiated an option, so it is a telnet client that will honour WILL ECHO. */
+  get speaksTelnet(): boolean {
+    return this.options.speaksTelnet;
   }
 
-  private refuse(verb: number, option: number): void {
-    const key = verb * 256 + option;
-    if (this.refused.has(key)) return;
-    this.refused.add(key);
-    this.reply(Uint8Array.of(IAC, verb, option));
+  /** Character at a time: the client sends every key and the server echoes (the editor). */
+  get editing(): boolean {
+    return this.options.editing;
+  }
+
+  private keepSb(src: Uint8Array, from: number, to: number): void {
+    const max = this.limits.maxSubnegotiationBytes ?? SB_MAX_DEFAULT;
+    const take = Math.min(to, from + (max - this.sbLen));
+    if (take <= from) return;
+    if (this.sb.length < max) this.sb = new Uint8Array(max);
+    this.sb.set(src.subarray(from, take), this.sbLen);
+    this.sbLen += take - from;
+  }
+
+  private flushKeys(out: TelnetInput[]): void {
+    if (this.keys.length === 0) return;
+    out.push({ kind: "keys", bytes: Uint8Array.from(this.keys) });
+    this.keys = [];
   }
 
   private append(src: Uint8Array, from: number, to: number, out: TelnetInput[]): void {

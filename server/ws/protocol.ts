@@ -2,24 +2,29 @@
 // constants only: the browser bundle imports this file, and nothing of the server comes with it
 // (the core's shapes it shares are type imports, which the bundler drops).
 import type { OnlineUser, PresenceEvent, RoomInfo } from "../core/events.ts";
-import type { Lang, Status } from "../core/types.ts";
+import type { Lang, Status, UserSettings } from "../core/types.ts";
 //
 // A client frame's `type` is a command's name and its other fields are that command's arguments
 // (server/core/commands): the frames and the typed commands are one thing. `line` is a line typed
 // by a person, parsed exactly as on a terminal. `to` ("#room" or a nick) on any frame says which
-// conversation its text belongs to; without it, the session's current room.
+// conversation its text belongs to; without it, the session's current room. `cid` on a frame that
+// sends a message is the client's own id for it (1–64 printable ASCII characters, unique per user):
+// the echo carries it back, and a resend with the same cid returns the stored message, never a copy.
 
 export type { Lang, RoomInfo, Status };
-type To = { to?: string };
+/** The account's settings: `lang`, and `editor`, `color`, `bell` for terminals (`chat connect`). */
+export type Settings = Pick<UserSettings, "lang" | "editor" | "color" | "bell">;
+type To = { to?: string; cid?: string };
 type Where = { room: string; with?: never } | { with: string; room?: never };
 
 export type ClientFrame =
-  | { type: "login"; nick: string; password: string; lang?: string }
+  /** `confirm`: the password again, which creates the account when the nick has none. */
+  | { type: "login"; nick: string; password: string; confirm?: string; lang?: string }
   | { type: "resume"; token: string; since?: number; room?: string; lang?: string }
   | ({ type: "line"; text: string } & To)
   | ({ type: "say"; text: string } & To)
   | ({ type: "me"; action: string } & To)
-  | { type: "msg"; to: string; text: string }
+  | { type: "msg"; to: string; text: string; cid?: string }
   | { type: "reply"; text: string }
   | { type: "join"; room: string }
   | { type: "leave"; room?: string }
@@ -46,6 +51,8 @@ export interface ChatMessage {
   at: string;
   /** Nicks the text names, when it names any. */
   mentions?: string[];
+  /** The sender's client's id for it, when it sent one. */
+  cid?: string;
 }
 
 export type UserInfo = OnlineUser;
@@ -59,7 +66,7 @@ export interface WelcomeFrame {
   serverName: string;
   motd: string[];
   lang: Lang;
-  settings: { lang?: Lang };
+  settings: Settings;
   room: string;
   conversations: ConversationState[];
   rooms: RoomInfo[];
@@ -102,9 +109,9 @@ export type ServerFrame =
   | { type: "rooms"; rooms: RoomInfo[] }
   | ProfileFrame
   | HelpFrame
-  | { type: "settings"; settings: { lang?: Lang }; lang: Lang }
+  | { type: "settings"; settings: Settings; lang: Lang }
   | { type: "notice"; key: string; params: Record<string, unknown>; text: string }
-  | { type: "error"; code: string; key: string; message: string }
+  | { type: "error"; code: string; key: string; message: string; cid?: string }
   | { type: "prompt"; key: string; text: string; secret: boolean }
   | { type: "token"; token: string };
 

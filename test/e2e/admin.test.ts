@@ -5,7 +5,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { embeddedStore } from "../../server/store/pglite.ts";
 import { seedDataDir } from "../template.ts";
 import { LineClient } from "./client.ts";
-import { removeDir, tempDir } from "./harness.ts";
+import { LOOPBACK, removeDir, tempDir } from "./harness.ts";
 import { admin, freePort, MAIN, spawnServer, type ServerProcess } from "./server-process.ts";
 
 // One real server process, driven by `chat admin` as a second terminal would: it finds the
@@ -14,7 +14,10 @@ describe("chat admin against a running server", () => {
   const dir = tempDir("chat-admin-");
   const dataDir = join(dir, "data");
   const configPath = join(dir, "chat.json");
-  const config: Record<string, unknown> = { host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, motd: "Config MOTD" };
+  // Every client here is on loopback, many at once and fast: exempt it from the per-address throttles.
+  const config: Record<string, unknown> = {
+    host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, motd: "Config MOTD", limits: { exemptAddresses: LOOPBACK },
+  };
   let server: ServerProcess;
   const cli = (...args: string[]) => admin(dir, args);
   const url = () => `http://127.0.0.1:${server.httpPort}`;
@@ -74,8 +77,8 @@ describe("chat admin against a running server", () => {
   });
 
   test("status, users and announce over two telnet users", async () => {
-    const ana = await LineClient.login(server.tcpPort, "ana", "pw-ana");
-    const beto = await LineClient.login(server.tcpPort, "beto", "pw-beto");
+    const ana = await LineClient.login(server.tcpPort, "ana", "pw-ana-long");
+    const beto = await LineClient.login(server.tcpPort, "beto", "pw-beto-long");
     beto.send("/join #dev");
     await beto.waitFor(/You joined #dev/);
     ana.send("hola");
@@ -120,9 +123,9 @@ describe("chat admin against a running server", () => {
   });
 
   test("kick closes every session of the user and tells their room why", async () => {
-    const caro = await LineClient.login(server.tcpPort, "caro", "pw-caro");
-    const caro2 = await LineClient.login(server.tcpPort, "caro", "pw-caro");
-    const dani = await LineClient.login(server.tcpPort, "dani", "pw-dani");
+    const caro = await LineClient.login(server.tcpPort, "caro", "pw-caro-long");
+    const caro2 = await LineClient.login(server.tcpPort, "caro", "pw-caro-long");
+    const dani = await LineClient.login(server.tcpPort, "dani", "pw-dani-long");
     const r = await cli("kick", "CARO", "flooding", "the", "room");
     expect(r).toEqual({ code: 0, stdout: "Kicked CARO (2 sessions closed)\n", stderr: "" });
     await caro.waitFor(/^\*\*\* Error: You were kicked: flooding the room$/);
@@ -137,7 +140,7 @@ describe("chat admin against a running server", () => {
   });
 
   test("ban kicks, refuses telnet logins until unban, and bans lists it", async () => {
-    const eva = await LineClient.login(server.tcpPort, "eva", "pw-eva");
+    const eva = await LineClient.login(server.tcpPort, "eva", "pw-eva-long");
     const r = await cli("ban", "eva", "2h", "being", "rude");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Banned eva until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(being rude\); 1 session kicked\n$/);
@@ -160,9 +163,18 @@ describe("chat admin against a running server", () => {
     expect(list).toHaveLength(4);
 
     expect(await cli("ban", "nobody")).toEqual({ code: 1, stdout: "", stderr: 'No user named "nobody"\n' });
+    // A mistyped duration is an error with usage, never a ban until unban; compound ones work.
+    const listed = await cli("accounts", "eva");
+    expect(listed.stdout).toMatch(/^NICK +CREATED +LAST SEEN +MESSAGES +BANNED\neva +\d{4}-/);
+    expect((await cli("accounts", "--collisions")).stdout).toBe("No look-alike accounts\n");
+    const typo = await cli("ban", "eva", "5x", "typo");
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/^Bad duration "5x": .*Usage: chat admin ban/);
+    expect((await cli("bans")).stdout).not.toContain("typo");
+    expect((await cli("ban", "eva", "1d2h")).stdout).toMatch(/^Banned eva until \d{4}-/);
     expect(await cli("unban", "eva")).toEqual({ code: 0, stdout: "Unbanned eva\n", stderr: "" });
     expect(await cli("unban", "eva")).toEqual({ code: 1, stdout: "", stderr: "eva is not banned\n" });
-    const back = await LineClient.login(server.tcpPort, "eva", "pw-eva");
+    const back = await LineClient.login(server.tcpPort, "eva", "pw-eva-long");
     back.close();
     expect(JSON.parse((await cli("bans", "--json")).stdout).map((b: { nick: string }) => b.nick)).toEqual(["caro"]);
   });
@@ -209,7 +221,7 @@ describe("chat admin against a running server", () => {
   });
 
   test("reload applies the name and limits live and lists what needs a restart", async () => {
-    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { historyDefault: 5 }, log: { files: 3 } }));
+    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { exemptAddresses: LOOPBACK, historyDefault: 5 }, log: { files: 3 } }));
     const r = await cli("reload");
     expect(r).toEqual({
       code: 0,
@@ -222,7 +234,7 @@ describe("chat admin against a running server", () => {
     // Applied once; the log change still waits for a restart.
     expect((await cli("reload")).stdout).toBe("Needs a restart (chat admin restart): log\n");
     // The server refuses a broken config and keeps running on the one it has.
-    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { historyDefault: 5 }, tpyo: 1 }));
+    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { exemptAddresses: LOOPBACK, historyDefault: 5 }, tpyo: 1 }));
     try {
       const bad = await admin(dir, ["--url", url(), "--token", token(), "reload"]);
       expect(bad).toEqual({ code: 1, stdout: "", stderr: `Config ${configPath}: unknown key "tpyo"\n` });
@@ -239,7 +251,7 @@ describe("chat admin against a running server", () => {
     } finally {
       writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club" }));
     }
-    const hugo = await LineClient.login(server.tcpPort, "hugo", "pw-hugo");
+    const hugo = await LineClient.login(server.tcpPort, "hugo", "pw-hugo-long");
     const status = await cli("status", "--json");
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ usersOnline: 1, store: { healthy: true } });
@@ -248,7 +260,7 @@ describe("chat admin against a running server", () => {
   });
 
   test("restart tells users, keeps every message and the MOTD, and takes logins again", async () => {
-    const fede = await LineClient.login(server.tcpPort, "fede", "pw-fede");
+    const fede = await LineClient.login(server.tcpPort, "fede", "pw-fede-long");
     for (let i = 0; i < 20; i++) fede.send(`before restart ${i}`);
     await fede.waitFor(/<fede> before restart 19$/);
     const before = JSON.parse((await cli("status", "--json")).stdout);
@@ -262,7 +274,7 @@ describe("chat admin against a running server", () => {
     const after = JSON.parse((await cli("status", "--json")).stdout);
     expect(after.startedAt).not.toBe(before.startedAt);
     expect(after.messagesStored).toBe(before.messagesStored);
-    const again = await LineClient.login(server.tcpPort, "fede", "pw-fede");
+    const again = await LineClient.login(server.tcpPort, "fede", "pw-fede-long");
     expect(again.text).toContain("Kept across restarts");
     expect(again.text).toContain("Welcome to club");
     again.send("/history 20");
@@ -284,7 +296,7 @@ describe("chat admin against a running server", () => {
   });
 
   test("stop stores the messages sent in the last moment and exits 0", async () => {
-    const gus = await LineClient.login(server.tcpPort, "gus", "pw-gus");
+    const gus = await LineClient.login(server.tcpPort, "gus", "pw-gus-long");
     const before = JSON.parse((await cli("status", "--json")).stdout).messagesStored;
     const burst = Array.from({ length: 300 }, (_, i) => `last moment ${i}`);
     gus.write(burst.map((l) => l + "\r\n").join(""));

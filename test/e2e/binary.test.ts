@@ -3,14 +3,17 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LineClient } from "./client.ts";
 import { removeDir, tempDir } from "./harness.ts";
+import { templateDir } from "../template.ts";
 
 // The compiled binary, copied alone to an empty folder: no node_modules, no Bun, no PostgreSQL.
 describe("dist/chat alone", () => {
   const dir = tempDir("chat-bin-");
   const bin = join(dir, "chat");
 
-  beforeAll(() => {
-    const build = Bun.spawnSync([process.execPath, "run", "scripts/build.ts", bin], { cwd: join(import.meta.dir, "../.."), stderr: "pipe", stdout: "pipe" });
+  beforeAll(async () => {
+    // The seed database comes from the tests' migrated template rather than a fresh initdb (~10 s).
+    const seed = join(await templateDir(), "pgdata");
+    const build = Bun.spawnSync([process.execPath, "run", "scripts/build.ts", bin, "--seed-from", seed], { cwd: join(import.meta.dir, "../.."), stderr: "pipe", stdout: "pipe" });
     if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr}`);
   });
   afterAll(() => removeDir(dir));
@@ -31,14 +34,14 @@ describe("dist/chat alone", () => {
     const err = r.stderr.toString();
     expect(err.trim().split("\n")).toHaveLength(1);
     expect(err).toMatch(/tcpPort: expected number/);
-    expect(run("--config", "missing.json").stderr.toString()).toMatch(/^Cannot read config .*missing\.json: ENOENT\n$/);
+    expect(run("--config", "missing.json").stderr.toString()).toMatch(/^Config file .*missing\.json does not exist\n$/);
   });
 
-  test("serves chat on the embedded store and stops cleanly on SIGTERM", async () => {
+  test("a first start unpacks the database built into it, serves chat and stops cleanly on SIGTERM", async () => {
     const proc = Bun.spawn([bin, "--port", "0", "--http-port", "0", "--host", "127.0.0.1"], { cwd: dir, stdout: "pipe", stderr: "pipe", env: { PATH: "/usr/bin:/bin" } });
     const reader = proc.stdout.getReader();
     let out = "";
-    let started: { tcpPort: number; httpPort: number } | undefined;
+    let started: { tcpPort: number; httpPort: number; [k: string]: unknown } | undefined;
     while (!started) {
       const { value, done } = await reader.read();
       if (done) throw new Error(`exited early: ${out}${await new Response(proc.stderr).text()}`);
@@ -46,7 +49,8 @@ describe("dist/chat alone", () => {
       const line = out.split("\n").find((l) => l.includes('"event":"started"'));
       if (line) started = JSON.parse(line);
     }
-    expect(existsSync(join(dir, "chat-data", "pgdata"))).toBe(true);
+    expect(existsSync(join(dir, "chat-data", "pgdata", "PG_VERSION"))).toBe(true);
+    expect(started).toMatchObject({ telnet: `telnet 127.0.0.1 ${started.tcpPort}`, web: `http://127.0.0.1:${started.httpPort}` });
     const health = await fetch(`http://127.0.0.1:${started.httpPort}/healthz`).then((r) => r.json());
     expect(health).toMatchObject({ status: "ok", store: "embedded" });
     // The web client and its bundled script come from inside the binary.
@@ -57,13 +61,15 @@ describe("dist/chat alone", () => {
     expect(js.status).toBe(200);
     expect(await js.text()).toContain("WebSocket");
 
-    const a = await LineClient.login(started.tcpPort, "vera", "pw-vera");
-    const b = await LineClient.login(started.tcpPort, "walt", "pw-walt");
+    const a = await LineClient.login(started.tcpPort, "vera", "pw-vera-long");
+    const b = await LineClient.login(started.tcpPort, "walt", "pw-walt-long");
     a.send("from the binary");
     await b.waitFor(/<vera> from the binary$/);
     proc.kill("SIGTERM");
     await a.waitFor(/The server is stopping/);
     expect(await proc.exited).toBe(0);
+    // Not initdb: the copy made at build time, which is why a first start takes about a second.
+    expect(await new Response(proc.stderr).text()).toBe(`chat: first start: creating the database in chat-data/pgdata from the copy built into chat\n`);
     a.close();
     b.close();
   });

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import type { RunningServer } from "../../server/serve.ts";
+import { StoreUnavailableError } from "../../server/core/store.ts";
 import { lacks } from "../needs.ts";
 import { launchChromium } from "./chromium.ts";
 import { LineClient } from "./client.ts";
@@ -22,7 +23,8 @@ const SOCKET_CONTROL = `(() => {
   window.__blockSockets = false;
   window.WebSocket = class extends Native {
     constructor(url, protocols) {
-      super(window.__blockSockets ? "ws://127.0.0.1:9/blocked" : url, protocols);
+      // Blocked: a path of the page's own server that is no WebSocket (the CSP allows only its origin).
+      super(window.__blockSockets ? String(url).replace("/ws", "/blocked") : url, protocols);
       window.__sockets.push(this);
     }
   };
@@ -70,10 +72,18 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     await page.goto(`http://127.0.0.1:${server.httpPort}/`);
     return page;
   };
-  const login = async (page: Page, nick: string, password = "secret") => {
+  const login = async (page: Page, nick: string, password = "secret-pw") => {
     await page.getByTestId("login-nick").fill(nick);
     await page.getByTestId("login-password").fill(password);
     await page.getByTestId("login-submit").click();
+    // A new nick is refused until the user chooses to create the account and repeats the password.
+    const created = page.getByTestId("login-error").filter({ hasText: /no account/i }).waitFor(WAIT).then(() => true, () => false);
+    const entered = page.getByTestId("chat-screen").waitFor(WAIT).then(() => false, () => false);
+    if (await Promise.race([created, entered])) {
+      await page.getByTestId("login-create").check();
+      await page.getByTestId("login-repeat").fill(password);
+      await page.getByTestId("login-submit").click();
+    }
     await page.getByTestId("chat-screen").waitFor(WAIT);
     await page.getByTestId("user-" + nick).waitFor({ state: "attached", ...WAIT });
   };
@@ -104,7 +114,9 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     ana = await open();
     await ana.getByTestId("login-form").waitFor(WAIT);
     expect(await ana.getByLabel("Nickname").count()).toBe(1);
-    expect(await ana.getByLabel("Password").count()).toBe(1);
+    expect(await ana.getByLabel("Password", { exact: true }).count()).toBe(1);
+    // Creating an account is a choice, with the password twice.
+    expect(await ana.getByLabel("Create a new account").count()).toBe(1);
     // The server's own MOTD, as a terminal shows it before the nickname prompt.
     await ana.getByTestId("login-motd").filter({ hasText: "Welcome! Type /help for commands." }).waitFor(WAIT);
   }, SLOW);
@@ -234,7 +246,7 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     await activeLog(ana).and(logOf(ana, "#lobby")).waitFor(WAIT);
     await message(ana, "meanwhile in the lobby").waitFor(WAIT);
     await ana.getByTestId("pm-caro").waitFor(WAIT);
-    expect(await ana.evaluate(() => JSON.stringify(sessionStorage))).not.toContain("secret");
+    expect(await ana.evaluate(() => JSON.stringify(sessionStorage))).not.toContain("secret-pw");
 
     const phone = await open({ width: 390, height: 844 });
     await login(phone, "ana");
@@ -310,6 +322,47 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     await message(ana, "missed private").waitFor(WAIT);
     expect(await message(ana, "missed private").count()).toBe(1);
     await show(ana, "#lobby");
+  }, SLOW);
+
+  test("a message typed while disconnected or during a database outage waits in the outbox, and is sent once when it can", async () => {
+    const outbox = ana.getByTestId("outbox-item");
+    await ana.evaluate(() => {
+      window.__blockSockets = true;
+      window.__sockets.at(-1)!.close();
+    });
+    await ana.getByTestId("banner").filter({ hasText: /reconnecting/i }).waitFor(WAIT);
+    await say(ana, "typed while offline");
+    await outbox.filter({ hasText: "Waiting to send" }).filter({ hasText: "typed while offline" }).waitFor(WAIT);
+    await ana.evaluate(() => {
+      window.__blockSockets = false;
+    });
+    await ana.getByTestId("retry-now").click().catch(() => {});
+    await message(ana, "typed while offline").waitFor(WAIT);
+    await ana.getByTestId("outbox").waitFor({ state: "hidden", ...WAIT });
+    await caro.waitFor(/<ana> typed while offline$/);
+
+    // The database goes away: the message is refused, waits, and goes once it is back.
+    const down = () => Promise.reject(new StoreUnavailableError("ECONNREFUSED"));
+    const spies = [spyOn(server.store, "insertMessages").mockImplementation(down), spyOn(server.store, "ping").mockImplementation(down)];
+    try {
+      await say(ana, "typed during the outage");
+      await outbox.filter({ hasText: "Waiting to send" }).filter({ hasText: "typed during the outage" }).waitFor(WAIT);
+      await activeLog(ana).getByText(/messages cannot be sent for now/).waitFor(WAIT);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    await message(ana, "typed during the outage").waitFor(WAIT);
+    await ana.getByTestId("outbox").waitFor({ state: "hidden", ...WAIT });
+    await caro.waitFor(/<ana> typed during the outage$/);
+    caro.send("marker after the outbox");
+    await message(ana, "marker after the outbox").waitFor(WAIT);
+    for (const text of ["typed while offline", "typed during the outage"]) {
+      expect(await message(ana, text).count()).toBe(1);
+      expect(caro.text.split(`<ana> ${text}`).length).toBe(2);
+    }
+    const lobby = (await server.store.findRoom("#lobby"))!;
+    const texts = (await server.store.roomHistory(lobby.id, 200)).map((m) => m.text);
+    expect(texts.filter((t) => t === "typed while offline" || t === "typed during the outage")).toEqual(["typed while offline", "typed during the outage"]);
   }, SLOW);
 
   test("/list, /help and /profile are drawn as data", async () => {

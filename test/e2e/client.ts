@@ -1,4 +1,5 @@
 import { connect, type Socket } from "node:net";
+import { connect as connectTls, type TLSSocket } from "node:tls";
 import { Signal } from "./signal.ts";
 
 const IAC = 255;
@@ -38,9 +39,22 @@ export class LineClient {
     });
   }
 
-  /** Connects and logs in (creating the account the first time). */
-  static async login(port: number, nick: string, password = "secret"): Promise<LineClient> {
-    const c = await LineClient.open(port);
+  /** Over TLS, trusting whatever certificate is served: `certificate()` tells which it was. */
+  static openTls(port: number, host = "127.0.0.1"): Promise<LineClient> {
+    return new Promise((resolve, reject) => {
+      const s = connectTls({ port, host, rejectUnauthorized: false }, () => resolve(new LineClient(s)));
+      s.once("error", reject);
+    });
+  }
+
+  /** The common name of the certificate a TLS connection was served. */
+  certificate(): string {
+    return String((this.socket as TLSSocket).getPeerCertificate().subject.CN);
+  }
+
+  /** Connects (over TLS with `tls`) and logs in (creating the account the first time). */
+  static async login(port: number, nick: string, password = "secret-pw", { tls = false } = {}): Promise<LineClient> {
+    const c = await (tls ? LineClient.openTls(port) : LineClient.open(port));
     await c.waitForText("Nickname: ");
     c.send(nick);
     const which = await c.waitFor(/new nick|^Password: |Password: $/, { partial: true });

@@ -4,7 +4,7 @@ import { silentLog } from "../../server/core/log.ts";
 import { startServer, type RunningServer } from "../../server/serve.ts";
 import { startPgServer, type PgServer } from "../pg-server.ts";
 import { LineClient } from "./client.ts";
-import { removeDir, tempDir } from "./harness.ts";
+import { LOOPBACK, removeDir, tempDir } from "./harness.ts";
 import { login, type Person, type Transport } from "./people.ts";
 
 // Several chat nodes on one real PostgreSQL, for the cluster tests (issue 16).
@@ -17,10 +17,15 @@ export interface Node {
   dir: string;
 }
 
-export async function startNode(url: string, name: string): Promise<Node> {
+/**
+ * A node on `url`. Every test client connects from loopback, as many people at once: as in
+ * harness.ts, the per-address throttles do not apply to it; `limits` adds to the config's.
+ */
+export async function startNode(url: string, name: string, limits: Record<string, unknown> = {}): Promise<Node> {
   const dir = tempDir();
   const config = configSchema.parse({
     host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir, database: { url }, node: { name }, cluster: CLUSTER,
+    limits: { exemptAddresses: LOOPBACK, ...limits },
   });
   return { server: await startServer(config, silentLog), dir };
 }

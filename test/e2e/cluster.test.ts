@@ -153,6 +153,33 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
     expect(back.messages().map((f) => f.text)).toEqual([...missed, "private while gone", "after resume"]);
   });
 
+  test("a message resent with the same client id through the other node is stored once", async () => {
+    const ana = fx.keep(await WsClient.login(fx.nodes[0]!.server.httpPort, "cid_ana"));
+    const beto = fx.keep(await WsClient.login(fx.nodes[1]!.server.httpPort, "cid_beto"));
+    ana.send({ type: "say", text: "said once", cid: "cl-1" });
+    ana.send({ type: "msg", to: "cid_beto", text: "whispered once", cid: "cl-2" });
+    const said = await ana.waitFor((f) => f.type === "message" && f.cid === "cl-1");
+    const whispered = await ana.waitFor((f) => f.type === "message" && f.cid === "cl-2");
+    // The connection drops before the client is sure; it comes back through node b and resends both.
+    ana.close();
+    const again = fx.keep(await WsClient.login(fx.nodes[1]!.server.httpPort, "cid_ana"));
+    again.send({ type: "say", text: "said once", cid: "cl-1" });
+    again.send({ type: "msg", to: "cid_beto", text: "whispered once", cid: "cl-2" });
+    expect((await again.waitFor((f) => f.type === "message" && f.cid === "cl-1")).id).toBe(said.id);
+    expect((await again.waitFor((f) => f.type === "message" && f.cid === "cl-2")).id).toBe(whispered.id);
+    again.send({ type: "say", text: "cid marker", cid: "cl-3" });
+    for (const text of ["said once", "whispered once", "cid marker"]) await beto.waitFor((f) => f.type === "message" && f.text === text, { timeout: 20000 });
+    // Each once, and the resends reached nobody but their sender (the marker, stored on node b, may overtake the others).
+    expect(beto.messages().map((m) => m.text).sort()).toEqual(["cid marker", "said once", "whispered once"]);
+    const sql = postgres(fx.pg.url, { max: 1, onnotice: () => {} });
+    try {
+      const rows = await sql`SELECT m.body FROM messages m JOIN users u ON u.id = m.sender_id WHERE u.nick_key = 'cid_ana' ORDER BY m.id`;
+      expect(rows.map((r) => r.body)).toEqual(["said once", "whispered once", "cid marker"]);
+    } finally {
+      await sql.end();
+    }
+  });
+
   test("one admin token for every node", async () => {
     const [a, b] = [fx.nodes[0]!.dir, fx.nodes[1]!.dir].map((dir) => readFileSync(join(dir, "admin.token"), "utf8").trim());
     expect(a).toBe(b!);

@@ -132,7 +132,7 @@ async function stalledWebClient(port: number, nick: string, room: string): Promi
   socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
   await until("101 Switching Protocols");
-  socket.write(maskedTextFrame(JSON.stringify({ type: "login", nick, password: "secret" })));
+  socket.write(maskedTextFrame(JSON.stringify({ type: "login", nick, password: "secret-pw", confirm: "secret-pw" })));
   await until('"type":"room"');
   socket.write(maskedTextFrame(JSON.stringify({ type: "join", room })));
   await until(`"room":"${room}","reason":"recent"`);

@@ -18,6 +18,9 @@ export interface Driver {
   cleanup(): Promise<void>;
 }
 
+/** Loopback as Bun reports it for IPv4 and IPv6 clients. */
+export const LOOPBACK = ["127.0.0.1", "::1", "::ffff:127.0.0.1"];
+
 export function tempDir(prefix = "chat-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -31,8 +34,11 @@ function driver(name: Driver["name"], database: () => string | undefined, cleanu
       // A first start on the embedded store would run initdb (~8 s): it gets a copy of the test
       // template instead. A folder that has a database already (a restart) keeps it.
       if (!db) await seedDataDir(dataDir);
+      // Every test client connects from loopback, as many people at once: the per-address
+      // throttles do not apply to it unless a test sets `limits.exemptAddresses` (to []) itself.
+      const limits = { exemptAddresses: LOOPBACK, ...(overrides.limits as object | undefined) };
       const config = configSchema.parse({
-        host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir, ...(db ? { database: { url: db } } : {}), ...overrides,
+        host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir, ...(db ? { database: { url: db } } : {}), ...overrides, limits,
       });
       return startServer(config, silentLog);
     },

@@ -4,13 +4,15 @@ import { silentLog, type Log } from "../../server/core/log.ts";
 import { startServer } from "../../server/serve.ts";
 import { seedDataDir } from "../template.ts";
 import { removeDir, tempDir } from "./harness.ts";
+import { Signal } from "./signal.ts";
 
 const dir = tempDir("chat-healthz-");
 afterAll(() => removeDir(dir));
 
-test("/healthz answers 503 without the store's error, which goes to the log", async () => {
+test("/healthz answers 503 without the store's error, which goes to the log, once the store stops answering its pings", async () => {
   const errors: Record<string, unknown>[] = [];
-  const log: Log = { ...silentLog, error: (event, fields) => errors.push({ event, ...fields }) };
+  const logged = new Signal();
+  const log: Log = { ...silentLog, error: (event, fields) => (errors.push({ event, ...fields }), logged.wake()) };
   await seedDataDir(dir);
   const server = await startServer(configSchema.parse({ host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir }), log);
   try {
@@ -23,13 +25,15 @@ test("/healthz answers 503 without the store's error, which goes to the log", as
     const ping = spyOn(server.store, "ping").mockImplementation(async () => {
       throw new Error(secret);
     });
+    // The health probe pings every second; /healthz answers from what it last saw, never waiting on the store.
+    await logged.until(() => errors[0], Date.now() + 5000, () => "the store was never seen down");
     const down = await fetch(healthz);
     expect(down.status).toBe(503);
     const text = await down.text();
-    expect(Object.keys(JSON.parse(text))).toEqual(["status", "uptime", "store"]);
+    expect(Object.keys(JSON.parse(text))).toEqual(["status", "uptime", "store", "since"]);
     expect(JSON.parse(text)).toMatchObject({ status: "unavailable", store: "embedded" });
     expect(text).not.toContain("chat_owner");
-    expect(errors).toEqual([{ event: "health check failed", store: "embedded", error: `Error: ${secret}` }]);
+    expect(errors).toEqual([{ event: "store is down", error: `Error: ${secret}` }]);
     ping.mockRestore();
   } finally {
     await server.stop();

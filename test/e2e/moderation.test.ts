@@ -18,12 +18,12 @@ for (const driver of await drivers()) {
     test("a ban outlives a restart and refuses telnet logins; unban lets the user back", async () => {
       let server = await driver.start(dataDir, { admin: { token: TOKEN } });
       let api = new AdminClient(`http://127.0.0.1:${server.httpPort}`, TOKEN);
-      const jon = await LineClient.login(server.tcpPort, "jon", "pw-jon");
-      const kim = await LineClient.login(server.tcpPort, "kim", "pw-kim");
+      const jon = await LineClient.login(server.tcpPort, "jon", "pw-jon-long");
+      const kim = await LineClient.login(server.tcpPort, "kim", "pw-kim-long");
       expect(await api.call<{ nick: string; sessions: number }>("POST", "/kick", { nick: "jon", reason: "" })).toEqual({ nick: "jon", sessions: 1 });
       await jon.waitFor(/^\*\*\* Error: You were kicked$/);
       await kim.waitFor(/^\*\*\* jon went offline \(kicked\)$/);
-      const kimWeb = await WsClient.login(server.httpPort, "kim", "pw-kim");
+      const kimWeb = await WsClient.login(server.httpPort, "kim", "pw-kim-long");
       const { token } = await kimWeb.waitFor((f) => f.type === "welcome");
       const banned = await api.call<{ ban: { nick: string; until: string | null; reason: string }; kicked: number }>(
         "POST", "/ban", { nick: "KIM", seconds: null, reason: "spam" });
@@ -50,7 +50,7 @@ for (const driver of await drivers()) {
 
         await expect(api.call("POST", "/ban", { nick: "kim", seconds: -5 })).rejects.toThrow(new AdminError("Bad request: seconds: Too small: expected number to be >0"));
         expect(await api.call<{ nick: string }>("POST", "/unban", { nick: "kim" })).toEqual({ nick: "kim" });
-        const back = await LineClient.login(server.tcpPort, "kim", "pw-kim");
+        const back = await LineClient.login(server.tcpPort, "kim", "pw-kim-long");
         back.close();
       } finally {
         await server.stop();

@@ -48,7 +48,7 @@ export interface Person {
 
 const matches = (m: Seen, want: Partial<Seen>) => Object.entries(want).every(([k, v]) => (m as any)[k] === v);
 
-export async function login(transport: Transport, port: { tcp: number; http: number }, nick: string, password = "secret"): Promise<Person> {
+export async function login(transport: Transport, port: { tcp: number; http: number }, nick: string, password = "secret-pw"): Promise<Person> {
   return transport === "telnet" ? TelnetPerson.login(port.tcp, nick, password) : WebPerson.login(port.http, nick, password);
 }
 
@@ -150,7 +150,13 @@ class WebPerson implements Person {
     const p = new WebPerson(nick, c);
     for (const f of c.frames) p.read(f);
     c.send({ type: "login", nick, password });
-    await c.waitFor((f) => f.type === "room");
+    const first = await c.waitFor((f) => f.type === "room" || (f.type === "error" && f.key === "no_such_account"));
+    if (first.type === "error") {
+      // A new nick, as the web form does it: create the account, with the password twice.
+      c.clear();
+      c.send({ type: "login", nick, password, confirm: password });
+      await c.waitFor((f) => f.type === "room");
+    }
     await c.waitFor((f) => f.type === "history" && f.reason === "recent");
     return p;
   }

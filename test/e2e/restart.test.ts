@@ -12,8 +12,8 @@ for (const driver of await drivers()) {
 
     test("accounts, statuses and history survive a restart", async () => {
       let server = await driver.start(dataDir);
-      const tere = await LineClient.login(server.tcpPort, "tere", "pw-tere");
-      const ugo = await LineClient.login(server.tcpPort, "ugo", "pw-ugo");
+      const tere = await LineClient.login(server.tcpPort, "tere", "pw-tere-long");
+      const ugo = await LineClient.login(server.tcpPort, "ugo", "pw-ugo-long");
       tere.send("/join #club");
       await tere.waitFor(/You joined #club/);
       tere.send("before the restart");
@@ -35,7 +35,7 @@ for (const driver of await drivers()) {
         await probe.waitFor(/Password: $/, { partial: true });
         probe.close();
 
-        const again = await LineClient.login(server.tcpPort, "tere", "pw-tere");
+        const again = await LineClient.login(server.tcpPort, "tere", "pw-tere-long");
         expect(again.text).not.toContain("new nick");
         again.send("/history #club");
         await again.waitFor(/--- The last message in #club ---/);

@@ -31,7 +31,7 @@ describe("robustness over real sockets", () => {
   test("a telnet client gets its echo back after a password typed ahead", async () => {
     const c = keep(await LineClient.open(fixture.server.tcpPort));
     c.write(Uint8Array.of(255, 251, 24)); // WILL TERMINAL-TYPE: this client speaks telnet
-    c.write("echoer\r\npw-echo\r\npw-echo\r\n/password\r\npw-echo\r\npw-two\r\npw-two\r\n");
+    c.write("echoer\r\npw-echo-1\r\npw-echo-1\r\n/password\r\npw-echo-1\r\npw-two-22\r\npw-two-22\r\n");
     await c.waitFor(/Password changed/);
     const echo = [];
     for (let i = 0; i + 2 < c.raw.length; i++) if (c.raw[i] === 255 && c.raw[i + 2] === 1 && (c.raw[i + 1] === 251 || c.raw[i + 1] === 252)) echo.push(c.raw[i + 1]);
@@ -49,7 +49,7 @@ describe("robustness over real sockets", () => {
   test("a WebSocket line sent before login is refused and does not block the login after it", async () => {
     const c = keep(await WsClient.open(fixture.server.httpPort));
     c.send({ type: "line", text: "hi" });
-    c.send({ type: "login", nick: "early", password: "secret" });
+    c.send({ type: "login", nick: "early", password: "secret-pw", confirm: "secret-pw" });
     expect((await c.waitFor((f) => f.type === "error")).code).toBe("not_logged_in");
     await c.waitFor((f) => f.type === "welcome");
   });

@@ -138,6 +138,19 @@ for (const driver of await drivers()) {
         other.type("/historial 500");
         expect(await other.nextError()).toBe("La cantidad debe ser un número entero de 1 a 200");
       });
+
+      test("/topic sets a room's topic for everyone in it, and it is shown on join", async () => {
+        const [tere, ugo] = [await person("tere"), await person("ugo")];
+        await tere.join("#topics");
+        await ugo.join("#topics");
+        tere.type("/topic releases on Friday");
+        expect(await ugo.notice(/tere set the topic/)).toBe("tere set the topic of #topics: releases on Friday");
+        ugo.type("/topic");
+        expect(await ugo.notice(/Topic of/)).toBe("Topic of #topics: releases on Friday");
+        const vera = await person("vera");
+        await vera.join("#topics");
+        expect(await vera.notice(/Topic of/)).toBe("Topic of #topics: releases on Friday");
+      });
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { Subprocess } from "bun";
 import { join } from "node:path";
+import { Signal } from "./signal.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 export const MAIN = join(ROOT, "main.ts");
@@ -9,8 +10,12 @@ export interface ServerProcess {
   proc: Subprocess<"ignore", "pipe", "pipe">;
   tcpPort: number;
   httpPort: number;
+  /** The whole `started` log record: TLS ports, addresses. */
+  started: Record<string, any>;
   /** Everything it printed to stdout so far. */
   output(): string;
+  /** Waits until what it printed matches `re`. */
+  waitForOutput(re: RegExp, timeout?: number): Promise<string>;
 }
 
 export async function spawnServer(cwd: string, args: string[]): Promise<ServerProcess> {
@@ -18,7 +23,7 @@ export async function spawnServer(cwd: string, args: string[]): Promise<ServerPr
   let out = "";
   const reader = proc.stdout.getReader();
   const decoder = new TextDecoder();
-  let started: { tcpPort: number; httpPort: number } | undefined;
+  let started: { tcpPort: number; httpPort: number; [k: string]: any } | undefined;
   while (!started) {
     const { value, done } = await reader.read();
     if (done) throw new Error(`chat exited before starting:\n${out}${await new Response(proc.stderr).text()}`);
@@ -27,14 +32,26 @@ export async function spawnServer(cwd: string, args: string[]): Promise<ServerPr
     if (line) started = JSON.parse(line);
   }
   // Keep reading, or a full pipe would block the server's logging.
+  const signal = new Signal();
+  let ended = false;
   void (async () => {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) return;
+      if (done) {
+        ended = true;
+        signal.wake();
+        return;
+      }
       out += decoder.decode(value, { stream: true });
+      signal.wake();
     }
   })();
-  return { proc, tcpPort: started.tcpPort, httpPort: started.httpPort, output: () => out };
+  const waitForOutput = (re: RegExp, timeout = 10_000) => signal.until(() => {
+    const found = re.exec(out)?.[0];
+    if (found === undefined && ended) throw new Error(`chat exited; it printed:\n${out}`);
+    return found;
+  }, Date.now() + timeout, () => `Timed out waiting for ${re}; chat printed:\n${out}`);
+  return { proc, tcpPort: started.tcpPort, httpPort: started.httpPort, started, output: () => out, waitForOutput };
 }
 
 interface Run {

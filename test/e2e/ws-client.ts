@@ -21,8 +21,10 @@ export class WsClient {
     };
   }
 
-  static open(port: number, headers: Record<string, string> = {}): Promise<WsClient> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers } as unknown as string[]);
+  /** `tls`: wss://, trusting whatever certificate is served (Bun's WebSocket takes a tls option). */
+  static open(port: number, headers: Record<string, string> = {}, { tls = false } = {}): Promise<WsClient> {
+    const options = tls ? { headers, tls: { rejectUnauthorized: false } } : { headers };
+    const ws = new WebSocket(`${tls ? "wss" : "ws"}://127.0.0.1:${port}/ws`, options as unknown as string[]);
     return new Promise((resolve, reject) => {
       ws.onopen = () => resolve(new WsClient(ws));
       ws.onerror = () => reject(new Error("WebSocket failed to open"));
@@ -30,10 +32,16 @@ export class WsClient {
   }
 
   /** Opens, logs in (creating the account the first time) and waits for the room's welcome. */
-  static async login(port: number, nick: string, password = "secret"): Promise<WsClient> {
-    const c = await WsClient.open(port);
+  static async login(port: number, nick: string, password = "secret-pw", { tls = false } = {}): Promise<WsClient> {
+    const c = await WsClient.open(port, {}, { tls });
     c.send({ type: "login", nick, password });
-    await c.waitFor((f) => f.type === "room");
+    const first = await c.waitFor((f) => f.type === "room" || (f.type === "error" && f.key === "no_such_account"));
+    if (first.type === "error") {
+      // A new nick: the web creates an account only when asked, with the password twice.
+      c.clear();
+      c.send({ type: "login", nick, password, confirm: password });
+      await c.waitFor((f) => f.type === "room");
+    }
     return c;
   }
 

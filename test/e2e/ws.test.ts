@@ -9,7 +9,7 @@ for (const driver of await drivers()) {
     const dataDir = tempDir();
     let server: RunningServer;
     const open: { close(): void }[] = [];
-    const web = async (nick: string, password = "secret") => {
+    const web = async (nick: string, password = "secret-pw") => {
       const c = await WsClient.login(server.httpPort, nick, password);
       open.push(c);
       return c;
@@ -211,7 +211,7 @@ for (const driver of await drivers()) {
       await server.hub.operator.moderation.ban("fito", null, "spam", "test");
       const c = await WsClient.open(server.httpPort);
       open.push(c);
-      c.send({ type: "login", nick: "fito", password: "secret" });
+      c.send({ type: "login", nick: "fito", password: "secret-pw" });
       expect((await c.waitFor((f) => f.type === "error")).message).toMatch(/banned.*spam/);
       expect(await c.waitClosed()).toBe(1008);
     });

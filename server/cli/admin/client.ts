@@ -5,6 +5,7 @@ export class AdminError extends Error {}
 
 // A server that accepts the connection but never answers must not hang the terminal.
 const CALL_TIMEOUT_MS = 15_000;
+const DOWNLOAD_TIMEOUT_MS = 600_000;
 
 export class AdminClient {
   readonly url: string;
@@ -18,6 +19,20 @@ export class AdminClient {
     const data = (await res.json().catch(() => null)) as (T & { error?: string }) | null;
     if (!res.ok) throw new AdminError(data?.error ?? `The server answered ${res.status} ${res.statusText}`);
     return data as T;
+  }
+
+  /** A POST whose answer is a file (a backup): its bytes. A big one may take a while. */
+  async download(path: string): Promise<Uint8Array> {
+    const res = await this.request("POST", path, undefined, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS));
+    if (!res.ok) {
+      const data = (await res.json().catch(() => null)) as { error?: string } | null;
+      throw new AdminError(data?.error ?? `The server answered ${res.status} ${res.statusText}`);
+    }
+    try {
+      return new Uint8Array(await res.arrayBuffer());
+    } catch (e) {
+      throw new AdminError(`Lost the download from ${this.url}: ${reason(e)}`);
+    }
   }
 
   /** The last `n` log lines, then each new one until `signal` aborts or the server goes away. */

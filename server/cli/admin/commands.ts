@@ -1,10 +1,11 @@
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import type { Ban } from "../../core/types.ts";
 import type { NodeInfo } from "../../core/cluster-link.ts";
 import type { ServerStatus, SessionInfo } from "../../core/operator.ts";
 import { prettyLine, printable, type LogRecord } from "../../log/logger.ts";
 import { DEFAULT_LOG_LINES, type ReloadReport } from "../../admin.ts";
 import { AdminError, type AdminClient } from "./client.ts";
-import { formatDuration, parseDuration } from "./duration.ts";
+import { formatDuration, looksLikeDuration, parseDuration } from "./duration.ts";
 import { fields, table, when, type Output } from "./output.ts";
 
 export interface AdminContext {
@@ -12,7 +13,7 @@ export interface AdminContext {
   out: Output;
   /** Ends `log -f` (Ctrl-C). */
   signal: AbortSignal;
-  flags: { lines?: number; follow?: boolean; reset?: boolean };
+  flags: { lines?: number; follow?: boolean; reset?: boolean; collisions?: boolean };
 }
 
 /** One `chat admin` subcommand; the console's help comes from the same entries. */
@@ -45,7 +46,7 @@ const status: AdminCommand = {
       ["server", `chat ${s.version} at ${ctx.client.url}`],
       ["node", s.nodes > 1 ? `${s.node} (one of ${s.nodes} nodes)` : s.node],
       ["uptime", `${formatDuration(s.uptimeSeconds)} (since ${when(s.startedAt)})`],
-      ["store", `${s.store.kind}, ${s.store.healthy ? "healthy" : `UNHEALTHY: ${s.store.error}`}`],
+      ["store", `${s.store.kind}, ${s.store.healthy ? "healthy" : `DOWN since ${when(s.store.since)}: ${s.store.error}`}`],
       ["connections", `${total} (${byTransport})`],
       ["users online", String(s.usersOnline)],
       ["rooms", `${s.rooms.total} (${s.rooms.occupied} with users)`],
@@ -102,6 +103,10 @@ const ban: AdminCommand = {
   async run(ctx, args) {
     need(args, 1, ban);
     const seconds = args[1] === undefined ? null : parseDuration(args[1]);
+    // Refused rather than taken as a reason: "5x" would otherwise ban until unban.
+    if (seconds === null && args[1] !== undefined && looksLikeDuration(args[1])) {
+      throw new AdminError(`Bad duration "${args[1]}": a number and s, m, h, d or w, such as 30m, 7d or 1d2h (10 years at most). Usage: chat admin ${ban.name} ${ban.args}`);
+    }
     const reason = args.slice(seconds === null ? 1 : 2).join(" ");
     const r = await ctx.client.call<{ ban: Ban; kicked: number }>("POST", "/ban", { nick: args[0], seconds, reason });
     const until = r.ban.until ? `until ${when(r.ban.until)}` : "until unbanned";
@@ -217,8 +222,55 @@ const stop: AdminCommand = {
   },
 };
 
+const backup: AdminCommand = {
+  name: "backup",
+  args: "<file>",
+  help: "Write a consistent snapshot of the running server's embedded store to a file (chat restore brings it back); a real PostgreSQL is backed up with pg_dump",
+  async run(ctx, args) {
+    need(args, 1, backup);
+    const file = args[0]!;
+    const bytes = await ctx.client.download("/backup");
+    // Written beside its final name and renamed, so an interrupted backup never looks like a whole one.
+    const partial = `${file}.partial`;
+    try {
+      writeFileSync(partial, bytes, { mode: 0o600 });
+      renameSync(partial, file);
+    } catch (e) {
+      rmSync(partial, { force: true });
+      throw new AdminError(`Cannot write ${file}: ${(e as Error).message}`);
+    }
+    show(ctx, { file, bytes: bytes.length }, () => `Backed up to ${file} (${(bytes.length / 1e6).toFixed(1)} MB)`);
+  },
+};
+
+interface AccountRow {
+  nick: string;
+  createdAt: string;
+  lastSeen: string | null;
+  messages: number;
+  banned: boolean;
+  lookalikes?: string[];
+}
+
+const accounts: AdminCommand = {
+  name: "accounts",
+  args: "[pattern] [--collisions]",
+  help: "Accounts whose nick contains pattern: created, last seen, messages, banned; --collisions lists only look-alikes",
+  async run(ctx, args) {
+    const collisions = ctx.flags.collisions === true;
+    const pattern = args.join(" ");
+    const query = new URLSearchParams({ pattern, collisions: collisions ? "1" : "0" });
+    const { accounts: rows } = await ctx.client.call<{ accounts: AccountRow[] }>("GET", `/accounts?${query}`);
+    const headers = ["NICK", "CREATED", "LAST SEEN", "MESSAGES", "BANNED", ...(collisions ? ["LOOKS LIKE"] : [])];
+    show(ctx, rows, () => rows.length === 0 ? (collisions ? "No look-alike accounts" : "No accounts") : table(ctx.out, headers,
+      rows.map((a) => [a.nick, when(a.createdAt), a.lastSeen ? when(a.lastSeen) : "never", String(a.messages), a.banned ? "yes" : "no",
+        ...(collisions ? [(a.lookalikes ?? []).join(", ")] : [])]),
+    ));
+  },
+};
+
 /** Every subcommand, in the order help lists them. */
-export const ADMIN_COMMANDS: AdminCommand[] = [status, users, nodes, kick, ban, unban, bans, announce, motd, log, reload, restart, stop];
+export const ADMIN_COMMANDS: AdminCommand[] = [status, users, nodes, accounts, kick, ban, unban, bans, announce, motd, log, reload, backup, restart, stop];
 
 async function poll<T>(check: () => Promise<T | null>): Promise<T | null> {
   const deadline = performance.now() + WAIT_MS;

@@ -11,6 +11,13 @@ import { bold, type Output } from "./output.ts";
 const HISTORY_SIZE = 500;
 
 export async function runConsole(client: AdminClient, out: Output): Promise<number> {
+  // Says "Connected" only once the server has answered; one that cannot be reached is an error, as on the command line.
+  try {
+    await client.call("GET", "/status");
+  } catch (e) {
+    console.error((e as Error).message);
+    return 1;
+  }
   const rl = createInterface({ input: process.stdin, output: process.stdout, historySize: HISTORY_SIZE, prompt: "chat> ", terminal: process.stdin.isTTY === true });
   out.line(`Connected to ${client.url}. Type help for the commands, exit to leave.`);
   let running: AbortController | null = null;

@@ -10,7 +10,15 @@ test("parseDuration() reads s, m, h, d and w, and nothing else", () => {
   expect(parseDuration("0m")).toBeNull();
   expect(parseDuration("spam")).toBeNull();
   expect(parseDuration("10")).toBeNull();
-  expect(parseDuration("1h30m")).toBeNull();
+  expect(parseDuration("5x")).toBeNull();
+  expect(parseDuration("1d2x")).toBeNull();
+  expect(parseDuration("99999w")).toBeNull();
+});
+
+test("parseDuration() adds up compound durations", () => {
+  expect(parseDuration("1h30m")).toBe(5400);
+  expect(parseDuration("1d2h")).toBe(93600);
+  expect(parseDuration("1w1d1h1m1s")).toBe(604800 + 86400 + 3600 + 61);
 });
 
 test("formatDuration() shows the two largest units", () => {

@@ -1,7 +1,7 @@
 import { fail } from "../errors.ts";
 import { notice } from "../notices.ts";
 import { command, usage } from "../registry.ts";
-import { LANGS, type Lang } from "../types.ts";
+import { LANGS, TERMINAL_SETTINGS, type Lang, type UserSettings } from "../types.ts";
 
 // The account and the session: help, settings, passwords, logging in and out.
 
@@ -35,20 +35,31 @@ export const password = command({
   async run({ session, user, accounts, entry, send }, args) {
     if ((args.current === undefined) !== (args.new === undefined)) throw fail("usage", { usage: usage(password) });
     const current = args.current ?? (await session.ask(notice("prompt_current_password"), true));
-    if (!(await accounts.verify(current, user))) throw fail("wrong_password_unchanged");
+    if (!(await accounts.verify(current, user, session))) throw fail("wrong_password_unchanged");
     let next = args.new;
     if (next === undefined) {
       next = await session.ask(notice("prompt_new_password"), true);
       if ((await session.ask(notice("prompt_repeat_new_password"), true)) !== next) throw fail("passwords_differ_unchanged");
     }
-    await accounts.changePassword(user, next);
+    await accounts.changePassword(user, next, session);
     entry.renewTokens(user);
     send({ type: "notice", notice: notice("password_changed") });
   },
 });
 
+const ON_OFF = ["on", "off"] as const;
+
 /** Settings a user may choose, with the values each takes. */
-const SETTINGS: Record<string, readonly string[]> = { lang: LANGS };
+const SETTINGS: Record<string, readonly string[]> = {
+  lang: LANGS,
+  ...Object.fromEntries(TERMINAL_SETTINGS.map((name) => [name, ON_OFF])),
+};
+
+/** The settings with `name` set to `value` (both already checked). */
+function chosen(settings: UserSettings, name: string, value: string): UserSettings {
+  if (name === "lang") return { ...settings, lang: value as Lang };
+  return { ...settings, [name]: value === "on" };
+}
 
 export const set = command({
   name: "set",
@@ -59,12 +70,13 @@ export const set = command({
       send({ type: "settings", settings: user.settings, lang: session.lang });
       return;
     }
-    const values = SETTINGS[name.toLowerCase()];
+    const key = name.toLowerCase();
+    const values = SETTINGS[key];
     if (!values) throw fail("unknown_setting", { name, names: Object.keys(SETTINGS).join(", ") });
-    const chosen = value?.toLowerCase();
-    if (chosen === undefined || !values.includes(chosen)) throw fail("bad_setting_value", { name, values: values.join("|") });
-    await accounts.saveSettings(user, { ...user.settings, lang: chosen as Lang });
-    accounts.applyLanguage(user);
+    const picked = value?.toLowerCase();
+    if (picked === undefined || !values.includes(picked)) throw fail("bad_setting_value", { name, values: values.join("|") });
+    await accounts.saveSettings(user, chosen(user.settings, key, picked));
+    if (key === "lang") accounts.applyLanguage(user);
     send({ type: "settings", settings: user.settings, lang: session.lang });
   },
 });
@@ -84,14 +96,21 @@ export const login = command({
   name: "login",
   hidden: true,
   beforeLogin: true,
-  args: [{ name: "nick", type: "nick" }, { name: "password", type: "secret" }, { name: "lang", type: "word", optional: true }] as const,
-  async run({ session, accounts, entry }, { nick, password, lang }) {
+  // `confirm` (the password again) asks for a new account: without it, only an existing one logs in.
+  args: [
+    { name: "nick", type: "nick" },
+    { name: "password", type: "secret" },
+    { name: "lang", type: "word", optional: true },
+    { name: "confirm", type: "secret", optional: true },
+  ] as const,
+  async run({ session, accounts, entry }, { nick, password, lang, confirm }) {
     if (session.user) throw fail("already_logged_in");
     if (lang && (LANGS as readonly string[]).includes(lang)) session.lang = lang as Lang;
-    const user = await accounts.passwordLogin(session, nick, password);
+    const user = await accounts.passwordLogin(session, nick, password, confirm);
     // The core has told the user, and put the session out after too many tries.
     if (!user || session.closed) return;
     await entry.enter(session, user);
+    if (confirm === undefined) await accounts.reportFailedLogins(session, user);
   },
 });
 

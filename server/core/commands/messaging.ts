@@ -6,8 +6,8 @@ import { command } from "../registry.ts";
 export const say = command({
   name: "say",
   args: [{ name: "text", type: "text" }] as const,
-  run({ session, target, messaging }, { text }) {
-    return messaging.send(session, target, text);
+  run({ session, target, cid, messaging }, { text }) {
+    return messaging.send(session, target, text, false, cid);
   },
 });
 
@@ -16,8 +16,8 @@ export const msg = command({
   aliases: ["m"],
   spanish: ["privado"],
   args: [{ name: "to", type: "nick", label: "nick" }, { name: "text", type: "text" }] as const,
-  async run({ session, messaging }, { to, text }) {
-    await messaging.whisper(session, to, text);
+  async run({ session, cid, messaging }, { to, text }) {
+    await messaging.whisper(session, to, text, "private", cid);
   },
 });
 
@@ -37,7 +37,7 @@ export const me = command({
   name: "me",
   spanish: ["yo"],
   args: [{ name: "action", type: "text" }] as const,
-  run({ session, target, messaging }, { action }) {
-    return messaging.send(session, target, action, true);
+  run({ session, target, cid, messaging }, { action }) {
+    return messaging.send(session, target, action, true, cid);
   },
 });

@@ -1,3 +1,4 @@
+import { fail } from "../errors.ts";
 import { command } from "../registry.ts";
 
 // Rooms a user is in, moving between them, and what was said in a conversation.
@@ -20,6 +21,18 @@ export const leave = command({
   run({ session, target, memberships }, { room }) {
     // Without a name, the room the line was typed in (an app's open room, a terminal's current one).
     return memberships.leave(session, room ?? ("room" in target ? target.room : undefined));
+  },
+});
+
+export const topic = command({
+  name: "topic",
+  spanish: ["tema"],
+  args: [{ name: "text", type: "text", optional: true }] as const,
+  run({ session, target, memberships, send }, { text }) {
+    if (!("room" in target)) throw fail("topic_needs_room");
+    if (text === undefined) return memberships.showTopic(session, target.room).then((n) => send({ type: "notice", notice: n }));
+    // "-" clears it: an empty text would be a request to show it.
+    return memberships.setTopic(session, target.room, text.trim() === "-" ? "" : text);
   },
 });
 

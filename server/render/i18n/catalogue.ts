@@ -44,5 +44,14 @@ export interface Phrases {
   helpTitle: string;
   helpFooter: string;
   alsoKnownAs(names: string): string;
-  settings(lang: string, fromAccount: boolean): string;
+  /** `terminal`: the terminal's on/off settings as "editor on, color auto, bell auto". */
+  settings(lang: string, fromAccount: boolean, terminal: string): string;
+  /** `chat connect`: the connection dropped and the next try is in `seconds`. */
+  reconnecting(seconds: number): string;
+  /** `chat connect`: back, with what was missed shown. */
+  reconnected: string;
+  /** `chat connect`: the server ended the session for good (a kick, a ban). */
+  closedForGood: string;
+  /** `chat connect`: the first connection failed. */
+  cannotConnect(url: string, reason: string): string;
 }
