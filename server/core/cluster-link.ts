@@ -1,6 +1,6 @@
 import type { PresenceEvent } from "./events.ts";
 import type { RemoteUser } from "./presence.ts";
-import type { ChatMessage, NewMessage } from "./types.ts";
+import type { ChatMessage, NewMessage, RoomRef } from "./types.ts";
 
 // What passes between the nodes of a cluster, and what the core asks of whatever carries it
 // (server/cluster/pg-link.ts, over PostgreSQL). cluster.ts is what a node does with it.
@@ -13,6 +13,8 @@ export type ControlEvent =
   | { t: "kick"; nick: string; reason: string; ban?: { nick: string; until: string | null; reason: string; createdAt: string; createdBy: string } }
   | { t: "announce"; text: string }
   | { t: "motd"; motd: string[] }
+  /** `nick` set (or with "" cleared) the room's topic. */
+  | { t: "topic"; room: RoomRef; nick: string; topic: string }
   /** The sender started or stopped: forget whatever it said of its accounts. */
   | { t: "bye" }
   /** Something was lost (an event too big to send): read the other nodes' accounts again. */

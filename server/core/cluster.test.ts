@@ -111,3 +111,29 @@ test("a kick of a user online only on another node goes to that node; one online
   expect(link.published).toContainEqual({ t: "kick", nick: "cl_far", reason: "bye" });
   expect(() => hub.operator.moderation.kick("cl_nobody", "x")).toThrow();
 });
+
+test("a topic set on one node is told to the room's sessions on the others, and goes out from where it was set", async () => {
+  const link = new FakeLink();
+  const hub = newHub(store, {}, { cluster: link });
+  await hub.cluster!.start();
+  const dora = await loggedIn(hub, "cl_dora");
+  const lobby = (await store.findRoom("#lobby"))!;
+  await dora.type("/topic set here");
+  expect(link.published).toContainEqual({ t: "topic", room: { id: lobby.id, name: lobby.name }, nick: "cl_dora", topic: "set here" });
+  link.listener.control("there", { t: "topic", room: { id: lobby.id, name: lobby.name }, nick: "cl_far_topic", topic: "set there" });
+  const told = await dora.next("notice", (e) => e.notice.key === "topic_set" && e.notice.params?.nick === "cl_far_topic");
+  expect(told.notice.params).toMatchObject({ room: "#lobby", topic: "set there" });
+});
+
+test("Tab completes the nicks of users online on other nodes too", async () => {
+  const link = new FakeLink();
+  const hub = newHub(store, {}, { cluster: link });
+  await hub.cluster!.start();
+  const emma = await loggedIn(hub, "cl_tab_here");
+  link.listener.control("there", {
+    t: "presence",
+    event: { type: "presence", change: "online", nick: "cl_tab_there", online: true, status: "available", note: "" },
+    user: { nick: "cl_tab_there", status: "available", note: "", rooms: [], sessions: 1 },
+  });
+  expect(hub.complete(emma.session, "cl_tab", false)).toEqual(["cl_tab_here", "cl_tab_there"]);
+});

@@ -35,7 +35,7 @@ export class Cluster implements ClusterListener {
     private readonly rooms: Pick<RoomTable, "audience">,
     private readonly delivery: Pick<Delivery, "deliver">,
     private readonly moderation: Pick<Moderation, "dropHere" | "announceHere">,
-    private readonly memberships: Pick<Memberships, "joinedElsewhere" | "leftElsewhere">,
+    private readonly memberships: Pick<Memberships, "joinedElsewhere" | "leftElsewhere" | "topicSetElsewhere">,
     private readonly info: ServerInfo,
     private readonly log: Log,
   ) {
@@ -128,6 +128,8 @@ export class Cluster implements ClusterListener {
       case "motd":
         this.info.motd = event.motd;
         return;
+      case "topic":
+        return this.memberships.topicSetElsewhere(event.room, event.nick, event.topic);
       case "bye":
         return this.nodesGone([from]);
       case "reload":

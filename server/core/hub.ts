@@ -114,7 +114,7 @@ export class Hub implements Gateway {
       (stored, sent) => delivery.deliver(stored, sent),
       (e) => log.error("delivery failed", { error: String(e) }),
     );
-    const memberships = new Memberships(store, this.rooms, this.presence, reads, limits, log);
+    const memberships = new Memberships(store, this.rooms, this.presence, reads, limits, log, link);
     this.sessions = new Sessions(this.presence, memberships, store, this.writer, background, limits, log);
     const moderation = new Moderation(store, this.presence, this.sessions, log, link);
     const guard = new LoginGuard(limits);

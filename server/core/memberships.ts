@@ -1,3 +1,4 @@
+import type { ClusterLink } from "./cluster-link.ts";
 import { fail } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
 import { TOPIC_MAX_BYTES, type Limits } from "./limits.ts";
@@ -25,6 +26,8 @@ export class Memberships {
     private readonly reads: Reads,
     private readonly limits: Pick<Limits, "historyDefault" | "historyMax">,
     private readonly log: Log,
+    /** The other nodes, when this one is part of a cluster: a topic set here is heard there too. */
+    private readonly cluster: Pick<ClusterLink, "publish"> | null = null,
   ) {}
 
   /** The account's rooms with their counts; an account in none (new, or older than rooms) joins the lobby. */
@@ -128,9 +131,20 @@ export class Memberships {
     const topic = cleanText(text).replace(/\s+/g, " ").trim();
     if (exceedsBytes(topic, TOPIC_MAX_BYTES)) throw fail("too_long", { max: TOPIC_MAX_BYTES });
     await this.store.setTopic(room.id, topic);
-    const told = topic ? notice("topic_set", { room: room.name, nick: user.nick, topic }) : notice("topic_cleared", { room: room.name, nick: user.nick });
+    this.cluster?.publish({ t: "topic", room: { id: room.id, name: room.name }, nick: user.nick, topic });
+    this.tellTopic(room, user.nick, topic, session);
+  }
+
+  /** A topic set on another node of a cluster: this node's sessions shown the room hear it. */
+  topicSetElsewhere(room: RoomRef, nick: string, topic: string) {
+    this.tellTopic(room, nick, topic);
+  }
+
+  /** Tells everyone shown the room (and the setter, who may not be) who set or cleared its topic. */
+  private tellTopic(room: RoomRef, nick: string, topic: string, setter?: Session) {
+    const told = topic ? notice("topic_set", { room: room.name, nick, topic }) : notice("topic_cleared", { room: room.name, nick });
     const viewers = new Set(this.rooms.get(room.id)?.viewers ?? []);
-    viewers.add(session);
+    if (setter) viewers.add(setter);
     for (const s of viewers) s.send({ type: "notice", notice: told });
   }
 

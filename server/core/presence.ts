@@ -43,6 +43,22 @@ export class Presence {
     return this.online.values();
   }
 
+  /** The nick of every account online, on this node and the others; an account on several nodes once. */
+  *nicks(): Generator<string> {
+    const seen = new Set<string>();
+    for (const [key, o] of this.online) {
+      seen.add(key);
+      yield o.user.nick;
+    }
+    for (const users of this.remote.values()) {
+      for (const [key, u] of users) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        yield u.nick;
+      }
+    }
+  }
+
   /** Registers an authenticated session as online; `first` when the account had no other. */
   add(session: Session, user: User, rooms: RoomRef[]): { online: Online; first: boolean } {
     const key = foldKey(user.nick);

@@ -88,6 +88,16 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
     await ines.waitFor(/maintenance at noon/);
   });
 
+  test("a topic set on one node is told to the room's users on the other", async () => {
+    const [lara, marc] = [await fx.terminal(0, "lara"), await fx.terminal(1, "marc")];
+    for (const c of [lara, marc]) {
+      c.send("/join #topics");
+      await c.waitFor(/#topics/);
+    }
+    lara.send("/topic set on node a");
+    await marc.waitFor(/lara set the topic of #topics: set on node a/, { timeout: 20000 });
+  });
+
   test("a batch that commits late is not skipped: ids follow commit order across nodes", async () => {
     const jose = await fx.terminal(0, "jose");
     const kati = await fx.terminal(1, "kati");
