@@ -62,6 +62,15 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
       if (max < 50_000) o.log(`idle: this machine allows ${max} connections per process (ulimit -Hn ${hardFileLimit()}), not 50,000`);
       rows.push(...(await idle({ steps, runs: q ? 1 : o.runs, tcp: t.chatTcp(env), ws: t.chatWs(env), perGenerator: 9000, log: o.log })));
     }
+    if (want("cluster")) {
+      // The latency load (a fixed rate) on 1, 2 and 3 nodes sharing one PostgreSQL: deliveries/s,
+      // p99 from send on one node to receipt on (mostly) another, and messages stored per second.
+      const targets = [1, 2, 3].map((n) => t.chatCluster(env, n));
+      rows.push(...(await runPlan({
+        scenario: title("cluster"), sizes: q ? [6] : [1000], targets, deliveriesPerSec: q ? 500 : 100_000,
+        ...window, warmupSeconds: q ? 0.3 : 3, measureSeconds: q ? 0.5 : 10,
+      })));
+    }
     if (want("persistence")) {
       const dir = mkdtempSync(join(tmpdir(), "chat-bench-embedded-"));
       try {

@@ -94,6 +94,7 @@ export function adminApi(deps: AdminDeps) {
 
   app.get("/status", async (c) => c.json({ version: deps.version, ...(await operator.status()) }));
   app.get("/users", (c) => c.json({ users: operator.onlineSessions() }));
+  app.get("/nodes", async (c) => c.json({ nodes: await operator.nodes() }));
 
   app.post("/backup", async (c) => {
     const started = performance.now();

@@ -9,6 +9,8 @@ import { secured } from "./http/security.ts";
 import { wsHandlers, type WsData } from "./ws.ts";
 // Bun bundles the page's script and styles, and `bun build --compile` embeds them in the binary.
 import webClient from "../web/index.html";
+import { clientAddress } from "./http/forwarded.ts";
+import { plainAddress } from "./tcp/proxy-protocol.ts";
 
 /** Health, metrics, the login form's facts and the admin API. The web page and /ws are served beside it by Bun. */
 export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>, hsts = false) {
@@ -52,9 +54,11 @@ const HSTS = "max-age=31536000";
 
 /**
  * The web page, /ws and the API on the plain HTTP port, or on the HTTPS one when `secure` is given.
- * The caller registers the server with the room publisher (see wsPublisher).
+ * The caller registers the server with the room publisher (see wsPublisher). A WebSocket from one of
+ * `trustedProxies` gets the address its X-Forwarded-For names (http/forwarded.ts).
  */
 export function startHttp(chat: Gateway, operator: Operator, config: Config, admin?: Hono<any>, secure?: HttpsListen) {
+  const trusted = new Set(config.trustedProxies.map(plainAddress));
   const app = createHttpApp(operator, chat.log, admin, secure?.hsts);
   let page: Promise<{ body: string; type: string }> | undefined;
   const server = Bun.serve<WsData>({
@@ -87,8 +91,8 @@ export function startHttp(chat: Gateway, operator: Operator, config: Config, adm
         chat.log.warn("websocket origin refused", { origin });
         return secured(new Response(`Origin ${origin} may not open /ws\n`, { status: 403 }));
       }
-      const remote = server.requestIP(req);
-      const data = { remote: remote ? `${remote.address}:${remote.port}` : "unknown", lang: preferredLang(req.headers.get("accept-language")) } as WsData;
+      const remote = clientAddress(server.requestIP(req), req.headers.get("x-forwarded-for"), trusted);
+      const data = { remote, lang: preferredLang(req.headers.get("accept-language")) } as WsData;
       if (server.upgrade(req, { data })) return undefined;
       return secured(new Response("Expected a WebSocket upgrade\n", { status: 426 }));
     },

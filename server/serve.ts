@@ -1,6 +1,6 @@
+import { hostname } from "node:os";
 import pkg from "../package.json" with { type: "json" };
 import { adminApi, type AdminControl } from "./admin.ts";
-import { serverToken } from "./admin/token.ts";
 import type { Config } from "./config/schema.ts";
 import { createRegistry } from "./core/commands/index.ts";
 import { Hub } from "./core/hub.ts";
@@ -8,10 +8,12 @@ import type { Log } from "./core/log.ts";
 import { startupMotd } from "./core/motd.ts";
 import { nickSkeleton } from "./core/nick-rules.ts";
 import type { Store } from "./core/store.ts";
+import { PgClusterLink } from "./cluster/pg-link.ts";
 import { startHttp } from "./http.ts";
 import type { LogFile } from "./log/log-file.ts";
 import { bunPasswords } from "./secrets/passwords.ts";
 import { ResumeTokens } from "./secrets/resume-tokens.ts";
+import { serverSecrets } from "./secrets/shared-secrets.ts";
 import { embeddedStore } from "./store/pglite.ts";
 import { postgresStore } from "./store/postgres.ts";
 import { startTcp } from "./tcp.ts";
@@ -68,32 +70,48 @@ function startTls(config: Config, hub: Hub, admin: Hono<any>, servers: Set<Serve
   }, tlsPair(config.tls!));
 }
 
-export async function openStore(config: Config): Promise<Store> {
-  return config.database ? postgresStore(config.database) : embeddedStore(config.dataDir);
+export async function openStore(config: Config, clusterNode?: string): Promise<Store> {
+  return config.database ? postgresStore(config.database, clusterNode) : embeddedStore(config.dataDir);
+}
+
+/** `node.name`, or the host name and the telnet port. */
+export function nodeName(config: Config): string {
+  return config.node.name ?? `${hostname()}:${config.tcpPort}`;
 }
 
 /** Opens the store, applies migrations and starts both listeners. */
 export async function startServer(config: Config, log: Log, options: ServerOptions = {}): Promise<RunningServer> {
   // A port in use is said at once, not after the database has been opened.
   probePorts(config);
-  const store = await openStore(config);
+  const node = nodeName(config);
+  const clustered = config.cluster.enabled && config.database !== undefined;
+  const store = await openStore(config, clustered ? node : undefined);
   const applied = await store.migrate();
   if (applied) log.info("migrations applied", { count: applied });
   // Accounts made before look-alike nicks were refused get their skeleton (old look-alikes keep none).
   const skeletons = await store.fillSkeletons(nickSkeleton);
   if (skeletons) log.info("nick skeletons filled in", { count: skeletons });
+  const secrets = await serverSecrets(config);
+  let connections = (): Record<string, number> => ({});
+  const link = clustered
+    ? new PgClusterLink({ url: config.database!, node, ...config.cluster, connections: () => connections(), log })
+    : null;
   const hub = new Hub({
+    node,
+    cluster: link,
     store,
     passwords: bunPasswords,
     info: { serverName: config.serverName, motd: await startupMotd(store, config.motd) },
     limits: config.limits,
     commands: createRegistry(),
-    tokens: ResumeTokens.inDataDir(config.dataDir, config.web.resumeTokenHours),
+    tokens: new ResumeTokens(secrets.resume, config.web.resumeTokenHours * 3600_000),
     reservedNicks: config.reservedNicks,
     log,
   });
+  connections = () => hub.operator.connections();
+  await hub.cluster?.start();
   const admin = adminApi({
-    operator: hub.operator, log, token: serverToken(config), allowRemote: config.admin.allowRemote, version: pkg.version,
+    operator: hub.operator, log, token: secrets.adminToken, allowRemote: config.admin.allowRemote, version: pkg.version,
     configMotd: () => config.motd, ...options,
   });
   const wsServers = new Set<Server<WsData>>();
@@ -103,7 +121,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   let http: Server<WsData> | undefined;
   let tls: TlsListeners | undefined;
   try {
-    tcp = listening("tcpPort", config.host, config.tcpPort, () => startTcp(hub, config.host, config.tcpPort, config.limits));
+    tcp = listening("tcpPort", config.host, config.tcpPort, () => startTcp(hub, config.host, config.tcpPort, config.limits, undefined, config.trustedProxies));
     http = listening("httpPort", config.host, config.httpPort, () => startHttp(hub, hub.operator, config, admin.app));
     wsServers.add(http);
     if (config.tls) tls = startTls(config, hub, admin.app, wsServers);
@@ -112,13 +130,14 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
     tcp?.stop(true);
     await http?.stop(true);
     admin.close();
+    await hub.cluster?.stop();
     await store.close();
     throw e;
   }
   const ports = { tcpPort: tcp.port, httpPort: http.port!, tlsPort: tls?.tlsPort, httpsPort: tls?.httpsPort };
   // Before "started", so whoever waits for that line finds where `chat admin` should call.
   writeAdminUrl(config, ports);
-  log.info("started", { store: store.kind, ...ports, ...addresses(config, ports), dataDir: config.dataDir });
+  log.info("started", { node, cluster: clustered, store: store.kind, ...ports, ...addresses(config, ports), dataDir: config.dataDir });
   let stopping: Promise<void> | null = null;
   const httpServer = http;
   const tcpListener = tcp;
@@ -142,6 +161,8 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
         await hub.shutdown(restarting);
         // Whatever is still open once every session has been told and closed is cut.
         await Promise.all([httpServer.stop(true), tls?.close()]);
+        // After every session has gone (and told the others): the node's row and its accounts go at once.
+        await hub.cluster?.stop();
         await store.close();
         log.info("stopped");
       })();

@@ -12,6 +12,8 @@ export interface Job {
   /** Addresses to spread connections over (each 127.0.0.x gives another ~28k source ports). */
   hosts: string[];
   port: number;
+  /** Several servers (the nodes of a cluster): client i connects to ports[i % ports.length] instead of `port`. */
+  ports?: number[];
   nicks: string[];
   password: string;
   /** closed: each client sends when the previous round has fully arrived; open: a fixed rate; idle: never. */
@@ -92,7 +94,7 @@ async function connectAll() {
       let isReady = false;
       slot.client = connect(job.protocol, {
         host: job.hosts[i % job.hosts.length]!,
-        port: job.port,
+        port: job.ports?.length ? job.ports[i % job.ports.length]! : job.port,
         nick: job.nicks[i]!,
         password: job.password,
         login: job.mode !== "idle",

@@ -22,6 +22,21 @@ export interface ChatServer {
 
 let databases = 0;
 
+// As the IRC peers are configured: no per-address caps and no flood penalties, so only the
+// server's own code limits it (the load generator is one machine sending as fast as it can).
+const BENCH_LIMITS = {
+  loginTimeoutSeconds: 3600,
+  maxConnectionsPerAddress: 1_000_000,
+  connectionsPerAddressPerMinute: 1_000_000,
+  messageBurstLines: 1_000_000,
+  messagesPerSecond: 1_000_000,
+  messageBurstBytes: 1 << 30,
+  messageBytesPerSecond: 1 << 30,
+  maxConcurrentHashes: 64,
+  hashQueueSeconds: 600,
+  hashQueuePerAddress: 100_000,
+};
+
 /**
  * Our server on a fresh database of the benchmark's PostgreSQL server, pinned to the server core,
  * with `users` accounts b0…b<users-1> ready to log in.
@@ -44,20 +59,7 @@ export async function startChat(pgUrl: string, users: number): Promise<ChatServe
     serverName: "bench",
     dataDir: join(dir, "data"),
     database: { url: url.toString() },
-    // As the IRC peers are configured: no per-address caps and no flood penalties, so only the
-    // server's own code limits it (the load generator is one machine sending as fast as it can).
-    limits: {
-      loginTimeoutSeconds: 3600,
-      maxConnectionsPerAddress: 1_000_000,
-      connectionsPerAddressPerMinute: 1_000_000,
-      messageBurstLines: 1_000_000,
-      messagesPerSecond: 1_000_000,
-      messageBurstBytes: 1 << 30,
-      messageBytesPerSecond: 1 << 30,
-      maxConcurrentHashes: 64,
-      hashQueueSeconds: 600,
-      hashQueuePerAddress: 100_000,
-    },
+    limits: BENCH_LIMITS,
   }));
   const migrate = Bun.spawnSync([process.execPath, MAIN, "migrate", "--config", config]);
   if (migrate.exitCode !== 0) throw new Error(`chat migrate failed: ${migrate.stderr.toString()}`);
@@ -88,6 +90,62 @@ export async function startChat(pgUrl: string, users: number): Promise<ChatServe
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface ChatCluster {
+  pids: number[];
+  tcpPorts: number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * `nodes` servers on one fresh database (clustered when more than one), all pinned to the server
+ * core like a single server, with `users` accounts b0…b<users-1> ready to log in on any of them.
+ */
+export async function startChatCluster(pgUrl: string, users: number, nodes: number): Promise<ChatCluster> {
+  const dir = mkdtempSync(join(tmpdir(), "chat-bench-cluster-"));
+  const database = `bench_${process.pid}_${++databases}`;
+  const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const url = new URL(pgUrl);
+  url.pathname = `/${database}`;
+  const procs: Subprocess[] = [];
+  const tcpPorts: number[] = [];
+  const stop = async () => {
+    await Promise.all(procs.map((p) => stopProcess(p, 15_000)));
+    const drop = postgres(pgUrl, { max: 1, onnotice: () => {} });
+    await drop.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+    await drop.end();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < nodes; i++) {
+      const [tcpPort, httpPort] = [freePort(), freePort()];
+      const config = join(dir, `node${i}.json`);
+      writeFileSync(config, JSON.stringify({
+        host: "0.0.0.0", tcpPort, httpPort, serverName: "bench", dataDir: join(dir, `data${i}`),
+        database: { url: url.toString() }, limits: BENCH_LIMITS,
+        node: { name: `node${i}` }, cluster: { enabled: nodes > 1 },
+      }));
+      if (i === 0) {
+        const migrate = Bun.spawnSync([process.execPath, MAIN, "migrate", "--config", config]);
+        if (migrate.exitCode !== 0) throw new Error(`chat migrate failed: ${migrate.stderr.toString()}`);
+        await seedUsers(url.toString(), users);
+      }
+      const log = openSync(join(dir, `node${i}.log`), "w");
+      const proc: Subprocess = Bun.spawn([process.execPath, ...profileFlags(), ENTRY, "serve", "--config", config], { stdout: log, stderr: log });
+      procs.push(proc);
+      pin(proc.pid, SERVER_CORE);
+      await waitForPort(tcpPort, 60);
+      await waitForPort(httpPort, 10);
+      tcpPorts.push(tcpPort);
+    }
+  } catch (e) {
+    for (const p of procs) p.kill(9);
+    throw new Error(`${e}; server logs in ${dir}`);
+  }
+  return { pids: procs.map((p) => p.pid), tcpPorts, stop };
 }
 
 /**

@@ -6,6 +6,7 @@ export const SCENARIOS = [
   { cli: "latency", title: "latency" },
   { cli: "idle", title: "idle connections" },
   { cli: "persistence", title: "persistence" },
+  { cli: "cluster", title: "cluster" },
   { cli: "startup", title: "startup" },
 ] as const;
 

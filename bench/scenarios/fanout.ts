@@ -48,6 +48,7 @@ async function once(plan: LoadPlan, target: Target, clients: number): Promise<Ru
       protocol: target.protocol,
       hosts: ["127.0.0.1"],
       port: server.port,
+      ports: server.ports,
       nicks: benchNicks(clients),
       password: BENCH_PASSWORD,
       mode: plan.deliveriesPerSec ? "open" : "closed",

@@ -1,4 +1,4 @@
-import { BENCH_PASSWORD, benchNicks, startChat } from "../lib/chat-server.ts";
+import { BENCH_PASSWORD, benchNicks, startChat, startChatCluster } from "../lib/chat-server.ts";
 import { pin, SERVER_CORE } from "../lib/pin.ts";
 import { freePort } from "../lib/ports.ts";
 import { echoes, type Protocol } from "../gen/protocols.ts";
@@ -13,6 +13,8 @@ export interface Running {
   port: number;
   /** Ours: the HTTP/WebSocket port beside the telnet one. */
   httpPort?: number;
+  /** A cluster: every node's port, over which the clients are spread (`pid` and `port` are the first node's). */
+  ports?: number[];
   /** PostgreSQL's postmaster, whose CPU is reported beside the server's. */
   helperPid?: number;
   afterWelcome?: (nick: string) => string[];
@@ -52,6 +54,19 @@ export const chatWs = (env: BenchEnv): Target => ({
   start: async (clients) => {
     const chat = await startChat(env.pgUrl, clients);
     return { pid: chat.pid, port: chat.httpPort, helperPid: env.pgPid, gc: chat.gc, stop: chat.stop };
+  },
+});
+
+/**
+ * Our server as `nodes` processes on one database, clients spread over them round robin, so most
+ * deliveries cross from the sender's node to another's. One node runs without clustering: the baseline.
+ */
+export const chatCluster = (env: BenchEnv, nodes: number): Target => ({
+  name: `chat (${nodes} node${nodes === 1 ? "" : "s"}, TCP)`,
+  protocol: "chat-tcp",
+  start: async (clients) => {
+    const cluster = await startChatCluster(env.pgUrl, clients, nodes);
+    return { pid: cluster.pids[0]!, port: cluster.tcpPorts[0]!, ports: cluster.tcpPorts, helperPid: env.pgPid, stop: cluster.stop };
   },
 });
 

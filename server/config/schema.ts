@@ -107,6 +107,22 @@ export const logSchema = z.strictObject({
     .describe("Rotated files kept (chat.log.1 … chat.log.N)"),
 }).prefault({});
 
+export const nodeSchema = z.strictObject({
+  name: z.string().min(1).max(100).optional()
+    .describe("This node's name, in `chat admin status`, `chat admin nodes` and /metrics; absent: the host name and tcpPort"),
+}).prefault({});
+
+export const clusterSchema = z.strictObject({
+  enabled: z.boolean().default(false)
+    .describe("Share rooms, presence and live delivery with every other node whose `database` is the same (a real PostgreSQL)"),
+  heartbeatSeconds: z.number().min(0.1).max(60).default(3)
+    .describe("How often a node says it is alive"),
+  deadAfterSeconds: z.number().min(1).max(600).default(15)
+    .describe("A node silent this long is declared dead by the others, and its users shown offline"),
+  pollSeconds: z.number().min(0.1).max(60).default(1.5)
+    .describe("Safety poll for messages whose wake-up was lost"),
+}).prefault({});
+
 // TLS is on when this block is present. `chat admin reload` and SIGHUP read the files again.
 export const tlsSchema = z.strictObject({
   cert: z.string().min(1).describe("PEM certificate chain file"),
@@ -133,6 +149,14 @@ export const configSchema = z.strictObject({
   web: webSchema,
   admin: adminSchema,
   log: logSchema,
+  node: nodeSchema,
+  cluster: clusterSchema,
+  trustedProxies: z.array(z.string().regex(/^[0-9a-fA-F:.]+$/, "expected an IP address")).default([])
+    .describe("Balancers' addresses: their telnet connections start with a PROXY protocol header (v1 or v2), and their X-Forwarded-For is believed"),
+}).superRefine((config, ctx) => {
+  if (config.cluster.enabled && !config.database) {
+    ctx.addIssue({ code: "custom", path: ["cluster", "enabled"], message: "needs a real PostgreSQL (`database` or DATABASE_URL); the embedded store is single-node" });
+  }
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -25,8 +25,8 @@ export class Completion {
       const mine = this.presence.get(user.nick)?.rooms.values() ?? [];
       for (const r of mine) if (starts(r.name)) found.push(r.name);
     } else {
-      for (const o of this.presence.accounts()) {
-        if (starts(o.user.nick)) found.push(o.user.nick);
+      for (const nick of this.presence.nicks()) {
+        if (starts(nick)) found.push(nick);
         if (found.length >= MAX_CANDIDATES) break;
       }
     }

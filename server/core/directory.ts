@@ -42,7 +42,7 @@ export class Directory {
     const online = this.presence.get(p.user.nick);
     const u = online?.user ?? p.user;
     return {
-      id: u.id, nick: u.nick, createdAt: u.createdAt, lastSeen: u.lastSeen, online: online !== undefined,
+      id: u.id, nick: u.nick, createdAt: u.createdAt, lastSeen: u.lastSeen, online: this.presence.isOnline(p.user.nick),
       status: u.status, note: u.statusNote, messagesSent: p.messagesSent,
     };
   }

@@ -2,6 +2,7 @@ import { AccountAdmin } from "./account-admin.ts";
 import { Accounts, type PasswordHasher } from "./accounts.ts";
 import { frameContext } from "./args.ts";
 import { Background } from "./background.ts";
+import { Cluster, type ClusterLink } from "./cluster.ts";
 import { Completion } from "./completion.ts";
 import type { CommandContext } from "./context.ts";
 import { Delivery } from "./delivery.ts";
@@ -48,6 +49,10 @@ export interface HubDeps {
   /** Nicks nobody may register besides the built-in ones and the server's name (config reservedNicks). */
   reservedNicks?: string[];
   log?: Log;
+  /** This node's name (config `node.name`). */
+  node?: string;
+  /** The other nodes sharing the database, when this node is one of a cluster. */
+  cluster?: ClusterLink | null;
 }
 
 /**
@@ -80,6 +85,8 @@ export interface Gateway {
 export class Hub implements Gateway {
   readonly log: Log;
   readonly operator: Operator;
+  /** What this node does with the others' messages and events; null alone. Started by serve.ts. */
+  readonly cluster: Cluster | null = null;
   private readonly presence = new Presence();
   private readonly rooms = new RoomTable();
   private readonly stats = new Stats();
@@ -93,7 +100,7 @@ export class Hub implements Gateway {
   private readonly flood: FloodControl;
   private readonly completion: Completion;
 
-  constructor({ store: database, passwords, info, limits, commands, tokens = null, reservedNicks = [], log = silentLog }: HubDeps) {
+  constructor({ store: database, passwords, info, limits, commands, tokens = null, reservedNicks = [], log = silentLog, node = "chat", cluster: link = null }: HubDeps) {
     this.log = log;
     this.commands = commands;
     // Every part gets the guarded store: refused at once while the database is away.
@@ -109,9 +116,9 @@ export class Hub implements Gateway {
       (stored, sent) => delivery.deliver(stored, sent),
       (e) => log.error("delivery failed", { error: String(e) }),
     );
-    const memberships = new Memberships(store, this.rooms, this.presence, reads, limits, log);
+    const memberships = new Memberships(store, this.rooms, this.presence, reads, limits, log, link);
     this.sessions = new Sessions(this.presence, memberships, store, this.writer, background, limits, log);
-    const moderation = new Moderation(store, this.presence, this.sessions, log);
+    const moderation = new Moderation(store, this.presence, this.sessions, log, link);
     const guard = new LoginGuard(limits);
     const accounts = new Accounts(store, passwords, this.presence, this.rooms, moderation, this.sessions, limits, guard,
       () => [...reservedNicks, info.serverName], log);
@@ -127,7 +134,8 @@ export class Hub implements Gateway {
       (session, line) => this.sessions.attempt(session, () => this.runLine(session, line)));
     this.completion = new Completion(this.presence, commands);
     this.operator = new Operator(store, this.health, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate,
-      new AccountAdmin(store, passwords, this.presence, this.sessions));
+      new AccountAdmin(store, passwords, this.presence, this.sessions), { node, link });
+    if (link) this.cluster = new Cluster(link, this.presence, this.rooms, delivery, moderation, memberships, info, log);
     this.context = {
       messaging, memberships, reads, directory, search: new Search(store), accounts, entry, sessions: this.sessions, server: info, limits,
       help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },
@@ -256,7 +264,7 @@ export class Hub implements Gateway {
     const started = performance.now();
     try {
       await mentions.resolve(batch);
-      const stored = await store.insertMessages(batch);
+      const stored = await (this.cluster ? this.cluster.store(store.insertMessages(batch)) : store.insertMessages(batch));
       this.stats.messagesStored += stored.length;
       rate.add(stored.length);
       return stored;

@@ -1,10 +1,11 @@
+import type { ClusterLink } from "./cluster-link.ts";
 import { fail } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
 import { TOPIC_MAX_BYTES, type Limits } from "./limits.ts";
 import type { Log } from "./log.ts";
 import { validateRoomName } from "./names.ts";
 import { notice, type Notice } from "./notices.ts";
-import type { Presence } from "./presence.ts";
+import type { Online, Presence } from "./presence.ts";
 import { membership, type Reads } from "./reads.ts";
 import { LOBBY, type RoomTable } from "./rooms.ts";
 import type { Session } from "./session.ts";
@@ -25,6 +26,8 @@ export class Memberships {
     private readonly reads: Reads,
     private readonly limits: Pick<Limits, "historyDefault" | "historyMax">,
     private readonly log: Log,
+    /** The other nodes, when this one is part of a cluster: a topic set here is heard there too. */
+    private readonly cluster: Pick<ClusterLink, "publish"> | null = null,
   ) {}
 
   /** The account's rooms with their counts; an account in none (new, or older than rooms) joins the lobby. */
@@ -75,6 +78,33 @@ export class Memberships {
     await this.store.leave(user.id, room.id);
     if (!online.rooms.delete(room.id)) return;
     this.presence.announce(this.presence.event(user, "left", room.name), this.rooms.audience([room.id]), online.sessions);
+    await this.moveOut(online, room);
+  }
+
+  /** The account joined a room on another node of a cluster: its sessions here show it too. */
+  async joinedElsewhere(nick: string, room: RoomRef) {
+    const online = this.presence.get(nick);
+    if (!online || online.rooms.has(room.id)) return;
+    online.rooms.set(room.id, room);
+    const counts = await this.store.readState(online.user.id, { roomId: room.id });
+    for (const s of online.sessions) {
+      s.send({ type: "membership", room: room.name, joined: true, state: { room: room.name, ...counts } });
+      if (s.seesAllRooms) {
+        this.rooms.view(s, room);
+        this.rooms.subscribe(s);
+      }
+    }
+  }
+
+  /** The account left a room on another node: its sessions here stop showing it. */
+  async leftElsewhere(nick: string, room: RoomRef) {
+    const online = this.presence.get(nick);
+    if (!online || online.rooms.size === 1 || !online.rooms.delete(room.id)) return;
+    await this.moveOut(online, room);
+  }
+
+  /** The account's sessions stop showing a room it left; those that were in it move to another. */
+  private async moveOut(online: Online, room: RoomRef) {
     const next = [...online.rooms.values()].find((r) => r.name === LOBBY) ?? online.rooms.values().next().value!;
     for (const s of [...online.sessions]) {
       s.send({ type: "membership", room: room.name, joined: false });
@@ -101,9 +131,20 @@ export class Memberships {
     const topic = cleanText(text).replace(/\s+/g, " ").trim();
     if (exceedsBytes(topic, TOPIC_MAX_BYTES)) throw fail("too_long", { max: TOPIC_MAX_BYTES });
     await this.store.setTopic(room.id, topic);
-    const told = topic ? notice("topic_set", { room: room.name, nick: user.nick, topic }) : notice("topic_cleared", { room: room.name, nick: user.nick });
+    this.cluster?.publish({ t: "topic", room: { id: room.id, name: room.name }, nick: user.nick, topic });
+    this.tellTopic(room, user.nick, topic, session);
+  }
+
+  /** A topic set on another node of a cluster: this node's sessions shown the room hear it. */
+  topicSetElsewhere(room: RoomRef, nick: string, topic: string) {
+    this.tellTopic(room, nick, topic);
+  }
+
+  /** Tells everyone shown the room (and the setter, who may not be) who set or cleared its topic. */
+  private tellTopic(room: RoomRef, nick: string, topic: string, setter?: Session) {
+    const told = topic ? notice("topic_set", { room: room.name, nick, topic }) : notice("topic_cleared", { room: room.name, nick });
     const viewers = new Set(this.rooms.get(room.id)?.viewers ?? []);
-    viewers.add(session);
+    if (setter) viewers.add(setter);
     for (const s of viewers) s.send({ type: "notice", notice: told });
   }
 

@@ -72,7 +72,7 @@ export class Messaging {
     } catch (e) {
       throw e instanceof StoreUnavailableError ? fail("not_sent_store_down") : e;
     }
-    if (!this.presence.get(target.nick)) session.send({ type: "notice", notice: { key: "offline_recipient", params: { nick: target.nick } } });
+    if (!this.presence.isOnline(target.nick)) session.send({ type: "notice", notice: { key: "offline_recipient", params: { nick: target.nick } } });
     return message;
   }
 

@@ -1,4 +1,5 @@
 import type { AccountAdmin } from "./account-admin.ts";
+import type { ClusterLink, NodeInfo } from "./cluster-link.ts";
 import type { StoreHealth as Health } from "./health.ts";
 import { fail } from "./errors.ts";
 import type { Limits } from "./limits.ts";
@@ -16,6 +17,10 @@ import type { Status } from "./types.ts";
 // and the figures behind /healthz and /metrics. The admin API and the HTTP edge get this, not the hub.
 
 export interface ServerStatus {
+  /** This node's name (`node.name`), which tells nodes of a cluster apart. */
+  node: string;
+  /** Live nodes sharing the database; 1 alone. */
+  nodes: number;
   uptimeSeconds: number;
   startedAt: string;
   store: StoreHealth;
@@ -47,6 +52,7 @@ export interface SessionInfo {
 
 /** Counters for /metrics. */
 export interface Counters {
+  node: string;
   connections: Record<string, number>;
   usersOnline: number;
   stats: Stats;
@@ -78,7 +84,16 @@ export class Operator {
     private readonly messageRate: RateCounter,
     /** `chat admin password|rename|delete`. */
     readonly accountAdmin: AccountAdmin,
+    /** This node's name, and the other nodes when it is one of a cluster. */
+    readonly cluster: { node: string; link: Pick<ClusterLink, "publish" | "nodes"> | null } = { node: "chat", link: null },
   ) {}
+
+  /** The live nodes; this one alone when there is no cluster. */
+  async nodes(): Promise<NodeInfo[]> {
+    if (this.cluster.link) return this.cluster.link.nodes();
+    const connections = this.connections();
+    return [{ name: this.cluster.node, startedAt: this.startedAt.toISOString(), heartbeatAt: new Date().toISOString(), users: this.presence.size, connections }];
+  }
 
   /**
    * Accounts matching `pattern`; with `collisions`, only those that look like another account
@@ -123,7 +138,7 @@ export class Operator {
   }
 
   counters(): Counters {
-    return { connections: this.connections(), usersOnline: this.presence.size, stats: this.stats, uptimeSeconds: this.uptimeSeconds(), store: this.storeHealth() };
+    return { node: this.cluster.node, connections: this.connections(), usersOnline: this.presence.size, stats: this.stats, uptimeSeconds: this.uptimeSeconds(), store: this.storeHealth() };
   }
 
   async status(): Promise<ServerStatus> {
@@ -138,7 +153,13 @@ export class Operator {
       // A sick store is exactly what status must still report.
       if (store.healthy) store = { ...store, healthy: false, error: String(e) };
     }
+    let nodes = 1;
+    try {
+      nodes = (await this.nodes()).length;
+    } catch {}
     return {
+      node: this.cluster.node,
+      nodes,
       uptimeSeconds: this.uptimeSeconds(),
       startedAt: this.startedAt.toISOString(),
       store,
@@ -177,8 +198,10 @@ export class Operator {
     return motdSource(this.store).then((source) => ({ motd: this.info.motd, source }));
   }
 
-  setMotd(text: string | null, fallback: string[]): Promise<string[]> {
-    return setMotd(this.store, this.info, text, fallback);
+  async setMotd(text: string | null, fallback: string[]): Promise<string[]> {
+    const motd = await setMotd(this.store, this.info, text, fallback);
+    this.cluster.link?.publish({ t: "motd", motd });
+    return motd;
   }
 
   /** A re-read config's MOTD, unless the operator's is in force; says whether it was applied. */

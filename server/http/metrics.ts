@@ -1,8 +1,11 @@
 import type { Counters } from "../core/operator.ts";
 
 /** The core's counters in Prometheus text format. */
-export function metricsText({ connections, usersOnline, stats: s, uptimeSeconds, store }: Counters): string {
+export function metricsText({ node, connections, usersOnline, stats: s, uptimeSeconds, store }: Counters): string {
   const lines = [
+    "# HELP chat_node_info This node's name (node.name), to tell the nodes of a cluster apart.",
+    "# TYPE chat_node_info gauge",
+    `chat_node_info{node="${node.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"} 1`,
     "# HELP chat_connections Open connections by transport.",
     "# TYPE chat_connections gauge",
     ...Object.entries(connections).map(([t, n]) => `chat_connections{transport="${t}"} ${n}`),

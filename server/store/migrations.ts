@@ -5,6 +5,7 @@ import memberships from "../../sql/004_memberships_reads_mentions.sql" with { ty
 import trustAndSafety from "../../sql/005_trust_and_safety.sql" with { type: "text" };
 import clientMessageIds from "../../sql/006_client_message_ids.sql" with { type: "text" };
 import messageSearch from "../../sql/007_message_search.sql" with { type: "text" };
+import cluster from "../../sql/008_cluster.sql" with { type: "text" };
 import type { SqlClient } from "./sql-client.ts";
 
 // Imported as text so the compiled binary carries its schema. Append, never edit, a migration.
@@ -16,6 +17,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 5, name: "005_trust_and_safety", sql: trustAndSafety },
   { version: 6, name: "006_client_message_ids", sql: clientMessageIds },
   { version: 7, name: "007_message_search", sql: messageSearch },
+  { version: 8, name: "008_cluster", sql: cluster },
 ];
 
 // Any constant works; it only has to be the same for every server sharing one database.

@@ -3,9 +3,9 @@ import { StoreUnavailableError, type Store } from "../core/store.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { SqlStore } from "./sql-store.ts";
 
-/** A real PostgreSQL server through postgres.js. */
-export function postgresStore(url: string): Store {
-  return new SqlStore("postgres", postgresClient(url));
+/** A real PostgreSQL server through postgres.js; with `clusterNode`, as one node of several (server/cluster/). */
+export function postgresStore(url: string, clusterNode?: string): Store {
+  return new SqlStore("postgres", postgresClient(url), clusterNode);
 }
 
 /** A real server as a plain SQL client (the store's, and tests' that set up old schemas). */

@@ -1,5 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import type { Ban } from "../../core/types.ts";
+import type { NodeInfo } from "../../core/cluster-link.ts";
 import type { ServerStatus, SessionInfo } from "../../core/operator.ts";
 import { prettyLine, printable, type LogRecord } from "../../log/logger.ts";
 import { DEFAULT_LOG_LINES, type ReloadReport } from "../../admin.ts";
@@ -43,6 +44,7 @@ const status: AdminCommand = {
     const total = Object.values(s.connections).reduce((a, b) => a + b, 0);
     show(ctx, s, () => fields(ctx.out, [
       ["server", `chat ${s.version} at ${ctx.client.url}`],
+      ["node", s.nodes > 1 ? `${s.node} (one of ${s.nodes} nodes)` : s.node],
       ["uptime", `${formatDuration(s.uptimeSeconds)} (since ${when(s.startedAt)})`],
       ["store", `${s.store.kind}, ${s.store.healthy ? "healthy" : `DOWN since ${when(s.store.since)}: ${s.store.error}`}`],
       ["connections", `${total} (${byTransport})`],
@@ -62,6 +64,23 @@ const users: AdminCommand = {
     show(ctx, users, () => users.length === 0 ? "Nobody is online" : table(ctx.out,
       ["NICK", "STATUS", "ROOM", "TRANSPORT", "ADDRESS", "CONNECTED"],
       users.map((u) => [u.nick, u.status + (u.note ? ` (${u.note})` : ""), u.room ?? "-", u.transport, u.remote, when(u.connectedAt, now)]),
+    ));
+  },
+};
+
+const nodes: AdminCommand = {
+  name: "nodes",
+  help: "The live nodes sharing the database, with their users, connections and last heartbeat",
+  async run(ctx) {
+    const { nodes } = await ctx.client.call<{ nodes: NodeInfo[] }>("GET", "/nodes");
+    const now = new Date();
+    show(ctx, nodes, () => table(ctx.out,
+      ["NODE", "USERS", "CONNECTIONS", "STARTED", "HEARTBEAT"],
+      nodes.map((n) => [
+        n.name, String(n.users),
+        String(Object.values(n.connections).reduce((a, b) => a + b, 0)) + ` (${Object.entries(n.connections).map(([t, k]) => `${t} ${k}`).join(", ") || "-"})`,
+        when(n.startedAt, now), when(n.heartbeatAt, now),
+      ]),
     ));
   },
 };
@@ -284,7 +303,7 @@ const remove: AdminCommand = {
 };
 
 /** Every subcommand, in the order help lists them. */
-export const ADMIN_COMMANDS: AdminCommand[] = [status, users, accounts, password, rename, remove, kick, ban, unban, bans, announce, motd, log, reload, backup, restart, stop];
+export const ADMIN_COMMANDS: AdminCommand[] = [status, users, nodes, accounts, password, rename, remove, kick, ban, unban, bans, announce, motd, log, reload, backup, restart, stop];
 
 async function poll<T>(check: () => Promise<T | null>): Promise<T | null> {
   const deadline = performance.now() + WAIT_MS;

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { loggedIn, newHub, testStore } from "../../test/core-kit.ts";
+import type { ClusterLink, ClusterListener, ControlEvent, ForeignMessage } from "./cluster-link.ts";
+import type { Store } from "./store.ts";
+import type { ChatMessage } from "./types.ts";
+
+// What a node does with the other nodes' messages and events, with the database's side faked:
+// the link hands over exactly the pages and events a test chooses.
+
+let store: Store;
+beforeAll(async () => (store = await testStore()), 60_000);
+afterAll(() => store?.close());
+
+class FakeLink implements ClusterLink {
+  readonly node = "here";
+  listener!: ClusterListener;
+  page: ForeignMessage[] = [];
+  published: ControlEvent[] = [];
+  /** Called when a catch-up reads a page. */
+  onRead = () => {};
+  async start(listener: ClusterListener) {
+    this.listener = listener;
+  }
+  async stop() {}
+  async lastMessageId() {
+    return 0;
+  }
+  async messagesAfter(cursor: number) {
+    this.onRead();
+    return this.page.filter((m) => m.message.id > cursor);
+  }
+  publish(event: ControlEvent) {
+    this.published.push(event);
+  }
+  async remoteUsers() {
+    return [];
+  }
+  async nodes() {
+    return [];
+  }
+}
+
+test("a message this node stored is delivered once, even when read back before its insert has answered", async () => {
+  const link = new FakeLink();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let committed!: (stored: ChatMessage[]) => void;
+  const inDatabase = new Promise<ChatMessage[]>((resolve) => (committed = resolve));
+  // Stored, but the answer is slow to come back: the other nodes' wake-up gets here first.
+  const slow: Store = Object.create(store);
+  slow.insertMessages = async (batch) => {
+    const stored = await store.insertMessages(batch);
+    committed(stored);
+    await gate;
+    return stored;
+  };
+  const hub = newHub(slow, {}, { cluster: link });
+  await hub.cluster!.start();
+  const [ana, beto] = [await loggedIn(hub, "cl_ana"), await loggedIn(hub, "cl_beto")];
+  await ana.type("mine");
+  const [stored] = await inDatabase;
+  const lobby = (await store.findRoom("#lobby"))!;
+  link.page = [{ message: stored!, sent: { kind: "public", senderId: 0, from: "cl_ana", roomId: lobby.id, room: lobby.name, text: "mine" } }];
+  const read = new Promise<void>((resolve) => (link.onRead = resolve));
+  link.listener.committed("elsewhere", stored!.id, stored!.id);
+  // The catch-up has the page (this node's message in it) before the insert has answered.
+  await read;
+  await new Promise((resolve) => setImmediate(resolve));
+  release();
+  await hub.cluster!.catchUp();
+  await beto.next("message", (e) => e.message.text === "mine");
+  await ana.type("marker");
+  await beto.next("message", (e) => e.message.text === "marker");
+  expect(beto.texts.filter((t) => t === "mine")).toHaveLength(1);
+});
+
+test("another node's messages reach this node's sessions; its users are listed, then go offline when it stops", async () => {
+  const link = new FakeLink();
+  const hub = newHub(store, {}, { cluster: link });
+  await hub.cluster!.start();
+  const carla = await loggedIn(hub, "cl_carla");
+  const lobby = (await store.findRoom("#lobby"))!;
+  const sender = await store.createUser("cl_remote", "h:secret");
+  link.listener.control("there", {
+    t: "presence",
+    event: { type: "presence", change: "online", nick: "cl_remote", online: true, status: "busy", note: "" },
+    user: { nick: "cl_remote", status: "busy", note: "", rooms: [{ id: lobby.id, name: lobby.name }], sessions: 1 },
+  });
+  expect((await carla.next("presence", (e) => e.nick === "cl_remote")).change).toBe("online");
+  await carla.type("/who");
+  const users = await carla.next("users");
+  expect(users.users.map((u) => u.nick)).toContain("cl_remote");
+  const [message] = await store.insertMessages([{ kind: "public", senderId: sender.id, from: sender.nick, roomId: lobby.id, room: lobby.name, text: "from there" }]);
+  link.page = [{ message: message!, sent: { kind: "public", senderId: sender.id, from: sender.nick, roomId: lobby.id, room: lobby.name, text: "from there" } }];
+  link.listener.committed("there", message!.id, message!.id);
+  await carla.next("message", (e) => e.message.text === "from there");
+  link.listener.control("there", { t: "bye" });
+  expect((await carla.next("presence", (e) => e.nick === "cl_remote" && e.change === "offline")).online).toBe(false);
+});
+
+test("a kick of a user online only on another node goes to that node; one online nowhere is refused", async () => {
+  const link = new FakeLink();
+  const hub = newHub(store, {}, { cluster: link });
+  await hub.cluster!.start();
+  link.listener.control("there", {
+    t: "presence",
+    event: { type: "presence", change: "online", nick: "cl_far", online: true, status: "available", note: "" },
+    user: { nick: "cl_far", status: "available", note: "", rooms: [], sessions: 2 },
+  });
+  expect(hub.operator.moderation.kick("cl_far", "bye")).toBe(2);
+  expect(link.published).toContainEqual({ t: "kick", nick: "cl_far", reason: "bye" });
+  expect(() => hub.operator.moderation.kick("cl_nobody", "x")).toThrow();
+});
+
+test("a topic set on one node is told to the room's sessions on the others, and goes out from where it was set", async () => {
+  const link = new FakeLink();
+  const hub = newHub(store, {}, { cluster: link });
+  await hub.cluster!.start();
+  const dora = await loggedIn(hub, "cl_dora");
+  const lobby = (await store.findRoom("#lobby"))!;
+  await dora.type("/topic set here");
+  expect(link.published).toContainEqual({ t: "topic", room: { id: lobby.id, name: lobby.name }, nick: "cl_dora", topic: "set here" });
+  link.listener.control("there", { t: "topic", room: { id: lobby.id, name: lobby.name }, nick: "cl_far_topic", topic: "set there" });
+  const told = await dora.next("notice", (e) => e.notice.key === "topic_set" && e.notice.params?.nick === "cl_far_topic");
+  expect(told.notice.params).toMatchObject({ room: "#lobby", topic: "set there" });
+});
+
+test("Tab completes the nicks of users online on other nodes too", async () => {
+  const link = new FakeLink();
+  const hub = newHub(store, {}, { cluster: link });
+  await hub.cluster!.start();
+  const emma = await loggedIn(hub, "cl_tab_here");
+  link.listener.control("there", {
+    t: "presence",
+    event: { type: "presence", change: "online", nick: "cl_tab_there", online: true, status: "available", note: "" },
+    user: { nick: "cl_tab_there", status: "available", note: "", rooms: [], sessions: 1 },
+  });
+  expect(hub.complete(emma.session, "cl_tab", false)).toEqual(["cl_tab_here", "cl_tab_there"]);
+});
