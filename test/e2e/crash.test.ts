@@ -38,11 +38,14 @@ for (const kind of ["embedded", "postgres"] as const) {
       for (let round = 0; round < ROUNDS; round++) {
         writeFileSync(join(dir, "chat.json"), JSON.stringify({
           host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, ...(database ? { database: { url: database } } : {}),
+          // A steady stream from one user is what this test is about, not the flood limit.
+          limits: { messageBurstLines: 1000, messagesPerSecond: 1000 },
         }));
         const server = await spawnServer(dir, []);
         // Not WsClient.login: the first login after a crash may wait for recovery, and the machine is shared.
         const ana = await WsClient.open(server.httpPort);
-        ana.send({ type: "login", nick: "ana", password: "secret" });
+        // The first round creates the account (the password twice); later ones log in to it.
+        ana.send({ type: "login", nick: "ana", password: "secret-pw", ...(round === 0 ? { confirm: "secret-pw" } : {}) });
         await ana.waitFor((f) => f.type === "room", { timeout: 30_000 });
         // A steady stream: a new message whenever one comes back, several in flight at once.
         let sent = 0;
