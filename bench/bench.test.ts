@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { lacks, type Need } from "../test/needs.ts";
 import { startPgServer, type PgServer } from "../test/pg-server.ts";
 import { runBench } from "./main.ts";
-import { join } from "node:path";
-import { templateDir } from "../test/template.ts";
 import { chart } from "./report/chart.ts";
 import { results } from "./report/markdown.ts";
 
@@ -43,16 +41,8 @@ describe("benchmarks at a tiny size", () => {
     }, 180_000);
   }
 
-  test.skipIf(lacks("postgres"))("startup: the built binary's first and warm starts are timed, with their memory", async () => {
-    if (!pg) throw new Error("PostgreSQL did not start");
-    const rows = await runBench({ only: ["startup"], runs: 1, quick: true, docsDir: null, log: () => {}, pg, seedFrom: join(await templateDir(), "pgdata") });
-    expect(rows.map((r) => r.variant)).toEqual(["first start (empty folder)", "warm start"]);
-    for (const row of rows) {
-      expect(row.median.p50Ms).toBeGreaterThan(0);
-      expect(row.median.serverRssMiB).toBeGreaterThan(10);
-    }
-    expect(results(rows, machine)).toContain("| first start (empty folder) |");
-  }, 180_000);
+  // The startup scenario builds a binary of its own (binary.test.ts already checks a built binary
+  // starts); it runs with `npm run bench -- --only startup`, not in every test run.
 
   test.skipIf(skip("idle"))("idle: memory is read at every step", async () => {
     const rows = await bench("idle");
