@@ -3,7 +3,9 @@
 // can never store it twice. The outbox is shown under the conversation, each message "Sending…"
 // or "Waiting to send", and is kept in sessionStorage so a reload does not lose what was typed.
 
-import type { ClientFrame } from "../server/ws/protocol.ts";
+import { makesMessage, type ClientFrame } from "../server/ws/protocol.ts";
+
+export { makesMessage };
 import { el } from "./dom.ts";
 
 export interface Outgoing {
@@ -14,10 +16,6 @@ export interface Outgoing {
 
 const KEY = "chat.outbox";
 
-/** Lines that make a message, and so are worth an outbox: plain text, //text, !nick, /me, /msg. */
-export function makesMessage(text: string): boolean {
-  return !text.startsWith("/") || /^\/(\/|me |msg |m |yo |privado |say )/i.test(text);
-}
 
 export class Outbox {
   private items: Outgoing[] = [];

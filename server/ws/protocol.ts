@@ -131,3 +131,8 @@ export type ServerFrame =
 export const CLOSE_POLICY = 1008;
 /** A frame over limits.maxFrameBytes. */
 export const CLOSE_TOO_BIG = 1009;
+
+/** Lines that make a message, and so are worth an outbox: plain text, //text, !nick, /me, /msg. */
+export function makesMessage(text: string): boolean {
+  return !text.startsWith("/") || /^\/(\/|me |msg |m |yo |privado |say )/i.test(text);
+}

@@ -7,6 +7,7 @@ import { foldKey } from "../../core/names.ts";
 import type { Lang, UserSettings } from "../../core/types.ts";
 import { catalogue } from "../../render/i18n/index.ts";
 import { renderText, renderWords, type TextView } from "../../render/text.ts";
+import { Unsent } from "./unsent.ts";
 import { CLOSE_POLICY, type ClientFrame, type ServerFrame } from "../../ws/protocol.ts";
 import { shown } from "./frames.ts";
 
@@ -48,6 +49,8 @@ export class ChatClient {
   private ready = false;
   private reconnecting = false;
   private pending: ClientFrame[] = [];
+  /** Messages sent and not yet confirmed: sent again, with the same ids, after a drop or an outage. */
+  private readonly unsent = new Unsent();
   private readonly online = new Set<string>();
   /** A read marker to send for the current room: what a terminal has shown counts as read. */
   private readTimer: ReturnType<typeof setTimeout> | null = null;
@@ -72,9 +75,14 @@ export class ChatClient {
   /** A line the user typed: the answer to the server's prompt, or a line as on a terminal. */
   typed(text: string) {
     if (this.stopped) return;
+    const answering = this.prompted;
     this.prompted = false;
     if (/^\/(quit|exit|salir|desconectar)\b/i.test(text.trim())) this.stopped = true;
-    this.send({ type: "line", text });
+    // An answer to a prompt (a password) is never kept: it goes once.
+    if (answering) return this.send({ type: "line", text });
+    const { frame, dropped } = this.unsent.frame(text);
+    if (dropped) this.screen.print(renderWords(catalogue(this.view.lang).notices.not_sent_store_down({} as never), this.view, true));
+    this.send(frame);
   }
 
   /** Ctrl-D, SIGTERM: leave now. */
@@ -128,6 +136,8 @@ export class ChatClient {
       if (this.reconnecting) this.screen.print(renderWords(catalogue(f.lang).text.reconnected, this.view));
       this.reconnecting = false;
       for (const frame of this.pending.splice(0)) this.send(frame);
+      // What the server had not confirmed goes again; one it had stored comes back as it was, not twice.
+      for (const frame of this.unsent.again()) this.send(frame);
     } else if (f.type === "token") this.token = f.token;
     else if (f.type === "room") {
       if (f.room !== this.room) this.readUpTo = 0;
@@ -140,6 +150,8 @@ export class ChatClient {
     // A refused login: asked again, and the next connection asks too.
     const refused = f.type === "error" && !this.nick ? this.credentials : null;
     if (f.type === "error" && !this.nick) this.credentials = null;
+    if (f.type === "message" || f.type === "error") this.unsent.settled(f.cid, f.type === "error" ? f.key : undefined);
+    if (f.type === "notice" && f.key === "sending_resumed") for (const frame of this.unsent.again()) this.send(frame);
     if (f.type === "message" && !this.fresh(f.id)) return;
     if (f.type === "message" && f.to === undefined && f.room !== this.room) {
       // Another of the user's rooms: a terminal shows only a line when it names the user.
@@ -243,7 +255,8 @@ export class ChatClient {
   /** Sends once logged in; typed while the connection is down, it waits for the resume. */
   private send(frame: ClientFrame) {
     if (this.ready && this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
-    else if (this.pending.length < 100) this.pending.push(frame);
+    // A message is kept in `unsent` and goes again at the next login; a command waits here.
+    else if (!("cid" in frame) && this.pending.length < 100) this.pending.push(frame);
   }
 
   private sendNow(frame: ClientFrame) {
