@@ -7,6 +7,7 @@ import { freshDataDir } from "../template.ts";
 import { launchChromium } from "./chromium.ts";
 import { LineClient } from "./client.ts";
 import { embedded, removeDir } from "./harness.ts";
+import { signIn } from "./web-login.ts";
 
 // The web client's reading, writing, attention and search, in headless Chromium with two browser
 // users and telnet users on one in-process server whose store holds messages from earlier days.
@@ -97,20 +98,7 @@ describe.skipIf(lacks("chromium"))("web client: reading, writing, attention and 
     await page.goto(`http://127.0.0.1:${server.httpPort}/`);
     return page;
   };
-  const login = async (page: Page, nick: string, password = "secret-pw") => {
-    await page.getByTestId("login-nick").fill(nick);
-    await page.getByTestId("login-password").fill(password);
-    await page.getByTestId("login-submit").click();
-    // A new nick is refused until the user chooses to create the account and repeats the password.
-    const created = page.getByTestId("login-error").filter({ hasText: /no account/i }).waitFor(WAIT).then(() => true, () => false);
-    const entered = page.getByTestId("chat-screen").waitFor(WAIT).then(() => false, () => false);
-    if (await Promise.race([created, entered])) {
-      await page.getByTestId("login-create").check();
-      await page.getByTestId("login-repeat").fill(password);
-      await page.getByTestId("login-submit").click();
-    }
-    await page.getByTestId("user-" + nick).waitFor({ state: "attached", ...WAIT });
-  };
+  const login = (page: Page, nick: string, password = "secret-pw") => signIn(page, nick, password, WAIT);
   const say = async (page: Page, text: string) => {
     await page.getByTestId("composer-input").fill(text);
     await page.getByTestId("composer-input").press("Enter");

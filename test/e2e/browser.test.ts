@@ -6,6 +6,7 @@ import { lacks } from "../needs.ts";
 import { launchChromium } from "./chromium.ts";
 import { LineClient } from "./client.ts";
 import { embedded, removeDir, tempDir } from "./harness.ts";
+import { signIn } from "./web-login.ts";
 
 // The web client in a real (headless) Chromium against an in-process chat server, with a
 // telnet user on the same server. Chromium comes from the system: /usr/bin/chromium.
@@ -72,21 +73,7 @@ describe.skipIf(lacks("chromium"))("web client in a browser", () => {
     await page.goto(`http://127.0.0.1:${server.httpPort}/`);
     return page;
   };
-  const login = async (page: Page, nick: string, password = "secret-pw") => {
-    await page.getByTestId("login-nick").fill(nick);
-    await page.getByTestId("login-password").fill(password);
-    await page.getByTestId("login-submit").click();
-    // A new nick is refused until the user chooses to create the account and repeats the password.
-    const created = page.getByTestId("login-error").filter({ hasText: /no account/i }).waitFor(WAIT).then(() => true, () => false);
-    const entered = page.getByTestId("chat-screen").waitFor(WAIT).then(() => false, () => false);
-    if (await Promise.race([created, entered])) {
-      await page.getByTestId("login-create").check();
-      await page.getByTestId("login-repeat").fill(password);
-      await page.getByTestId("login-submit").click();
-    }
-    await page.getByTestId("chat-screen").waitFor(WAIT);
-    await page.getByTestId("user-" + nick).waitFor({ state: "attached", ...WAIT });
-  };
+  const login = (page: Page, nick: string, password = "secret-pw") => signIn(page, nick, password, WAIT);
   const say = async (page: Page, text: string) => {
     await page.getByTestId("composer-input").fill(text);
     await page.getByTestId("composer-input").press("Enter");

@@ -173,14 +173,7 @@ class WebPerson implements Person {
     const c = await WsClient.open(port);
     const p = new WebPerson(nick, c);
     for (const f of c.frames) p.read(f);
-    c.send({ type: "login", nick, password });
-    const first = await c.waitFor((f) => f.type === "room" || (f.type === "error" && f.key === "no_such_account"));
-    if (first.type === "error") {
-      // A new nick, as the web form does it: create the account, with the password twice.
-      c.clear();
-      c.send({ type: "login", nick, password, confirm: password });
-      await c.waitFor((f) => f.type === "room");
-    }
+    await c.signIn(nick, password);
     await c.waitFor((f) => f.type === "history" && f.reason === "recent");
     return p;
   }

@@ -34,15 +34,19 @@ export class WsClient {
   /** Opens, logs in (creating the account the first time) and waits for the room's welcome. */
   static async login(port: number, nick: string, password = "secret-pw", { tls = false } = {}): Promise<WsClient> {
     const c = await WsClient.open(port, {}, { tls });
-    c.send({ type: "login", nick, password });
-    const first = await c.waitFor((f) => f.type === "room" || (f.type === "error" && f.key === "no_such_account"));
-    if (first.type === "error") {
-      // A new nick: the web creates an account only when asked, with the password twice.
-      c.clear();
-      c.send({ type: "login", nick, password, confirm: password });
-      await c.waitFor((f) => f.type === "room");
-    }
+    await c.signIn(nick, password);
     return c;
+  }
+
+  /** Logs in as the web form does: a new nick is created only when asked, with the password twice. */
+  async signIn(nick: string, password: string) {
+    this.send({ type: "login", nick, password });
+    const first = await this.waitFor((f) => f.type === "room" || (f.type === "error" && f.key === "no_such_account"));
+    if (first.type === "error") {
+      this.clear();
+      this.send({ type: "login", nick, password, confirm: password });
+      await this.waitFor((f) => f.type === "room");
+    }
   }
 
   send(frame: unknown) {
