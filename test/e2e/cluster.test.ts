@@ -32,6 +32,12 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
       beto.type(`marker from ${tb}`);
       await ana.sees({ kind: "public", from: beto.nick, text: `marker from ${tb}` });
       await beto.sees({ kind: "public", from: ana.nick, text: `second from ${ta}` });
+      // The two lines reach their nodes in either order, so ana's own echo may still be on its way;
+      // a last line from ana, seen by both, comes after any copy the read-back could have made.
+      await ana.sees({ kind: "public", from: ana.nick, text: `second from ${ta}` });
+      ana.type(`last from ${ta}`);
+      await beto.sees({ kind: "public", from: ana.nick, text: `last from ${ta}` });
+      await ana.sees({ kind: "public", from: ana.nick, text: `last from ${ta}` });
       const once = (p: Person, text: string) => p.shown().filter((m) => m.text === text).length;
       expect(once(ana, `second from ${ta}`)).toBe(1);
       expect(once(beto, `second from ${ta}`)).toBe(1);
