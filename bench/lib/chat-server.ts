@@ -22,6 +22,17 @@ export interface ChatServer {
 
 let databases = 0;
 
+/** A new, empty database on the benchmark's PostgreSQL server: its URL. */
+async function freshDatabase(pgUrl: string): Promise<URL> {
+  const database = `bench_${process.pid}_${++databases}`;
+  const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const url = new URL(pgUrl);
+  url.pathname = `/${database}`;
+  return url;
+}
+
 // As the IRC peers are configured: no per-address caps and no flood penalties, so only the
 // server's own code limits it (the load generator is one machine sending as fast as it can).
 const BENCH_LIMITS = {
@@ -43,12 +54,7 @@ const BENCH_LIMITS = {
  */
 export async function startChat(pgUrl: string, users: number): Promise<ChatServer> {
   const dir = mkdtempSync(join(tmpdir(), "chat-bench-"));
-  const database = `bench_${process.pid}_${++databases}`;
-  const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const url = new URL(pgUrl);
-  url.pathname = `/${database}`;
+  const url = await freshDatabase(pgUrl);
   const [tcpPort, httpPort] = [freePort(), freePort()];
   const config = join(dir, "chat.json");
   writeFileSync(config, JSON.stringify({
@@ -85,7 +91,7 @@ export async function startChat(pgUrl: string, users: number): Promise<ChatServe
       // it gets longer than a peer's two seconds.
       await stopProcess(proc, 15_000);
       const drop = postgres(pgUrl, { max: 1, onnotice: () => {} });
-      await drop.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+      await drop.unsafe(`DROP DATABASE IF EXISTS ${url.pathname.slice(1)} WITH (FORCE)`).catch(() => {});
       await drop.end();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -104,18 +110,13 @@ export interface ChatCluster {
  */
 export async function startChatCluster(pgUrl: string, users: number, nodes: number): Promise<ChatCluster> {
   const dir = mkdtempSync(join(tmpdir(), "chat-bench-cluster-"));
-  const database = `bench_${process.pid}_${++databases}`;
-  const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const url = new URL(pgUrl);
-  url.pathname = `/${database}`;
+  const url = await freshDatabase(pgUrl);
   const procs: Subprocess[] = [];
   const tcpPorts: number[] = [];
   const stop = async () => {
     await Promise.all(procs.map((p) => stopProcess(p, 15_000)));
     const drop = postgres(pgUrl, { max: 1, onnotice: () => {} });
-    await drop.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+    await drop.unsafe(`DROP DATABASE IF EXISTS ${url.pathname.slice(1)} WITH (FORCE)`).catch(() => {});
     await drop.end();
     rmSync(dir, { recursive: true, force: true });
   };

@@ -4,7 +4,8 @@ import type { Log } from "../core/log.ts";
 import { foldKey } from "../core/names.ts";
 import type { RemoteUser } from "../core/presence.ts";
 import type { NewMessage } from "../core/types.ts";
-import { MESSAGE_COLUMNS, MESSAGES_CHANNEL, toMessage, type MessageRow } from "../store/sql-store.ts";
+import { toMessage, type MessageRow } from "../store/rows.ts";
+import { MESSAGE_COLUMNS, MESSAGES_CHANNEL } from "../store/statements.ts";
 
 // The cluster's side of PostgreSQL: one LISTEN connection (postgres.js gives it its own and
 // listens again after a reconnection), a small pool for catch-up reads, heartbeats and presence

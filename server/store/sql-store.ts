@@ -1,261 +1,27 @@
 import { UNREAD_COUNT_CAP } from "../core/limits.ts";
 import { foldKey } from "../core/names.ts";
-import { DELETED_NICK, NickTakenError, type ReadTarget, type Store } from "../core/store.ts";
-import type { Ban, ChatMessage, Membership, MessageKind, NewMessage, Room, Status, User, UserSettings } from "../core/types.ts";
+import type { ReadTarget, Store } from "../core/store.ts";
+import type { ChatMessage, Membership, NewMessage } from "../core/types.ts";
 import { migrate } from "./migrations.ts";
 import type { SqlClient } from "./sql-client.ts";
+import { CLUSTER_INSERT, INSERT_MESSAGES, INSERT_NAMING, INSERT_NAMING_REMEMBERING, INSERT_REMEMBERING, MENTIONS, MESSAGE_COLUMNS, MISSING, NO_UPPER_BOUND, UNREAD_ROOM } from "./statements.ts";
+import { toMessage, toRoom, type MessageRow } from "./rows.ts";
+import { SqlAccounts } from "./sql-accounts.ts";
 
-// The one implementation of Store; drivers differ only in the SqlClient they hand it.
+// The one implementation of Store (rooms, memberships and messages here; people in SqlAccounts);
+// drivers differ only in the SqlClient they hand it.
 
-export const MESSAGE_COLUMNS = `m.id, m.kind, m.body, m.created_at, s.nick AS from_nick, r.name AS room_name, t.nick AS to_nick,
-       (SELECT array_agg(u.nick ORDER BY u.nick) FROM mentions mn JOIN users u ON u.id = mn.user_id WHERE mn.message_id = m.id) AS mentioned
-  FROM messages m
-  JOIN users s ON s.id = m.sender_id
-  LEFT JOIN rooms r ON r.id = m.room_id
-  LEFT JOIN users t ON t.id = m.recipient_id`;
-
-/** The ids in the bigint[] parameter `param` that `table` has no row for. */
-const missingIds = (param: string, table: "users" | "rooms") =>
-  `SELECT id FROM unnest(${param}::bigint[]) AS m (id) WHERE NOT EXISTS (SELECT FROM ${table} WHERE ${table}.id = m.id)`;
-
-// One statement per batch, whatever its size: the batch travels as array parameters, so
-// parsing and binding cost the same for 10 rows or 10,000 (a VALUES list needs 5 parameters a row,
-// capped at 65,535), and a single statement is stored whole or not at all. Ids are drawn as rows
-// enter, in ordinality (batch) order, so the ids, sorted, line up with the batch. They come back
-// as one array in one row, which both drivers decode faster than a row per message.
-// Senders, rooms and recipients are checked here, in place of foreign keys that checked each
-// row (sql/003): each distinct one once per batch, before any row is made, which costs next to
-// nothing (a per-row check was 10% of the statement). A batch that names a missing one stores
-// nothing; a second query then finds which, since that is rare.
-const insertRows = (lock = "") => `INSERT INTO messages (sender_id, room_id, recipient_id, kind, body)
-    SELECT sender_id, room_id, recipient_id, kind, body
-      FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
-           WITH ORDINALITY AS b (sender_id, room_id, recipient_id, kind, body, n)${lock}
-     WHERE NOT EXISTS (${missingIds("$6", "users")}) AND NOT EXISTS (${missingIds("$7", "rooms")})
-     ORDER BY n
-    RETURNING id, created_at`;
-const INSERT_ROWS = insertRows();
-const INSERT_MESSAGES = `WITH stored AS (${INSERT_ROWS})
-  SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored`;
-// A batch with client message ids keeps them in the same statement ($8–$10, or $11–$13 after the
-// mentions': the message's place in the batch, the sender, the id), so a message is never stored
-// without the id that finds it again. A conflict keeps the first (two nodes racing on one resend).
-const rememberIds = (n: number) => `,
-  remembered AS (
-    INSERT INTO client_message_ids (user_id, client_id, message_id)
-    SELECT x.user_id, x.client_id, ids.ids[x.n]
-      FROM unnest($${n}::int[], $${n + 1}::bigint[], $${n + 2}::text[]) AS x (n, user_id, client_id), ids
-     WHERE ids.ids IS NOT NULL
-    ON CONFLICT DO NOTHING
-  )`;
-const INSERT_REMEMBERING = `WITH stored AS (${INSERT_ROWS}),
-  ids AS (SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored)${rememberIds(8)}
-  SELECT ids, created_at FROM ids`;
-// A batch that names someone stores who, in the same statement ($8–$10: the message's place in the
-// batch, the user, the room), so a message is never kept without its mentions. Most batches name
-// nobody and take the plain statement: the embedded store parses and plans each statement anew,
-// and this one's two extra steps cost it 10–20% of its group-commit rate.
-const insertNaming = (rows: string, tail = "", remember = "") => `WITH stored AS (${rows}),
-  ids AS (SELECT array_agg(id ORDER BY id) AS ids, min(created_at) AS created_at FROM stored),
-  named AS (
-    INSERT INTO mentions (user_id, message_id, room_id)
-    SELECT x.user_id, ids.ids[x.n], x.room_id
-      FROM unnest($8::int[], $9::bigint[], $10::bigint[]) AS x (n, user_id, room_id), ids
-     WHERE ids.ids IS NOT NULL
-  )${remember}
-  SELECT ids, created_at${tail} FROM ids`;
-const INSERT_NAMING = insertNaming(INSERT_ROWS);
-const INSERT_NAMING_REMEMBERING = INSERT_NAMING.replace("\n  SELECT ids, created_at FROM ids", `${rememberIds(11)}\n  SELECT ids, created_at FROM ids`);
-
-/** The channel a clustered store wakes every node on after storing a batch; see server/cluster/. */
-export const MESSAGES_CHANNEL = "chat_messages";
-// Any constant: the same for every node sharing the database.
-const BATCH_LOCK = 7_346_016;
-// Several nodes on one database (issue 16): a reader that has seen id N must never later find a
-// message below N, so ids must follow commit order across nodes. Each batch takes a
-// transaction-scoped advisory lock before it draws its first id (the join below feeds every row,
-// and ids are drawn as rows enter), so batches commit one at a time in id order; pg_notify, sent
-// at commit, wakes the other nodes with the node's name and the id range. Still one statement and
-// one round trip; a single node never pays for it (measured: 1,030 batches/s without, 368 with).
-const LOCK = `
-           CROSS JOIN (SELECT pg_advisory_xact_lock(${BATCH_LOCK}) AS locked) AS l`;
-const NOTIFY = `, pg_notify('${MESSAGES_CHANNEL}', $11::text || ' ' || coalesce(ids[1], 0) || ' ' || coalesce(ids[cardinality(ids)], 0)) AS notified`;
-// One statement for every batch, naming someone or not, with client message ids or not ($12–$14,
-// as in INSERT_REMEMBERING, empty when none): a prepared statement on a real server costs the same
-// either way.
-const CLUSTER_INSERT = insertNaming(insertRows(LOCK), NOTIFY, rememberIds(12));
-const MISSING = `SELECT array(${missingIds("$1", "users")}) AS users, array(${missingIds("$2", "rooms")}) AS rooms`;
-const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
-// A membership's unread messages (not the reader's own) and mentions past its read marker, each
-// counted up to $2: over a year of a busy room, a cap costs less than the exact figure tells.
-const UNREAD_ROOM = `(SELECT count(*) FROM (SELECT 1 FROM messages m
-    WHERE m.room_id = mb.room_id AND m.id > mb.read_id AND m.sender_id <> mb.user_id LIMIT $2) u)::int`;
-const MENTIONS = `(SELECT count(*) FROM (SELECT 1 FROM mentions mn
-    WHERE mn.user_id = mb.user_id AND mn.room_id = mb.room_id AND mn.message_id > mb.read_id LIMIT $2) x)::int`;
-
-export interface MessageRow {
-  mentioned: string[] | null;
-  id: number | string;
-  kind: MessageKind;
-  body: string;
-  created_at: Date;
-  from_nick: string;
-  room_name: string | null;
-  to_nick: string | null;
-}
-
-export class SqlStore implements Store {
+export class SqlStore extends SqlAccounts implements Store {
   /**
    * `clusterNode`: this store is one node of several sharing a real PostgreSQL; batches are stored
    * in commit order and announced under this name (see CLUSTER_INSERT).
    */
-  constructor(readonly kind: Store["kind"], private readonly db: SqlClient, private readonly clusterNode?: string) {}
+  constructor(readonly kind: Store["kind"], db: SqlClient, private readonly clusterNode?: string) {
+    super(db);
+  }
 
   migrate(upTo?: number) {
     return migrate(this.db, upTo);
-  }
-
-  async findUser(nick: string) {
-    const rows = await this.db.query("SELECT * FROM users WHERE nick_key = $1", [foldKey(nick)]);
-    return rows[0] ? toUser(rows[0]) : null;
-  }
-
-  async findUsers(keys: string[]) {
-    if (keys.length === 0) return [];
-    const rows = await this.db.query<{ id: number | string; nick: string }>("SELECT id, nick FROM users WHERE nick_key = ANY($1::text[])", [keys]);
-    return rows.map((r) => ({ id: Number(r.id), nick: r.nick }));
-  }
-
-  async createUser(nick: string, passwordHash: string, skeleton?: string) {
-    // No conflict target: a taken nick_key and a taken skeleton both leave nothing inserted.
-    const rows = await this.db.query(
-      `INSERT INTO users (nick, nick_key, password_hash, nick_skeleton) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING RETURNING *`,
-      [nick, foldKey(nick), passwordHash, skeleton ?? null],
-    );
-    if (rows[0]) return toUser(rows[0]);
-    if (skeleton !== undefined && !(await this.findUser(nick))) {
-      const other = await this.findBySkeleton(skeleton);
-      if (other) throw new NickTakenError(nick, other.nick);
-    }
-    throw new NickTakenError(nick);
-  }
-
-  async findBySkeleton(skeleton: string) {
-    const rows = await this.db.query<{ id: number | string; nick: string }>("SELECT id, nick FROM users WHERE nick_skeleton = $1", [skeleton]);
-    return rows[0] ? { id: Number(rows[0].id), nick: rows[0].nick } : null;
-  }
-
-  async fillSkeletons(skeleton: (nick: string) => string) {
-    const rows = await this.db.query<{ id: number | string; nick: string }>("SELECT id, nick FROM users WHERE nick_skeleton IS NULL ORDER BY id");
-    if (rows.length === 0) return 0;
-    const held = await this.db.query<{ s: string }>("SELECT nick_skeleton AS s FROM users WHERE nick_skeleton IS NOT NULL");
-    // The oldest account of a look-alike group gets the skeleton; the others keep NULL and go on working.
-    const taken = new Set(held.map((r) => r.s));
-    const ids: number[] = [];
-    const skeletons: string[] = [];
-    for (const r of rows) {
-      const s = skeleton(r.nick);
-      if (taken.has(s)) continue;
-      taken.add(s);
-      ids.push(Number(r.id));
-      skeletons.push(s);
-    }
-    // One statement for every account (a server upgraded with many of them starts quickly); an
-    // account made meanwhile with one of these skeletons makes it fail, and the next start retries.
-    const set = await this.db.query(
-      `UPDATE users u SET nick_skeleton = v.s FROM unnest($1::bigint[], $2::text[]) AS v(id, s)
-       WHERE u.id = v.id AND u.nick_skeleton IS NULL RETURNING u.id`,
-      [ids, skeletons],
-    );
-    return set.length;
-  }
-
-  async allNicks() {
-    const rows = await this.db.query<{ id: number | string; nick: string }>("SELECT id, nick FROM users ORDER BY id");
-    return rows.map((r) => ({ id: Number(r.id), nick: r.nick }));
-  }
-
-  async listAccounts(pattern: string, limit: number) {
-    // LIKE's own wildcards in the pattern are taken literally.
-    const like = "%" + foldKey(pattern).replace(/[\\%_]/g, (c) => "\\" + c) + "%";
-    const rows = await this.db.query<{ id: number | string; nick: string; created_at: Date; last_seen: Date | null; messages: number | string }>(
-      `SELECT u.id, u.nick, u.created_at, u.last_seen, (SELECT count(*) FROM messages m WHERE m.sender_id = u.id) AS messages
-       FROM users u WHERE u.nick_key LIKE $1 ORDER BY u.nick_key LIMIT $2`,
-      [like, limit],
-    );
-    return rows.map((r) => ({ id: Number(r.id), nick: r.nick, createdAt: r.created_at, lastSeen: r.last_seen, messages: Number(r.messages) }));
-  }
-
-  async renameUser(userId: number, nick: string, skeleton: string) {
-    const rows = await this.db.query(
-      `UPDATE users SET nick = $2, nick_key = $3, nick_skeleton = $4 WHERE id = $1
-         AND NOT EXISTS (SELECT 1 FROM users WHERE id <> $1 AND (nick_key = $3 OR nick_skeleton = $4)) RETURNING id`,
-      [userId, nick, foldKey(nick), skeleton],
-    );
-    if (rows.length === 0) throw new NickTakenError(nick);
-  }
-
-  async deleteUser(userId: number, purge: boolean) {
-    await this.db.transaction(async (tx) => {
-      await tx.query("UPDATE rooms SET created_by = NULL WHERE created_by = $1", [userId]);
-      if (!purge) {
-        // The row stays for the messages that name it as sender or recipient; nobody can log in as
-        // it, and its key ("#…") is no nick anyone can type.
-        await tx.query("DELETE FROM memberships WHERE user_id = $1", [userId]);
-        await tx.query("DELETE FROM private_reads WHERE user_id = $1 OR peer_id = $1", [userId]);
-        await tx.query("DELETE FROM mentions WHERE user_id = $1", [userId]);
-        await tx.query(
-          `UPDATE users SET nick = $2, nick_key = '#deleted:' || id, nick_skeleton = NULL, password_hash = '!',
-             status = 'available', status_note = '', settings = '{}'::jsonb WHERE id = $1`,
-          [userId, DELETED_NICK],
-        );
-        return;
-      }
-      await tx.query("DELETE FROM mentions WHERE user_id = $1 OR message_id IN (SELECT id FROM messages WHERE sender_id = $1 OR recipient_id = $1)", [userId]);
-      await tx.query("DELETE FROM messages WHERE sender_id = $1 OR recipient_id = $1", [userId]);
-      await tx.query("DELETE FROM users WHERE id = $1", [userId]);
-    });
-  }
-
-  async addFailedLogin(userId: number) {
-    await this.db.query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1", [userId]);
-  }
-
-  async takeFailedLogins(userId: number) {
-    const rows = await this.db.query<{ n: number }>(
-      `UPDATE users u SET failed_logins = 0 FROM (SELECT id, failed_logins FROM users WHERE id = $1 FOR UPDATE) old
-       WHERE u.id = old.id RETURNING old.failed_logins AS n`,
-      [userId],
-    );
-    return Number(rows[0]?.n ?? 0);
-  }
-
-  async setPassword(userId: number, passwordHash: string) {
-    await this.db.query("UPDATE users SET password_hash = $2 WHERE id = $1", [userId, passwordHash]);
-  }
-
-  async setStatus(userId: number, status: Status, note: string) {
-    await this.db.query("UPDATE users SET status = $2, status_note = $3 WHERE id = $1", [userId, status, note]);
-  }
-
-  async setSettings(userId: number, settings: UserSettings) {
-    // Sent as text and cast: each driver has its own idea of how to encode a jsonb parameter.
-    await this.db.query("UPDATE users SET settings = $2::text::jsonb WHERE id = $1", [userId, JSON.stringify(settings)]);
-  }
-
-  async markSeen(userId: number) {
-    await this.db.query("UPDATE users SET last_seen = now() WHERE id = $1", [userId]);
-  }
-
-  async profile(nick: string) {
-    const user = await this.findUser(nick);
-    if (!user) return null;
-    const [row] = await this.db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM messages WHERE sender_id = $1",
-      [user.id],
-    );
-    return { user, messagesSent: Number(row?.n ?? 0) };
   }
 
   async roomTopic(roomId: number) {
@@ -499,68 +265,9 @@ export class SqlStore implements Store {
     return rows.map(toMessage);
   }
 
-  async revokeToken(digest: string, expiresAt: Date) {
-    await this.db.query("DELETE FROM revoked_tokens WHERE expires_at < now()");
-    await this.db.query("INSERT INTO revoked_tokens (digest, expires_at) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING", [digest, expiresAt]);
-  }
-
-  async tokenRevoked(digest: string) {
-    return (await this.db.query("SELECT 1 FROM revoked_tokens WHERE digest = $1", [digest])).length > 0;
-  }
-
   async countMessages() {
     const [row] = await this.db.query<{ n: number | string }>("SELECT count(*) AS n FROM messages");
     return Number(row?.n ?? 0);
-  }
-
-  async addBan(ban: Omit<Ban, "createdAt">) {
-    const rows = await this.db.query(
-      `INSERT INTO bans (nick_key, nick, until, reason, created_by) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (nick_key) DO UPDATE SET nick = EXCLUDED.nick, until = EXCLUDED.until, reason = EXCLUDED.reason,
-         created_by = EXCLUDED.created_by, created_at = now()
-       RETURNING *`,
-      [foldKey(ban.nick), ban.nick, ban.until, ban.reason, ban.createdBy],
-    );
-    return toBan(rows[0]!);
-  }
-
-  async removeBan(nick: string) {
-    // An expired ban is already lifted: deleting it must not report that something changed.
-    const rows = await this.db.query(
-      "DELETE FROM bans WHERE nick_key = $1 RETURNING (until IS NULL OR until > now()) AS active",
-      [foldKey(nick)],
-    );
-    return rows[0]?.active === true;
-  }
-
-  async activeBan(nick: string, now: Date) {
-    const rows = await this.db.query(
-      "SELECT * FROM bans WHERE nick_key = $1 AND (until IS NULL OR until > $2)",
-      [foldKey(nick), now],
-    );
-    return rows[0] ? toBan(rows[0]) : null;
-  }
-
-  async listBans(now: Date) {
-    const rows = await this.db.query("SELECT * FROM bans WHERE until IS NULL OR until > $1 ORDER BY nick_key", [now]);
-    return rows.map(toBan);
-  }
-
-  async getSetting(key: string) {
-    const rows = await this.db.query<{ value: string }>("SELECT value FROM settings WHERE key = $1", [key]);
-    return rows[0]?.value ?? null;
-  }
-
-  async setSetting(key: string, value: string | null) {
-    if (value === null) {
-      await this.db.query("DELETE FROM settings WHERE key = $1", [key]);
-      return;
-    }
-    await this.db.query(
-      `INSERT INTO settings (key, value) VALUES ($1, $2)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [key, value],
-    );
   }
 
   async ping() {
@@ -570,39 +277,4 @@ export class SqlStore implements Store {
   close() {
     return this.db.close();
   }
-}
-
-function toUser(r: Record<string, any>): User {
-  return {
-    id: Number(r.id),
-    nick: r.nick,
-    passwordHash: r.password_hash,
-    createdAt: new Date(r.created_at),
-    lastSeen: r.last_seen ? new Date(r.last_seen) : null,
-    status: r.status,
-    statusNote: r.status_note,
-    settings: typeof r.settings === "string" ? JSON.parse(r.settings) : (r.settings ?? {}),
-  };
-}
-
-function toBan(r: Record<string, any>): Ban {
-  return {
-    nick: r.nick,
-    until: r.until ? new Date(r.until) : null,
-    reason: r.reason,
-    createdAt: new Date(r.created_at),
-    createdBy: r.created_by,
-  };
-}
-
-function toRoom(r: Record<string, any>): Room {
-  return { id: Number(r.id), name: r.name, createdAt: new Date(r.created_at) };
-}
-
-export function toMessage(r: MessageRow): ChatMessage {
-  const m: ChatMessage = { id: Number(r.id), kind: r.kind, from: r.from_nick, text: r.body, at: new Date(r.created_at) };
-  if (r.room_name !== null) m.room = r.room_name;
-  if (r.to_nick !== null) m.to = r.to_nick;
-  if (r.mentioned?.length) m.mentions = r.mentioned;
-  return m;
 }
