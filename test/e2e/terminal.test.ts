@@ -91,7 +91,8 @@ describe.skipIf(lacks("tmux", "telnet"))("telnet in a real terminal", () => {
     expect(last(rows)).toBe("Current password:");
     await pane.type("et-pw");
     await pane.press("Enter");
-    await pane.waitFor("New password:");
+    // "New password:" is on the screen already, from the account's creation: wait for the prompt itself.
+    await pane.until((r) => last(r) === "New password:", "the new password prompt");
     expect((await pane.screen()).join("\n")).not.toContain("secret-pw");
     await pane.type("new-secret");
     await pane.press("Enter");
