@@ -74,7 +74,7 @@ describe.skipIf(lacks("postgres"))("backups and moving to PostgreSQL", () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/^Cannot copy the store: The target database is not empty \(table \w+ has rows\)/);
 
-      const moved = await startServer(configSchema.parse({ host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: join(dir, "pg"), database: { url: pg.url } }), silentLog);
+      const moved = await startServer(configSchema.parse({ host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: join(dir, "pg"), database: { url: pg.url }, passwordHash: CHEAP_HASH }), silentLog);
       try {
         const ana = await WsClient.login(moved.httpPort, "ana");
         ana.send({ type: "history", room: "#lobby", limit: 100 });

@@ -4,7 +4,7 @@ import { silentLog } from "../../server/core/log.ts";
 import { startServer, type RunningServer } from "../../server/serve.ts";
 import { startPgServer, type PgServer } from "../pg-server.ts";
 import { LineClient } from "./client.ts";
-import { LOOPBACK, removeDir, tempDir } from "./harness.ts";
+import { CHEAP_HASH, LOOPBACK, removeDir, tempDir } from "./harness.ts";
 import { login, type Person, type Transport } from "./people.ts";
 
 // Several chat nodes on one real PostgreSQL, for the cluster tests (issue 16).
@@ -24,7 +24,7 @@ export interface Node {
 export async function startNode(url: string, name: string, limits: Record<string, unknown> = {}): Promise<Node> {
   const dir = tempDir();
   const config = configSchema.parse({
-    host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir, database: { url }, node: { name }, cluster: CLUSTER,
+    host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir, database: { url }, node: { name }, cluster: CLUSTER, passwordHash: CHEAP_HASH,
     limits: { exemptAddresses: LOOPBACK, ...limits },
   });
   return { server: await startServer(config, silentLog), dir };

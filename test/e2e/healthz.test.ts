@@ -3,7 +3,7 @@ import { configSchema } from "../../server/config/schema.ts";
 import { silentLog, type Log } from "../../server/core/log.ts";
 import { startServer } from "../../server/serve.ts";
 import { seedDataDir } from "../template.ts";
-import { removeDir, tempDir } from "./harness.ts";
+import { CHEAP_HASH, removeDir, tempDir } from "./harness.ts";
 import { Signal } from "./signal.ts";
 
 const dir = tempDir("chat-healthz-");
@@ -14,7 +14,7 @@ test("/healthz answers 503 without the store's error, which goes to the log, onc
   const logged = new Signal();
   const log: Log = { ...silentLog, error: (event, fields) => (errors.push({ event, ...fields }), logged.wake()) };
   await seedDataDir(dir);
-  const server = await startServer(configSchema.parse({ host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir }), log);
+  const server = await startServer(configSchema.parse({ host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir, passwordHash: CHEAP_HASH }), log);
   try {
     const healthz = `http://127.0.0.1:${server.httpPort}/healthz`;
     const ok = await fetch(healthz);

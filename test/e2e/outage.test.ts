@@ -6,7 +6,7 @@ import { postgresClient } from "../../server/store/postgres.ts";
 import { lacks } from "../needs.ts";
 import { startPgServer } from "../pg-server.ts";
 import { LineClient } from "./client.ts";
-import { removeDir, tempDir } from "./harness.ts";
+import { CHEAP_HASH, removeDir, tempDir } from "./harness.ts";
 import { WsClient } from "./ws-client.ts";
 
 // PostgreSQL stopped (pg_ctl stop -m fast) under a steady load and started again: a short, clear,
@@ -18,7 +18,7 @@ describe.skipIf(lacks("postgres"))("a PostgreSQL outage under load", () => {
     const dir = tempDir("chat-outage-");
     const server = await startServer(
       // ~40 messages a second from one user is the load here, not a flood to slow.
-      configSchema.parse({ host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir, database: { url: pg.url }, limits: { messageBurstLines: 1000, messagesPerSecond: 1000 } }),
+      configSchema.parse({ host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir, database: { url: pg.url }, limits: { messageBurstLines: 1000, messagesPerSecond: 1000 }, passwordHash: CHEAP_HASH }),
       silentLog,
     );
     const clients: { close(): void }[] = [];

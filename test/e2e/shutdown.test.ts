@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { embeddedStore } from "../../server/store/pglite.ts";
 import { seedDataDir } from "../template.ts";
 import { LineClient } from "./client.ts";
-import { LOOPBACK, removeDir, tempDir } from "./harness.ts";
+import { CHEAP_HASH, LOOPBACK, removeDir, tempDir } from "./harness.ts";
 import { spawnServer } from "./server-process.ts";
 
 // The real process, stopped by a signal while a burst of messages is still being stored.
@@ -19,7 +19,7 @@ describe("stopping on a signal", () => {
       const dataDir = join(dir, "data");
       await seedDataDir(dataDir);
       // The burst below is a flood by the default limits: loopback is exempted, as a trusted bouncer would be.
-      writeFileSync(join(dir, "chat.json"), JSON.stringify({ limits: { exemptAddresses: LOOPBACK } }));
+      writeFileSync(join(dir, "chat.json"), JSON.stringify({ limits: { exemptAddresses: LOOPBACK }, passwordHash: CHEAP_HASH }));
       const server = await spawnServer(dir, ["--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--data-dir", dataDir]);
       const a = await LineClient.login(server.tcpPort, "hana", "pw-hana-long");
       const b = await LineClient.login(server.tcpPort, "ivan", "pw-ivan-long");
