@@ -162,7 +162,7 @@ const log: AdminCommand = {
 
 const reload: AdminCommand = {
   name: "reload",
-  help: "Re-read the config and apply what can change live (MOTD, limits, server name); list what needs a restart",
+  help: "Re-read the config and apply what can change live (MOTD, limits, server name, reserved nicks); list what needs a restart",
   async run(ctx) {
     const r = await ctx.client.call<ReloadReport>("POST", "/reload");
     show(ctx, r, () => {
