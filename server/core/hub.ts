@@ -33,7 +33,7 @@ import { LOBBY, RoomTable, type Publisher } from "./rooms.ts";
 import type { Session, SessionSink } from "./session.ts";
 import { Sessions, type ConnectOptions } from "./sessions.ts";
 import { Stats } from "./stats.ts";
-import { StoreUnavailableError, type Store } from "./store.ts";
+import { DanglingReferenceError, StoreUnavailableError, type Store } from "./store.ts";
 import type { InputContext, NewMessage } from "./types.ts";
 import { MessageWriter } from "./writer.ts";
 
@@ -116,6 +116,7 @@ export class Hub implements Gateway {
       (batch) => this.store(store, mentions, messageRate, batch),
       (stored, sent) => delivery.deliver(stored, sent),
       (e) => log.error("delivery failed", { error: String(e) }),
+      (e) => e instanceof DanglingReferenceError,
     );
     const memberships = new Memberships(store, this.rooms, this.presence, reads, limits, log, link);
     this.sessions = new Sessions(this.presence, memberships, store, this.writer, background, limits, log);

@@ -154,6 +154,12 @@ export interface RoomStats {
   lastActivity: Date;
 }
 
+/**
+ * A batch named a sender, room or recipient that is not there (deleted a moment before): none of
+ * it was stored. Its other messages may be stored on their own.
+ */
+export class DanglingReferenceError extends Error {}
+
 export class NickTakenError extends Error {
   /** `lookalike`: the existing account whose skeleton the nick has (it is not taken as such). */
   constructor(nick: string, readonly lookalike?: string) {

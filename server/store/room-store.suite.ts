@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import type { Store } from "../core/store.ts";
+import { DanglingReferenceError, type Store } from "../core/store.ts";
 import type { NewMessage, Room, User } from "../core/types.ts";
 
 /**
@@ -43,6 +43,8 @@ export function roomStoreTests(store: () => Store) {
     const before = await s.countMessages();
     await s.deleteRoom(doomed.id);
     expect(await s.findRoom("#doomed")).toBeNull();
+    // A message to it from a moment before (another node's) is refused with a reason the writer knows.
+    await expect(s.insertMessages([say(b, other, "fine"), say(a, doomed, "too late")])).rejects.toBeInstanceOf(DanglingReferenceError);
     expect((await s.listRooms()).map((r) => r.room.name)).not.toContain("#doomed");
     expect((await s.memberships(b.id)).map((m) => m.room.name)).toEqual(["#survivor"]);
     expect(await s.countMessages()).toBe(before - 1);

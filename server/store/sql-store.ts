@@ -1,5 +1,5 @@
 import { UNREAD_COUNT_CAP } from "../core/limits.ts";
-import type { ReadTarget, Store } from "../core/store.ts";
+import { DanglingReferenceError, type ReadTarget, type Store } from "../core/store.ts";
 import type { ChatMessage, Membership, NewMessage } from "../core/types.ts";
 import { migrate } from "./migrations.ts";
 import type { SqlClient } from "./sql-client.ts";
@@ -160,14 +160,14 @@ export class SqlStore extends SqlRooms implements Store {
   }
 
   /** Names the first message of a refused batch that points at a missing user or room. */
-  private async danglingError(batch: NewMessage[], users: number[], rooms: number[]): Promise<Error> {
+  private async danglingError(batch: NewMessage[], users: number[], rooms: number[]): Promise<DanglingReferenceError> {
     const [missing] = await this.db.query<{ users: (number | string)[]; rooms: (number | string)[] }>(MISSING, [users, rooms]);
     const noUser = new Set(missing!.users.map(Number));
     const noRoom = new Set(missing!.rooms.map(Number));
     const i = batch.findIndex((m) => noUser.has(m.senderId) || (m.roomId != null && noRoom.has(m.roomId)) || (m.recipientId != null && noUser.has(m.recipientId)));
-    if (i < 0) return new Error("Batch refused: a sender, room or recipient was missing when it was checked");
+    if (i < 0) return new DanglingReferenceError("Batch refused: a sender, room or recipient was missing when it was checked");
     const m = batch[i]!;
-    return new Error(`Unknown sender, room or recipient in message ${i + 1} of the batch: sender ${m.senderId}, room ${m.roomId ?? "none"}, recipient ${m.recipientId ?? "none"}`);
+    return new DanglingReferenceError(`Unknown sender, room or recipient in message ${i + 1} of the batch: sender ${m.senderId}, room ${m.roomId ?? "none"}, recipient ${m.recipientId ?? "none"}`);
   }
 
   async messageByClientId(userId: number, cid: string): Promise<ChatMessage | null> {
