@@ -11,7 +11,7 @@ import type { Store } from "./core/store.ts";
 import { PgClusterLink } from "./cluster/pg-link.ts";
 import { startHttp } from "./http.ts";
 import type { LogFile } from "./log/log-file.ts";
-import { bunPasswords } from "./secrets/passwords.ts";
+import { argon2Passwords } from "./secrets/passwords.ts";
 import { ResumeTokens } from "./secrets/resume-tokens.ts";
 import { serverSecrets } from "./secrets/shared-secrets.ts";
 import { embeddedStore } from "./store/pglite.ts";
@@ -100,7 +100,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
     node,
     cluster: link,
     store,
-    passwords: bunPasswords,
+    passwords: argon2Passwords(config.passwordHash),
     info: { serverName: config.serverName, motd: await startupMotd(store, config.motd) },
     limits: config.limits,
     commands: createRegistry(),

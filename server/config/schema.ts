@@ -132,6 +132,15 @@ export const tlsSchema = z.strictObject({
   hsts: z.boolean().default(true).describe("Send Strict-Transport-Security on HTTPS answers"),
 });
 
+export const passwordHashSchema = z.strictObject({
+  // Bun's (and OWASP's first) argon2id setting. Lower costs make a stolen hash cheaper to guess;
+  // the test harness lowers it because hashing is not what most tests are about.
+  memoryKiB: z.number().int().min(8).max(4 * 1024 * 1024).default(65536)
+    .describe("argon2id memory per new password hash, in KiB"),
+  passes: z.number().int().min(1).max(20).default(2)
+    .describe("argon2id passes per new password hash"),
+}).prefault({});
+
 export const configSchema = z.strictObject({
   host: z.string().min(1).default("0.0.0.0"),
   tcpPort: port.default(12345),
@@ -148,6 +157,8 @@ export const configSchema = z.strictObject({
   database: databaseSchema.optional()
     .describe("A real PostgreSQL server, normalized to a URL; absent means the embedded store (localhost:5432 when fields are left out)"),
   limits: limitsSchema,
+  passwordHash: passwordHashSchema
+    .describe("Cost of new password hashes; existing hashes keep theirs, which is stored in them"),
   web: webSchema,
   admin: adminSchema,
   log: logSchema,

@@ -5,7 +5,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { embeddedStore } from "../../server/store/pglite.ts";
 import { seedDataDir } from "../template.ts";
 import { LineClient } from "./client.ts";
-import { LOOPBACK, removeDir, tempDir } from "./harness.ts";
+import { CHEAP_HASH, LOOPBACK, removeDir, tempDir } from "./harness.ts";
 import { admin, freePort, MAIN, spawnServer, type ServerProcess } from "./server-process.ts";
 
 // One real server process, driven by `chat admin` as a second terminal would: it finds the
@@ -16,7 +16,7 @@ describe("chat admin against a running server", () => {
   const configPath = join(dir, "chat.json");
   // Every client here is on loopback, many at once and fast: exempt it from the per-address throttles.
   const config: Record<string, unknown> = {
-    host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, motd: "Config MOTD", limits: { exemptAddresses: LOOPBACK },
+    host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, motd: "Config MOTD", limits: { exemptAddresses: LOOPBACK }, passwordHash: CHEAP_HASH,
   };
   let server: ServerProcess;
   const cli = (...args: string[]) => admin(dir, args);

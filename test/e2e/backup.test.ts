@@ -7,7 +7,7 @@ import { startServer } from "../../server/serve.ts";
 import { lacks } from "../needs.ts";
 import { startPgServer } from "../pg-server.ts";
 import { seedDataDir } from "../template.ts";
-import { removeDir, tempDir } from "./harness.ts";
+import { CHEAP_HASH, removeDir, tempDir } from "./harness.ts";
 import { admin, freePort, MAIN, spawnServer } from "./server-process.ts";
 import { WsClient } from "./ws-client.ts";
 
@@ -27,7 +27,7 @@ describe.skipIf(lacks("postgres"))("backups and moving to PostgreSQL", () => {
       const path = join(dir, `${name}.json`);
       writeFileSync(path, JSON.stringify({ host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir: join(dir, name),
         // Thirty lines at once: more than a person's burst, which is not what this test is about.
-        limits: { messageBurstLines: 1000, messagesPerSecond: 1000 } }));
+        limits: { messageBurstLines: 1000, messagesPerSecond: 1000 }, passwordHash: CHEAP_HASH }));
       return path;
     };
     const [first, second] = [config("first"), config("second")];

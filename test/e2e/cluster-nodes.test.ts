@@ -5,7 +5,7 @@ import postgres from "postgres";
 import { lacks } from "../needs.ts";
 import { LineClient } from "./client.ts";
 import { CLUSTER, clusterFixture, startNode, who } from "./cluster-kit.ts";
-import { removeDir, tempDir } from "./harness.ts";
+import { CHEAP_HASH, removeDir, tempDir } from "./harness.ts";
 import { freePort, spawnServer } from "./server-process.ts";
 
 // Nodes of a cluster that die, pause, stop and restart (issue 16): their users are shown offline
@@ -18,7 +18,7 @@ describe.skipIf(lacks("postgres"))("nodes coming and going", () => {
     const dir = tempDir();
     try {
       const config = {
-        host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), database: { url: fx.pg.url }, node: { name: "c" }, cluster: CLUSTER,
+        host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), database: { url: fx.pg.url }, node: { name: "c" }, cluster: CLUSTER, passwordHash: CHEAP_HASH,
       };
       writeFileSync(join(dir, "chat.json"), JSON.stringify(config));
       const c = await spawnServer(dir, []);
@@ -67,7 +67,7 @@ describe.skipIf(lacks("postgres"))("nodes coming and going", () => {
     const dir = tempDir();
     try {
       const config = {
-        host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), database: { url: fx.pg.url }, node: { name: "p" }, cluster: CLUSTER,
+        host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), database: { url: fx.pg.url }, node: { name: "p" }, cluster: CLUSTER, passwordHash: CHEAP_HASH,
       };
       writeFileSync(join(dir, "chat.json"), JSON.stringify(config));
       const p = await spawnServer(dir, []);

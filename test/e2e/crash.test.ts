@@ -6,7 +6,7 @@ import { postgresStore } from "../../server/store/postgres.ts";
 import { lacks } from "../needs.ts";
 import { startPgServer, type PgServer } from "../pg-server.ts";
 import { seedDataDir } from "../template.ts";
-import { removeDir, tempDir } from "./harness.ts";
+import { CHEAP_HASH, removeDir, tempDir } from "./harness.ts";
 import { freePort, spawnServer } from "./server-process.ts";
 import { WsClient } from "./ws-client.ts";
 
@@ -39,7 +39,7 @@ for (const kind of ["embedded", "postgres"] as const) {
         writeFileSync(join(dir, "chat.json"), JSON.stringify({
           host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, ...(database ? { database: { url: database } } : {}),
           // A steady stream from one user is what this test is about, not the flood limit.
-          limits: { messageBurstLines: 1000, messagesPerSecond: 1000 },
+          limits: { messageBurstLines: 1000, messagesPerSecond: 1000 }, passwordHash: CHEAP_HASH,
         }));
         const server = await spawnServer(dir, []);
         // Not WsClient.login: the first login after a crash may wait for recovery, and the machine is shared.

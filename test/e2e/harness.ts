@@ -20,6 +20,11 @@ export interface Driver {
 
 /** Loopback as Bun reports it for IPv4 and IPv6 clients. */
 export const LOOPBACK = ["127.0.0.1", "::1", "::ffff:127.0.0.1"];
+/**
+ * The cheapest argon2id: at the real cost (64 MiB, ~0.1-0.2 s a hash) the suite spent minutes of its
+ * CPU creating accounts. Tests about password checking under load (abuse.test.ts) keep the real cost.
+ */
+export const CHEAP_HASH = { memoryKiB: 8, passes: 1 };
 
 export function tempDir(prefix = "chat-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -38,7 +43,7 @@ function driver(name: Driver["name"], database: () => string | undefined, cleanu
       // throttles do not apply to it unless a test sets `limits.exemptAddresses` (to []) itself.
       const limits = { exemptAddresses: LOOPBACK, ...(overrides.limits as object | undefined) };
       const config = configSchema.parse({
-        host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir, ...(db ? { database: { url: db } } : {}), ...overrides, limits,
+        host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir, passwordHash: CHEAP_HASH, ...(db ? { database: { url: db } } : {}), ...overrides, limits,
       });
       return startServer(config, silentLog);
     },

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { lacks } from "../needs.ts";
 import { seedDataDir } from "../template.ts";
 import { LineClient } from "./client.ts";
-import { removeDir, tempDir } from "./harness.ts";
+import { CHEAP_HASH, removeDir, tempDir } from "./harness.ts";
 import { spawnServer, type ServerProcess } from "./server-process.ts";
 import { WsClient } from "./ws-client.ts";
 
@@ -33,7 +33,7 @@ describe.skipIf(lacks("openssl"))("TLS", () => {
     copyFileSync(first.key, live.key);
     await seedDataDir(dir);
     writeFileSync(join(dir, "chat.json"), JSON.stringify({
-      host: "127.0.0.1", tcpPort: 0, httpPort: 0, tlsPort: 0, httpsPort: 0, dataDir: ".", tls: live,
+      host: "127.0.0.1", tcpPort: 0, httpPort: 0, tlsPort: 0, httpsPort: 0, dataDir: ".", tls: live, passwordHash: CHEAP_HASH,
     }));
     server = await spawnServer(dir, []);
   });
