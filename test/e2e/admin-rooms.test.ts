@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { seedDataDir } from "../template.ts";
 import { LineClient } from "./client.ts";
-import { LOOPBACK, removeDir, tempDir } from "./harness.ts";
+import { CHEAP_HASH, LOOPBACK, removeDir, tempDir } from "./harness.ts";
 import { admin, freePort, spawnServer, type ServerProcess } from "./server-process.ts";
 import { WsClient } from "./ws-client.ts";
 
@@ -13,7 +13,7 @@ describe("chat admin for rooms and reserved nicks", () => {
   const dir = tempDir("chat-admin-rooms-");
   const dataDir = join(dir, "data");
   const configPath = join(dir, "chat.json");
-  const config: Record<string, unknown> = { host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, limits: { exemptAddresses: LOOPBACK } };
+  const config: Record<string, unknown> = { host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, limits: { exemptAddresses: LOOPBACK }, passwordHash: CHEAP_HASH };
   let server: ServerProcess;
   const cli = (...args: string[]) => admin(dir, args);
 
