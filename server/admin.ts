@@ -46,6 +46,8 @@ const renameBody = z.strictObject({ from: z.string().min(1), to: z.string().min(
 const deleteBody = z.strictObject({ nick: z.string().min(1), purge: z.boolean().default(false) });
 const accountsQuery = z.object({ pattern: z.string().max(64).default(""), collisions: z.enum(["0", "1"]).default("0") });
 const motdBody = z.strictObject({ text: z.string().nullable() });
+const roomsQuery = z.object({ pattern: z.string().max(64).default("") });
+const roomBody = z.strictObject({ room: z.string().min(1).max(64) });
 /** How many log lines `log` shows when not told; the CLI's default and help say the same. */
 export const DEFAULT_LOG_LINES = 50;
 
@@ -151,6 +153,18 @@ export function adminApi(deps: AdminDeps) {
   app.get("/accounts", async (c) => {
     const { pattern, collisions } = accountsQuery.parse(c.req.query());
     return c.json({ accounts: await operator.accounts(pattern, collisions === "1") });
+  });
+
+  app.get("/rooms", async (c) => {
+    const { pattern } = roomsQuery.parse(c.req.query());
+    return c.json({ rooms: await operator.rooms.list(pattern) });
+  });
+
+  app.post("/room/delete", async (c) => {
+    const { room } = roomBody.parse(await body(c));
+    const r = await operator.rooms.remove(room);
+    log.info("room deleted", r);
+    return c.json(r);
   });
 
   app.post("/announce", async (c) => {

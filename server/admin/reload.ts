@@ -3,7 +3,7 @@ import type { Operator } from "../core/operator.ts";
 import type { ReloadReport } from "../admin.ts";
 
 // What a running hub can take from a re-read config; everything else waits for a restart.
-const LIVE = new Set<keyof Config>(["serverName", "motd", "limits"]);
+const LIVE = new Set<keyof Config>(["serverName", "motd", "limits", "reservedNicks"]);
 
 /**
  * Applies the live parts of `next` that differ from `live` (the config in force), and lists
@@ -28,6 +28,10 @@ export async function applyConfig(operator: Operator, live: Config, started: Con
       Object.assign(operator.limits, next.limits);
     } else if (key === "motd") {
       applied.push((await operator.applyConfigMotd(next.motd)) ? "motd" : "motd (the one set with `chat admin motd` stays in force until `motd --reset`)");
+    } else if (key === "reservedNicks") {
+      // Checked at each registration; accounts that already have one of these nicks keep it.
+      operator.reserved.nicks = next.reservedNicks;
+      applied.push("reservedNicks");
     } else if (key === "serverName") {
       operator.info.serverName = next.serverName;
       applied.push("serverName");

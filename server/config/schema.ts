@@ -82,6 +82,8 @@ export const limitsSchema = z.strictObject({
     .describe("Longest a login waits for its password to be checked before it is refused as busy"),
   hashQueuePerAddress: z.number().int().min(1).max(100_000).default(4)
     .describe("Logins from one address that may wait for a password check at once"),
+  emptyRoomDays: z.number().int().min(0).max(36_500).default(30)
+    .describe("A room nobody belongs to is deleted, with its messages, once this many days passed since it was made or last had a message; 0 keeps such rooms forever"),
   exemptAddresses: z.array(z.string().min(1)).default([])
     .describe("IP addresses no throttle applies to (loopback is not exempt unless listed)"),
 }).prefault({});

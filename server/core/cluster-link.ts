@@ -15,6 +15,8 @@ export type ControlEvent =
   | { t: "motd"; motd: string[] }
   /** `nick` set (or with "" cleared) the room's topic. */
   | { t: "topic"; room: RoomRef; nick: string; topic: string }
+  /** The operator deleted the room: its members are moved out of it. */
+  | { t: "room_deleted"; room: RoomRef }
   /** The sender started or stopped: forget whatever it said of its accounts. */
   | { t: "bye" }
   /** Something was lost (an event too big to send): read the other nodes' accounts again. */

@@ -137,3 +137,22 @@ test("Tab completes the nicks of users online on other nodes too", async () => {
   });
   expect(hub.complete(emma.session, "cl_tab", false)).toEqual(["cl_tab_here", "cl_tab_there"]);
 });
+
+test("a room deleted on one node goes out to the others, whose members of it are told and moved out", async () => {
+  const link = new FakeLink();
+  const hub = newHub(store, {}, { cluster: link });
+  await hub.cluster!.start();
+  const ed = await loggedIn(hub, "cl_ed");
+  await ed.type("/join #cl-here");
+  await ed.type("/join #cl-there");
+  const here = (await store.findRoom("#cl-here"))!;
+  await hub.operator.rooms.remove("#cl-here");
+  expect(link.published).toContainEqual({ t: "room_deleted", room: { id: here.id, name: "#cl-here" } });
+  // Deleted by another node: the store is that node's business; this one moves its sessions out.
+  const there = (await store.findRoom("#cl-there"))!;
+  const from = ed.events.length;
+  link.listener.control("there", { t: "room_deleted", room: { id: there.id, name: there.name } });
+  await ed.next("notice", (e) => e.notice.key === "room_deleted" && e.notice.params?.room === "#cl-there", from);
+  await ed.next("room", (e) => e.room === "#lobby", from);
+  expect(ed.session.room?.name).toBe("#lobby");
+});

@@ -15,7 +15,7 @@ export type { ClusterLink, ControlEvent, ForeignMessage, NodeInfo } from "./clus
 // Several nodes on one PostgreSQL (issue 16): what this node does with what the others store and
 // say. Messages travel through the database: each node reads `id > cursor` in id order, which is
 // commit order (the store takes a lock per batch), so no reader skips one. Everything else (who
-// came, went or changed status, kicks, bans, announcements, the MOTD) travels as control events.
+// came, went or changed status, kicks, bans, announcements, the MOTD, deleted rooms) travels as control events.
 
 const PAGE = 500;
 
@@ -35,7 +35,7 @@ export class Cluster implements ClusterListener {
     private readonly rooms: Pick<RoomTable, "audience">,
     private readonly delivery: Pick<Delivery, "deliver">,
     private readonly moderation: Pick<Moderation, "dropHere" | "announceHere">,
-    private readonly memberships: Pick<Memberships, "joinedElsewhere" | "leftElsewhere" | "topicSetElsewhere">,
+    private readonly memberships: Pick<Memberships, "joinedElsewhere" | "leftElsewhere" | "topicSetElsewhere" | "roomDeleted">,
     private readonly info: ServerInfo,
     private readonly log: Log,
   ) {
@@ -130,6 +130,8 @@ export class Cluster implements ClusterListener {
         return;
       case "topic":
         return this.memberships.topicSetElsewhere(event.room, event.nick, event.topic);
+      case "room_deleted":
+        return void this.memberships.roomDeleted(event.room);
       case "bye":
         return this.nodesGone([from]);
       case "reload":

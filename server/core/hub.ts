@@ -12,7 +12,7 @@ import { Entry, type ResumeTokens } from "./entry.ts";
 import { StoreHealth } from "./health.ts";
 import { FloodControl } from "./flood.ts";
 import { CommandError, fail } from "./errors.ts";
-import { CLIENT_IDS_KEPT_MS, CLIENT_IDS_PRUNE_MS, type Limits } from "./limits.ts";
+import { CLIENT_IDS_KEPT_MS, PRUNE_MS, type Limits } from "./limits.ts";
 import { silentLog, type Log } from "./log.ts";
 import { LoginGuard } from "./login-guard.ts";
 import { TerminalLogin } from "./login.ts";
@@ -27,12 +27,13 @@ import { Operator } from "./operator.ts";
 import { Presence } from "./presence.ts";
 import { RateCounter } from "./rate.ts";
 import { Reads } from "./reads.ts";
+import { RoomAdmin } from "./room-admin.ts";
 import { helpEntry, type Invocation, type Registry } from "./registry.ts";
 import { LOBBY, RoomTable, type Publisher } from "./rooms.ts";
 import type { Session, SessionSink } from "./session.ts";
 import { Sessions, type ConnectOptions } from "./sessions.ts";
 import { Stats } from "./stats.ts";
-import { StoreUnavailableError, type Store } from "./store.ts";
+import { DanglingReferenceError, StoreUnavailableError, type Store } from "./store.ts";
 import type { InputContext, NewMessage } from "./types.ts";
 import { MessageWriter } from "./writer.ts";
 
@@ -115,13 +116,16 @@ export class Hub implements Gateway {
       (batch) => this.store(store, mentions, messageRate, batch),
       (stored, sent) => delivery.deliver(stored, sent),
       (e) => log.error("delivery failed", { error: String(e) }),
+      (e) => e instanceof DanglingReferenceError,
     );
     const memberships = new Memberships(store, this.rooms, this.presence, reads, limits, log, link);
     this.sessions = new Sessions(this.presence, memberships, store, this.writer, background, limits, log);
     const moderation = new Moderation(store, this.presence, this.sessions, log, link);
     const guard = new LoginGuard(limits);
+    // Replaced by reload: nicks are checked against the list in force at each registration.
+    const reserved = { nicks: [...reservedNicks] };
     const accounts = new Accounts(store, passwords, this.presence, this.rooms, moderation, this.sessions, limits, guard,
-      () => [...reservedNicks, info.serverName], log);
+      () => [...reserved.nicks, info.serverName], log);
     this.flood = new FloodControl(limits, this.sessions);
     const directory = new Directory(store, this.presence, limits);
     const entry = new Entry(store, this.presence, memberships, this.rooms, reads, directory, moderation, info, limits, tokens,
@@ -133,18 +137,25 @@ export class Hub implements Gateway {
     this.login = new TerminalLogin(accounts, entry, moderation, this.sessions, info,
       (session, line) => this.sessions.attempt(session, () => this.runLine(session, line)));
     this.completion = new Completion(this.presence, commands);
+    const roomAdmin = new RoomAdmin(store, this.presence, memberships, this.writer, limits, link);
     this.operator = new Operator(store, this.health, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate,
-      new AccountAdmin(store, passwords, this.presence, this.sessions), { node, link });
+      new AccountAdmin(store, passwords, this.presence, this.sessions), roomAdmin, reserved, { node, link });
     if (link) this.cluster = new Cluster(link, this.presence, this.rooms, delivery, moderation, memberships, info, log);
     this.context = {
       messaging, memberships, reads, directory, search: new Search(store), accounts, entry, sessions: this.sessions, server: info, limits,
       help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },
     };
     this.health.start();
-    // Client message ids are for resends, which come within minutes: old ones are forgotten.
+    // Client message ids are for resends, which come within minutes: old ones are forgotten. Rooms
+    // nobody has belonged to for limits.emptyRoomDays go too (the lobby never).
     this.pruning = setInterval(() => {
-      if (this.health.healthy) background.run("forgetClientIds", () => store.forgetClientIds(new Date(Date.now() - CLIENT_IDS_KEPT_MS)));
-    }, CLIENT_IDS_PRUNE_MS);
+      if (!this.health.healthy) return;
+      background.run("forgetClientIds", () => store.forgetClientIds(new Date(Date.now() - CLIENT_IDS_KEPT_MS)));
+      background.run("pruneRooms", async () => {
+        const pruned = await roomAdmin.pruneEmpty();
+        if (pruned.length > 0) log.info("empty rooms deleted", { rooms: pruned });
+      });
+    }, PRUNE_MS);
     (this.pruning as { unref?: () => void }).unref?.();
   }
 

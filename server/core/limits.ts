@@ -50,14 +50,16 @@ export interface Limits {
   maxConcurrentHashes: number;
   hashQueueSeconds: number;
   hashQueuePerAddress: number;
+  /** Days a room with no members is kept after it was made or last had a message; 0 keeps it forever. */
+  emptyRoomDays: number;
   /** Addresses none of the throttles apply to (a trusted bouncer; a test harness on loopback). */
   exemptAddresses: string[];
 }
 
 /** How long a client message id is remembered: a client resends within minutes, not weeks. */
 export const CLIENT_IDS_KEPT_MS = 7 * 24 * 3600 * 1000;
-/** How often the older ones are forgotten. */
-export const CLIENT_IDS_PRUNE_MS = 3600 * 1000;
+/** How often the older ones are forgotten, and long-empty rooms deleted (limits.emptyRoomDays). */
+export const PRUNE_MS = 3600 * 1000;
 
 /** How often the store's health is checked while it answers, and while it does not (to see it come back). */
 export const STORE_PROBE_MS = 1000;

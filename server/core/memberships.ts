@@ -103,6 +103,28 @@ export class Memberships {
     await this.moveOut(online, room);
   }
 
+  /**
+   * The operator deleted a room (here or on another node): every account online here that was in
+   * it is told, in its language, and its sessions leave it; one for which it was the only room
+   * joins the lobby first, as a new account does. Never throws: one account's failure is logged.
+   */
+  async roomDeleted(room: RoomRef) {
+    for (const online of [...this.presence.accounts()]) {
+      if (!online.rooms.has(room.id)) continue;
+      try {
+        for (const s of online.sessions) s.send({ type: "notice", notice: notice("room_deleted", { room: room.name }) });
+        if (online.rooms.size === 1) {
+          const lobby = await this.store.ensureRoom(LOBBY, null);
+          await this.store.join(online.user.id, lobby.id);
+          await this.joinedElsewhere(online.user.nick, { id: lobby.id, name: lobby.name });
+        }
+        if (online.rooms.delete(room.id)) await this.moveOut(online, room);
+      } catch (e) {
+        this.log.error("move out of a deleted room failed", { nick: online.user.nick, room: room.name, error: String(e) });
+      }
+    }
+  }
+
   /** The account's sessions stop showing a room it left; those that were in it move to another. */
   private async moveOut(online: Online, room: RoomRef) {
     const next = [...online.rooms.values()].find((r) => r.name === LOBBY) ?? online.rooms.values().next().value!;

@@ -49,6 +49,8 @@ export interface NoticeParams {
   topic_set: { room: string; nick: string; topic: string };
   topic_cleared: { room: string; nick: string };
   topic_needs_room: Record<string, never>;
+  room_deleted: { room: string };
+  lobby_kept: { room: string };
   // Names and statuses
   name_length: { what: NameKind; min: number; max: number; got: number };
   name_space: { what: NameKind };

@@ -7,6 +7,7 @@ import type { Moderation } from "./moderation.ts";
 import { applyConfigMotd, motdSource, setMotd, type MotdSource, type ServerInfo } from "./motd.ts";
 import type { Presence } from "./presence.ts";
 import type { RateCounter } from "./rate.ts";
+import type { RoomAdmin } from "./room-admin.ts";
 import type { Sessions } from "./sessions.ts";
 import type { Stats } from "./stats.ts";
 import { nickSkeleton } from "./nick-rules.ts";
@@ -84,6 +85,10 @@ export class Operator {
     private readonly messageRate: RateCounter,
     /** `chat admin password|rename|delete`. */
     readonly accountAdmin: AccountAdmin,
+    /** `chat admin rooms|room delete`, and the pruning of long-empty rooms. */
+    readonly rooms: RoomAdmin,
+    /** Nicks nobody may register (config `reservedNicks`); reload replaces `nicks`. */
+    readonly reserved: { nicks: string[] },
     /** This node's name, and the other nodes when it is one of a cluster. */
     readonly cluster: { node: string; link: Pick<ClusterLink, "publish" | "nodes"> | null } = { node: "chat", link: null },
   ) {}

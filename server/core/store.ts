@@ -1,5 +1,5 @@
 import type {
-  Ban, ChatMessage, Membership, NewMessage, PrivateUnread, Profile, Room, RoomListing, Status, User, UserSettings,
+  Ban, ChatMessage, Membership, NewMessage, PrivateUnread, Profile, Room, RoomListing, RoomRef, Status, User, UserSettings,
 } from "./types.ts";
 
 /** A read marker's conversation, by id. */
@@ -59,6 +59,15 @@ export interface Store {
   setTopic(roomId: number, topic: string): Promise<void>;
   /** Every room with its number of members, by name. */
   listRooms(): Promise<RoomListing[]>;
+  /** Rooms whose folded name contains `pattern` (every one when empty), by name, at most `limit`, with their figures. */
+  roomStats(pattern: string, limit: number): Promise<RoomStats[]>;
+  /** Removes a room with its memberships, read markers, messages and their mentions. */
+  deleteRoom(roomId: number): Promise<void>;
+  /**
+   * Removes, as deleteRoom does, every room but `keep` that has no members and neither was made
+   * nor had a message since `idleSince`; returns them.
+   */
+  pruneRooms(idleSince: Date, keep: string): Promise<RoomRef[]>;
 
   /** The user's rooms with their unread and mention counts (each at most UNREAD_COUNT_CAP). */
   memberships(userId: number): Promise<Membership[]>;
@@ -133,6 +142,23 @@ export interface AccountListing {
   lastSeen: Date | null;
   messages: number;
 }
+
+/** A room as the operator's list shows it. */
+export interface RoomStats {
+  room: RoomRef;
+  topic: string;
+  createdAt: Date;
+  members: number;
+  messages: number;
+  /** The newest of its creation, its last message and its last join. */
+  lastActivity: Date;
+}
+
+/**
+ * A batch named a sender, room or recipient that is not there (deleted a moment before): none of
+ * it was stored. Its other messages may be stored on their own.
+ */
+export class DanglingReferenceError extends Error {}
 
 export class NickTakenError extends Error {
   /** `lookalike`: the existing account whose skeleton the nick has (it is not taken as such). */

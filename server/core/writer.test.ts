@@ -124,4 +124,25 @@ describe("MessageWriter", () => {
     const next = await Promise.race([writer.submit(draft("fine")), Bun.sleep(500).then(() => null)]);
     expect(next?.text).toBe("fine");
   });
+
+  test("a batch refused for one message (its room deleted a moment before) stores the others, each alone, in order", async () => {
+    const batches: string[][] = [];
+    const delivered: string[] = [];
+    let n = 0;
+    const gone = new Error("room deleted");
+    const writer = new MessageWriter(
+      async (batch) => {
+        batches.push(batch.map((m) => m.text));
+        if (batch.some((m) => m.text === "to the deleted room")) throw gone;
+        return batch.map((m) => ({ id: ++n, kind: m.kind, from: m.from, text: m.text, at: new Date(0) }));
+      },
+      (m) => delivered.push(m.text),
+      () => {},
+      (e) => e === gone,
+    );
+    const sent = ["before", "to the deleted room", "after"].map((t) => writer.submit(draft(t)).then((m) => m.id, (e) => e));
+    expect(await Promise.all(sent)).toEqual([1, gone, 2]);
+    expect(batches).toEqual([["before", "to the deleted room", "after"], ["before"], ["to the deleted room"], ["after"]]);
+    expect(delivered).toEqual(["before", "after"]);
+  });
 });

@@ -1,17 +1,16 @@
 import { UNREAD_COUNT_CAP } from "../core/limits.ts";
-import { foldKey } from "../core/names.ts";
-import type { ReadTarget, Store } from "../core/store.ts";
+import { DanglingReferenceError, type ReadTarget, type Store } from "../core/store.ts";
 import type { ChatMessage, Membership, NewMessage } from "../core/types.ts";
 import { migrate } from "./migrations.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { CLUSTER_INSERT, INSERT_MESSAGES, INSERT_NAMING, INSERT_NAMING_REMEMBERING, INSERT_REMEMBERING, MENTIONS, MESSAGE_COLUMNS, MISSING, NO_UPPER_BOUND, UNREAD_ROOM } from "./statements.ts";
-import { toMessage, toRoom, type MessageRow } from "./rows.ts";
-import { SqlAccounts } from "./sql-accounts.ts";
+import { toMessage, type MessageRow } from "./rows.ts";
+import { SqlRooms } from "./sql-rooms.ts";
 
-// The one implementation of Store (rooms, memberships and messages here; people in SqlAccounts);
+// The one implementation of Store (memberships and messages here; rooms in SqlRooms, people in SqlAccounts);
 // drivers differ only in the SqlClient they hand it.
 
-export class SqlStore extends SqlAccounts implements Store {
+export class SqlStore extends SqlRooms implements Store {
   /**
    * `clusterNode`: this store is one node of several sharing a real PostgreSQL; batches are stored
    * in commit order and announced under this name (see CLUSTER_INSERT).
@@ -22,37 +21,6 @@ export class SqlStore extends SqlAccounts implements Store {
 
   migrate(upTo?: number) {
     return migrate(this.db, upTo);
-  }
-
-  async roomTopic(roomId: number) {
-    const rows = await this.db.query<{ topic: string }>("SELECT topic FROM rooms WHERE id = $1", [roomId]);
-    return rows[0]?.topic ?? "";
-  }
-
-  async setTopic(roomId: number, topic: string) {
-    await this.db.query("UPDATE rooms SET topic = $2 WHERE id = $1", [roomId, topic]);
-  }
-
-  async findRoom(name: string) {
-    const rows = await this.db.query("SELECT * FROM rooms WHERE name_key = $1", [foldKey(name)]);
-    return rows[0] ? toRoom(rows[0]) : null;
-  }
-
-  async ensureRoom(name: string, createdBy: number | null) {
-    // DO UPDATE (a no-op) rather than DO NOTHING so RETURNING also yields an existing row.
-    const rows = await this.db.query(
-      `INSERT INTO rooms (name, name_key, created_by) VALUES ($1, $2, $3)
-       ON CONFLICT (name_key) DO UPDATE SET name_key = EXCLUDED.name_key RETURNING *`,
-      [name, foldKey(name), createdBy],
-    );
-    return toRoom(rows[0]!);
-  }
-
-  async listRooms() {
-    const rows = await this.db.query<Record<string, any>>(
-      "SELECT r.*, (SELECT count(*) FROM memberships mb WHERE mb.room_id = r.id)::int AS members FROM rooms r ORDER BY r.name_key",
-    );
-    return rows.map((r) => ({ room: toRoom(r), members: Number(r.members) }));
   }
 
   async memberships(userId: number): Promise<Membership[]> {
@@ -192,14 +160,14 @@ export class SqlStore extends SqlAccounts implements Store {
   }
 
   /** Names the first message of a refused batch that points at a missing user or room. */
-  private async danglingError(batch: NewMessage[], users: number[], rooms: number[]): Promise<Error> {
+  private async danglingError(batch: NewMessage[], users: number[], rooms: number[]): Promise<DanglingReferenceError> {
     const [missing] = await this.db.query<{ users: (number | string)[]; rooms: (number | string)[] }>(MISSING, [users, rooms]);
     const noUser = new Set(missing!.users.map(Number));
     const noRoom = new Set(missing!.rooms.map(Number));
     const i = batch.findIndex((m) => noUser.has(m.senderId) || (m.roomId != null && noRoom.has(m.roomId)) || (m.recipientId != null && noUser.has(m.recipientId)));
-    if (i < 0) return new Error("Batch refused: a sender, room or recipient was missing when it was checked");
+    if (i < 0) return new DanglingReferenceError("Batch refused: a sender, room or recipient was missing when it was checked");
     const m = batch[i]!;
-    return new Error(`Unknown sender, room or recipient in message ${i + 1} of the batch: sender ${m.senderId}, room ${m.roomId ?? "none"}, recipient ${m.recipientId ?? "none"}`);
+    return new DanglingReferenceError(`Unknown sender, room or recipient in message ${i + 1} of the batch: sender ${m.senderId}, room ${m.roomId ?? "none"}, recipient ${m.recipientId ?? "none"}`);
   }
 
   async messageByClientId(userId: number, cid: string): Promise<ChatMessage | null> {

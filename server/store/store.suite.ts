@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DELETED_NICK, NickTakenError, type Store } from "../core/store.ts";
+import { roomStoreTests } from "./room-store.suite.ts";
 
 /**
  * One suite that every Store driver must pass; each driver's test file just calls it. `skip`
@@ -336,5 +337,7 @@ export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?
       expect(await store.countMessages()).toBeGreaterThan(1200);
       await store.ping();
     });
+
+    roomStoreTests(() => store);
   });
 }

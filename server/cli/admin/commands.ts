@@ -4,36 +4,17 @@ import type { NodeInfo } from "../../core/cluster-link.ts";
 import type { ServerStatus, SessionInfo } from "../../core/operator.ts";
 import { prettyLine, printable, type LogRecord } from "../../log/logger.ts";
 import { DEFAULT_LOG_LINES, type ReloadReport } from "../../admin.ts";
-import { AdminError, type AdminClient } from "./client.ts";
+import { AdminError } from "./client.ts";
+import { need, plural, show, type AdminCommand, type AdminContext } from "./command.ts";
 import { formatDuration, looksLikeDuration, parseDuration } from "./duration.ts";
-import { fields, table, when, type Output } from "./output.ts";
+import { fields, table, when } from "./output.ts";
+import { room, rooms } from "./rooms.ts";
 
-export interface AdminContext {
-  client: AdminClient;
-  out: Output;
-  /** Ends `log -f` (Ctrl-C). */
-  signal: AbortSignal;
-  flags: { lines?: number; follow?: boolean; reset?: boolean; collisions?: boolean; purge?: boolean };
-}
-
-/** One `chat admin` subcommand; the console's help comes from the same entries. */
-export interface AdminCommand {
-  name: string;
-  args?: string;
-  help: string;
-  run(ctx: AdminContext, args: string[]): Promise<void>;
-}
+export type { AdminCommand, AdminContext } from "./command.ts";
 
 // How long `restart` and `stop` wait to see the server come back or go away.
 const WAIT_MS = 30_000;
 const POLL_MS = 100;
-
-const show = (ctx: AdminContext, data: unknown, text: () => string) => ctx.out.line(ctx.out.json ? JSON.stringify(data, null, 2) : text());
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
-function need(args: string[], min: number, command: AdminCommand) {
-  if (args.length < min) throw new AdminError(`Usage: chat admin ${command.name} ${command.args ?? ""}`.trimEnd());
-}
 
 const status: AdminCommand = {
   name: "status",
@@ -181,7 +162,7 @@ const log: AdminCommand = {
 
 const reload: AdminCommand = {
   name: "reload",
-  help: "Re-read the config and apply what can change live (MOTD, limits, server name); list what needs a restart",
+  help: "Re-read the config and apply what can change live (MOTD, limits, server name, reserved nicks); list what needs a restart",
   async run(ctx) {
     const r = await ctx.client.call<ReloadReport>("POST", "/reload");
     show(ctx, r, () => {
@@ -303,7 +284,7 @@ const remove: AdminCommand = {
 };
 
 /** Every subcommand, in the order help lists them. */
-export const ADMIN_COMMANDS: AdminCommand[] = [status, users, nodes, accounts, password, rename, remove, kick, ban, unban, bans, announce, motd, log, reload, backup, restart, stop];
+export const ADMIN_COMMANDS: AdminCommand[] = [status, users, nodes, accounts, password, rename, remove, rooms, room, kick, ban, unban, bans, announce, motd, log, reload, backup, restart, stop];
 
 async function poll<T>(check: () => Promise<T | null>): Promise<T | null> {
   const deadline = performance.now() + WAIT_MS;

@@ -3,7 +3,7 @@ import { AdminError, type AdminClient } from "./client.ts";
 import { ADMIN_COMMANDS, type AdminContext } from "./commands.ts";
 import type { Output } from "./output.ts";
 
-export type CommandFlags = { n?: string; follow?: boolean; reset?: boolean; collisions?: boolean; purge?: boolean };
+export type CommandFlags = { n?: string; follow?: boolean; reset?: boolean; collisions?: boolean; purge?: boolean; yes?: boolean };
 
 export const OPTIONS = {
   config: { type: "string" },
@@ -15,9 +15,10 @@ export const OPTIONS = {
   n: { type: "string", short: "n" },
   follow: { type: "boolean", short: "f" },
   reset: { type: "boolean" },
-  // accounts --collisions, delete --purge.
+  // accounts --collisions, delete --purge, room delete --yes.
   collisions: { type: "boolean" },
   purge: { type: "boolean" },
+  yes: { type: "boolean" },
 } as const;
 
 /** Runs one command line; errors become one line on stderr. Shared by the CLI and the console. */
@@ -35,7 +36,7 @@ export async function runCommand(client: AdminClient, out: Output, words: string
   }
   // Only a follow listens for Ctrl-C; anything else stops at the first one, as usual.
   signal ??= flags.follow ? interruptSignal() : new AbortController().signal;
-  const ctx: AdminContext = { client, out, signal, flags: { lines, follow: flags.follow, reset: flags.reset, collisions: flags.collisions, purge: flags.purge } };
+  const ctx: AdminContext = { client, out, signal, flags: { lines, follow: flags.follow, reset: flags.reset, collisions: flags.collisions, purge: flags.purge, yes: flags.yes } };
   try {
     await command.run(ctx, args);
     return 0;
