@@ -180,7 +180,7 @@ function onFrame(f: ServerFrame) {
       if (f.key === "goodbye") return signOut();
       if (f.key === "sending_paused") outbox.pause();
       if (f.key === "sending_resumed") outbox.resume();
-      if (phase === "chat") chat.note(f.text, "notice", f.key);
+      if (phase === "chat") chat.notice(f.key, f.params, f.text);
       return;
     case "error":
       if (f.cid !== undefined) outbox.refused(f.cid, f.key);

@@ -4,7 +4,7 @@
 import type { ChatMessage, ConversationState, HistoryFrame, PresenceFrame, RoomInfo, WelcomeFrame } from "../server/ws/protocol.ts";
 import { Conversations } from "./conversations.ts";
 import { historyBlock } from "./data.ts";
-import { conversationKey, conversationOf, isRoom, mentionsMe, sameName } from "./frames.ts";
+import { conversationKey, conversationOf, isRoom, mentionsMe, sameName, topicOf } from "./frames.ts";
 
 export type { ChatHost } from "./conversations.ts";
 
@@ -111,6 +111,15 @@ export class Chat extends Conversations {
   unread(states: ConversationState[]) {
     for (const s of states) this.setState(s);
     this.refresh();
+  }
+
+  /** A notice: a line for the user; a topic's also changes the header, and is said in its own room. */
+  notice(key: string, params: Record<string, unknown>, text: string) {
+    const topic = topicOf(key, params);
+    if (!topic) return this.note(text, "notice", key);
+    this.allRooms.setTopic(topic.room, topic.topic);
+    this.showTopic();
+    (this.convs.get(conversationKey(topic.room)) ?? this.active ?? this.conversation(this.serverRoom)).note(text, "notice", key);
   }
 
   /** Every room (an answer to /rooms): the ones to browse are those the user is not in. */

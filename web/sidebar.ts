@@ -39,6 +39,8 @@ export function renderConversations(list: HTMLElement, items: ConversationItem[]
       type: "button",
       "aria-current": c.active ? "true" : undefined,
       "aria-label": `${room ? c.to : `Private with ${c.to}`}${label ? `, ${label}` : ""}`,
+      // A long name is cut with an ellipsis: the whole of it on hover.
+      title: c.to,
     },
       el("span", { class: "conv__icon", "aria-hidden": "true" }, room ? "#" : "@"),
       el("span", { class: "conv__name" }, room ? c.to.slice(1) : c.to),
