@@ -61,7 +61,7 @@ export function renderBrowse(list: HTMLElement, rooms: RoomInfo[], join: (room: 
   const sorted = [...rooms].sort((a, b) => a.name.localeCompare(b.name));
   list.replaceChildren(...sorted.map((r) => {
     const people = `${r.members} ${r.members === 1 ? "member" : "members"}`;
-    const button = el("button", { class: "conv conv--other", type: "button", "aria-label": `Join ${r.name}, ${people}`, title: `Join ${r.name}` },
+    const button = el("button", { class: "conv conv--other", type: "button", "aria-label": `Join ${r.name}, ${people}`, title: `Join ${r.name}${r.topic ? `: ${r.topic}` : ""}` },
       el("span", { class: "conv__icon", "aria-hidden": "true" }, "#"),
       el("span", { class: "conv__name" }, r.name.slice(1)),
       el("span", { class: "count", title: people }, String(r.members)));

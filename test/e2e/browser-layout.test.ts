@@ -182,6 +182,11 @@ describe.skipIf(lacks("chromium"))("web client: topics in the header, and the la
     await ana.getByTestId("current-title").filter({ hasText: "#lobby" }).waitFor(WAIT);
     await topic(ana).filter({ hasText: LONG_TOPIC }).waitFor(WAIT);
 
+    // /rooms draws every room with its topic.
+    await ana.getByTestId("composer-input").fill("/rooms");
+    await ana.getByTestId("composer-input").press("Enter");
+    await ana.getByTestId("data-rooms").getByText(LONG_TOPIC).waitFor(WAIT);
+
     // A long topic is cut with an ellipsis, whole in its tooltip, and pushes nothing out.
     expect(await ellipsised(ana, "current-topic")).toBe(true);
     expect(await topic(ana).getAttribute("title")).toBe(LONG_TOPIC);
