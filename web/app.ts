@@ -1,12 +1,15 @@
 // Entry point: the login form, the composer, the connection and what a reload restores.
 
-import { CLOSE_POLICY, type ClientFrame, type Lang, type ServerFrame, type Status } from "../server/ws/protocol.ts";
+import { CLOSE_POLICY, type ClientFrame, type Lang, type ServerFrame } from "../server/ws/protocol.ts";
+import { hideBanner, showBanner } from "./banner.ts";
 import { Chat } from "./chat.ts";
 import { Composer } from "./composer.ts";
 import { Connection, socketUrl } from "./connection.ts";
+import { wireControls } from "./controls.ts";
 import { helpBlock, profileBlock, roomsBlock, settingsBlock, usersBlock } from "./data.ts";
-import { byId, el } from "./dom.ts";
+import { byId } from "./dom.ts";
 import { closeSidebar } from "./drawer.ts";
+import { type Credentials, loadInfo, loginDone, onLogin, showLogin, showLoginError } from "./login-form.ts";
 import { notify, offerNotifications } from "./notify.ts";
 import { makesMessage, Outbox } from "./outbox.ts";
 import { clearSession, loadSession, saveSession, SESSION_KEY } from "./saved.ts";
@@ -16,29 +19,13 @@ type Phase = "login" | "resuming" | "chat";
 
 const loginScreen = byId("login");
 const appScreen = byId("app");
-const loginNick = byId<HTMLInputElement>("login-nick");
-const loginPassword = byId<HTMLInputElement>("login-password");
-const loginError = byId("login-error");
-const loginSubmit = byId<HTMLButtonElement>("login-submit");
-const loginCreate = byId<HTMLInputElement>("login-create");
-const loginRepeat = byId<HTMLInputElement>("login-repeat");
-// Creating an account is a choice the user makes, with the password twice: a mistyped nick creates nothing.
-loginCreate.addEventListener("change", () => {
-  byId("login-repeat-field").hidden = !loginCreate.checked;
-  loginSubmit.textContent = loginCreate.checked ? "Create account" : "Sign in";
-  loginPassword.autocomplete = loginCreate.checked ? "new-password" : "current-password";
-});
-const banner = byId("banner");
-const composerForm = byId<HTMLFormElement>("composer");
-const statusSelect = byId<HTMLSelectElement>("status-select");
-const statusNote = byId<HTMLInputElement>("status-note");
 
 /** The browser's language, for the server's notices until the account chooses one. */
 const lang: Lang = /^es\b/i.test(navigator.language ?? "") ? "es" : "en";
 
 let phase: Phase = "login";
 let token = "";
-let pendingLogin: { nick: string; password: string; confirm?: string } | null = null;
+let pendingLogin: Credentials | null = null;
 /** The resume on its way asked for what was missed since a message id: it comes before the room. */
 let resumedSince = false;
 let prompt: { text: string; secret: boolean } | null = null;
@@ -82,7 +69,7 @@ const conn = new Connection(socketUrl(), {
       if (pendingLogin) showLoginError(reason || "Could not reach the server. Try again.");
     } else if (retryIn !== null) {
       outbox.pause();
-      showBanner(`Connection lost. Reconnecting in ${Math.max(1, Math.round(retryIn / 1000))}s…`, true);
+      showBanner(`Connection lost. Reconnecting in ${Math.max(1, Math.round(retryIn / 1000))}s…`, () => conn.retryNow());
     }
   },
 });
@@ -136,11 +123,7 @@ function onFrame(f: ServerFrame) {
       phase = "chat";
       token = f.token ?? token;
       pendingLogin = null;
-      loginPassword.value = "";
-      // Signed in: the next sign-in on this page is to an account that exists.
-      loginRepeat.value = "";
-      loginCreate.checked = false;
-      loginCreate.dispatchEvent(new Event("change"));
+      loginDone();
       conn.setKeepAlive(true);
       conn.resetBackoff();
       hideBanner();
@@ -197,7 +180,7 @@ function onFrame(f: ServerFrame) {
       if (f.key === "goodbye") return signOut();
       if (f.key === "sending_paused") outbox.pause();
       if (f.key === "sending_resumed") outbox.resume();
-      if (phase === "chat") chat.note(f.text, "notice", f.key);
+      if (phase === "chat") chat.notice(f.key, f.params, f.text);
       return;
     case "error":
       if (f.cid !== undefined) outbox.refused(f.cid, f.key);
@@ -233,110 +216,43 @@ function signOut(message = "") {
   chat = newChat();
   appScreen.hidden = true;
   loginScreen.hidden = false;
-  loginSubmit.disabled = false;
-  if (message) showLoginError(message);
-  else loginError.hidden = true;
   document.title = serverName;
-  loginNick.focus();
+  showLogin(message);
 }
 
 function showApp() {
   loginScreen.hidden = true;
   appScreen.hidden = false;
-  loginSubmit.disabled = false;
   if (!isPhone()) composer.focus();
-}
-
-function showLoginError(message: string) {
-  loginError.textContent = message;
-  loginError.hidden = false;
-  loginSubmit.disabled = false;
-}
-
-function showBanner(text: string, retry: boolean) {
-  const children: (Node | string)[] = [el("span", { class: "banner__spinner", "aria-hidden": "true" }), text];
-  if (retry) {
-    const b = el("button", { class: "button button--small", type: "button", "data-testid": "retry-now" }, "Retry now");
-    b.addEventListener("click", () => conn.retryNow());
-    children.push(b);
-  }
-  banner.replaceChildren(...children);
-  banner.hidden = false;
-}
-
-function hideBanner() {
-  banner.hidden = true;
-  banner.replaceChildren();
 }
 
 function setPrompt(p: typeof prompt) {
   prompt = p;
-  const label = byId("composer-label");
   composer.prompt(p);
-  composerForm.classList.toggle("composer--prompt", !!p);
-  label.classList.toggle("visually-hidden", !p);
-  if (p) {
-    label.textContent = p.text.trim();
-    composer.field.placeholder = p.secret ? "Hidden answer" : "Answer";
-    composer.focus();
-  } else if (chat.active) {
-    chat.activate(chat.activeKey);
-  }
+  if (!p && chat.active) chat.activate(chat.activeKey);
 }
 
-byId<HTMLFormElement>("login-form").addEventListener("submit", (e) => {
-  e.preventDefault();
-  const nick = loginNick.value.trim();
-  const password = loginPassword.value;
-  if (!nick || !password) return showLoginError(!nick ? "Enter a nickname." : "Enter a password.");
-  const creating = loginCreate.checked;
-  if (creating && loginRepeat.value !== password) return showLoginError("The passwords do not match.");
-  loginError.hidden = true;
-  loginSubmit.disabled = true;
-  pendingLogin = creating ? { nick, password, confirm: loginRepeat.value } : { nick, password };
+onLogin((credentials) => {
+  pendingLogin = credentials;
   if (conn.isOpen) conn.send({ type: "login", ...pendingLogin, lang });
   else conn.open();
 });
 
 // What is typed goes as it is: the server reads it as a terminal line (/commands, !nick, /me…),
 // in the conversation shown.
-composerForm.addEventListener("submit", (e) => {
+byId<HTMLFormElement>("composer").addEventListener("submit", (e) => {
   e.preventDefault();
   composer.submit();
 });
 
-const sendStatus = () => send({ type: "status", status: statusSelect.value as Status, note: statusNote.value.trim() });
-statusSelect.addEventListener("change", sendStatus);
-byId<HTMLFormElement>("note-form").addEventListener("submit", (e) => {
-  e.preventDefault();
-  sendStatus();
-  statusNote.blur();
-});
-
-byId<HTMLFormElement>("new-room-form").addEventListener("submit", (e) => {
-  e.preventDefault();
-  const field = byId<HTMLInputElement>("new-room");
-  const name = field.value.trim();
-  if (!name) return;
-  const room = name.startsWith("#") ? name : `#${name}`;
-  if (chat.isMember(room)) chat.open(room);
-  else if (!send({ type: "join", room })) return;
-  field.value = "";
-  closeSidebar();
-});
-
-// Rooms made since the welcome show up among the others when the user looks for one.
-function refreshRooms() {
-  if (phase === "chat" && send({ type: "rooms" })) quietRooms++;
-}
-byId("new-room").addEventListener("focus", refreshRooms);
-byId("sidebar-toggle").addEventListener("click", () => {
-  if (appScreen.classList.contains("app--sidebar-open")) refreshRooms();
-});
-
-byId("leave-room").addEventListener("click", () => {
-  const active = chat.active;
-  if (active?.isRoom) send({ type: "leave", room: active.name });
+wireControls({
+  send,
+  isMember: (room) => chat.isMember(room),
+  open: (room) => chat.open(room),
+  activeRoom: () => (chat.active?.isRoom ? chat.active.name : undefined),
+  refreshRooms: () => {
+    if (phase === "chat" && send({ type: "rooms" })) quietRooms++;
+  },
 });
 /**
  * "Sign out": the server ends this page's resume token and the one kept for the other tabs (each
@@ -377,26 +293,15 @@ if (restore) {
   chat.restore(restore.pms, restore.active);
   appScreen.hidden = false;
   loginScreen.hidden = true;
-  showBanner("Connecting…", false);
+  showBanner("Connecting…", null);
   conn.setKeepAlive(true);
   conn.open();
 } else {
-  loginNick.focus();
+  showLogin();
 }
 
 // The server's name and message of the day, as a terminal sees them before logging in.
-fetch("/info")
-  .then((r) => (r.ok ? r.json() : null))
-  .then((info: { serverName?: unknown; motd?: unknown } | null) => {
-    if (typeof info?.serverName === "string") {
-      byId("login-server").textContent = info.serverName;
-      serverName = info.serverName;
-      if (phase !== "chat") document.title = info.serverName;
-    }
-    if (Array.isArray(info?.motd) && info.motd.length) {
-      const motd = byId("login-motd");
-      motd.textContent = info.motd.join("\n");
-      motd.hidden = false;
-    }
-  })
-  .catch(() => {});
+loadInfo((name) => {
+  serverName = name;
+  if (phase !== "chat") document.title = name;
+});

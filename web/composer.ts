@@ -67,14 +67,24 @@ export class Composer {
     this.field.focus();
   }
 
-  /** A prompt from the server: the next line answers it; a secret one is typed unseen. */
-  prompt(p: { secret: boolean } | null) {
+  /**
+   * A prompt from the server: the next line answers it; a secret one is typed unseen. Its question
+   * is the box's visible label; without one, the caller puts the conversation's words back.
+   */
+  prompt(p: { text: string; secret: boolean } | null) {
     this.prompting = !!p;
     const secret = !!p?.secret;
     this.secret.hidden = !secret;
     this.box.hidden = secret;
     this.secret.value = "";
     this.check(false);
+    const label = byId("composer-label");
+    byId("composer").classList.toggle("composer--prompt", !!p);
+    label.classList.toggle("visually-hidden", !p);
+    if (!p) return;
+    label.textContent = p.text.trim();
+    this.field.placeholder = p.secret ? "Hidden answer" : "Answer";
+    this.focus();
   }
 
   /** Sends what is typed, unless it is too long (then it stays, and the box says by how much). */

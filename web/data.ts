@@ -40,9 +40,9 @@ export function usersBlock(users: UserInfo[]): HTMLElement {
 export function roomsBlock(rooms: RoomInfo[]): HTMLElement {
   const rows = [...rooms].sort((a, b) => a.name.localeCompare(b.name)).map((r) => {
     const mine = r.unread !== undefined ? `${r.unread}${r.mentions ? ` (${r.mentions} @)` : ""}` : "—";
-    return [r.name, String(r.members), String(r.online), mine];
+    return [r.name, String(r.members), String(r.online), mine, r.topic ?? ""];
   });
-  return block("rooms", `Rooms (${rooms.length})`, table(["Room", "Members", "Online", "Unread"], rows));
+  return block("rooms", `Rooms (${rooms.length})`, table(["Room", "Members", "Online", "Unread", "Topic"], rows));
 }
 
 export function profileBlock({ profile: p }: ProfileFrame): HTMLElement {

@@ -49,3 +49,12 @@ export function conversationOf(m: ChatMessage, me: string): string {
 export function mentionsMe(m: ChatMessage, me: string): boolean {
   return !!m.mentions?.some((n) => sameName(n, me));
 }
+
+/**
+ * What a topic notice says as data (its `params`, never its words): the room and its topic now,
+ * "" when it has none. Null for any other notice.
+ */
+export function topicOf(key: string, params: Record<string, unknown>): { room: string; topic: string } | null {
+  if (!["topic_is", "topic_none", "topic_set", "topic_cleared"].includes(key) || typeof params.room !== "string") return null;
+  return { room: params.room, topic: typeof params.topic === "string" ? params.topic : "" };
+}

@@ -39,6 +39,8 @@ export function renderConversations(list: HTMLElement, items: ConversationItem[]
       type: "button",
       "aria-current": c.active ? "true" : undefined,
       "aria-label": `${room ? c.to : `Private with ${c.to}`}${label ? `, ${label}` : ""}`,
+      // A long name is cut with an ellipsis: the whole of it on hover.
+      title: c.to,
     },
       el("span", { class: "conv__icon", "aria-hidden": "true" }, room ? "#" : "@"),
       el("span", { class: "conv__name" }, room ? c.to.slice(1) : c.to),
@@ -59,7 +61,7 @@ export function renderBrowse(list: HTMLElement, rooms: RoomInfo[], join: (room: 
   const sorted = [...rooms].sort((a, b) => a.name.localeCompare(b.name));
   list.replaceChildren(...sorted.map((r) => {
     const people = `${r.members} ${r.members === 1 ? "member" : "members"}`;
-    const button = el("button", { class: "conv conv--other", type: "button", "aria-label": `Join ${r.name}, ${people}`, title: `Join ${r.name}` },
+    const button = el("button", { class: "conv conv--other", type: "button", "aria-label": `Join ${r.name}, ${people}`, title: `Join ${r.name}${r.topic ? `: ${r.topic}` : ""}` },
       el("span", { class: "conv__icon", "aria-hidden": "true" }, "#"),
       el("span", { class: "conv__name" }, r.name.slice(1)),
       el("span", { class: "count", title: people }, String(r.members)));

@@ -47,13 +47,13 @@ export class Directory {
     };
   }
 
-  /** Every room with its members and how many are online; `user`'s own rooms with their unread counts. */
+  /** Every room with its members, how many are online and its topic; `user`'s own rooms with their unread counts. */
   async rooms(user?: User): Promise<RoomInfo[]> {
     const [all, mine] = await Promise.all([this.store.listRooms(), user ? this.store.memberships(user.id) : []]);
     const counts = new Map(mine.map((m) => [m.room.id, m]));
     // A room everyone has left is not listed (it is made again by the next /join); the lobby always is.
-    return all.filter(({ room, members }) => members > 0 || room.name === LOBBY).map(({ room, members }) => {
-      const info: RoomInfo = { name: room.name, members, online: this.presence.membersOnline(room.id) };
+    return all.filter(({ room, members }) => members > 0 || room.name === LOBBY).map(({ room, members, topic }) => {
+      const info: RoomInfo = { name: room.name, members, online: this.presence.membersOnline(room.id), ...(topic ? { topic } : {}) };
       const m = counts.get(room.id);
       if (m) Object.assign(info, { unread: m.unread, mentions: m.mentions });
       return info;

@@ -93,6 +93,8 @@ export interface RoomInfo {
   mentions?: number;
   /** The asking session's current room. */
   current?: boolean;
+  /** The room's topic, when it has one: an app shows it under the room's name. */
+  topic?: string;
 }
 
 export interface ProfileInfo {

@@ -156,3 +156,20 @@ test("a room everyone has left is no longer listed; the lobby always is", async 
   expect(after).not.toContain("#r-passing");
   expect(after).toContain("#lobby");
 });
+
+test("a room's topic is data in the room list and the welcome, for an app to show under its name", async () => {
+  const hub = newHub(store);
+  const c = await loggedIn(hub, "r_topical");
+  await c.type("/join #r-topical");
+  await c.next("membership", (e) => e.room === "#r-topical" && e.joined);
+  await c.type("/topic exams on Friday");
+  await c.next("notice", (e) => e.notice.key === "topic_set");
+  const from = c.events.length;
+  await c.frame({ type: "rooms" });
+  const listed = (await c.next("rooms", () => true, from)).rooms;
+  expect(listed.find((r) => r.name === "#r-topical")?.topic).toBe("exams on Friday");
+  // A room without one has no field at all.
+  expect(listed.find((r) => r.name === "#lobby")).not.toHaveProperty("topic");
+  const app = await loggedIn(hub, "r_topical", "ws");
+  expect(app.of("welcome")[0]!.rooms.find((r) => r.name === "#r-topical")?.topic).toBe("exams on Friday");
+});

@@ -110,6 +110,8 @@ export type ConversationState = Target & { readId: number; unread: number; menti
 export interface RoomListing {
   room: RoomRef;
   members: number;
+  /** '' when the room has none. */
+  topic: string;
 }
 
 export interface Profile {

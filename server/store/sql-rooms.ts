@@ -43,7 +43,7 @@ export class SqlRooms extends SqlAccounts {
     const rows = await this.db.query<Record<string, any>>(
       "SELECT r.*, (SELECT count(*) FROM memberships mb WHERE mb.room_id = r.id)::int AS members FROM rooms r ORDER BY r.name_key",
     );
-    return rows.map((r) => ({ room: toRoom(r), members: Number(r.members) }));
+    return rows.map((r) => ({ room: toRoom(r), members: Number(r.members), topic: String(r.topic ?? "") }));
   }
 
   async roomStats(pattern: string, limit: number): Promise<RoomStats[]> {

@@ -95,6 +95,8 @@ export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?
       expect(await store.roomTopic(room.id)).toBe("");
       await store.setTopic(room.id, "all about topics");
       expect(await store.roomTopic(room.id)).toBe("all about topics");
+      // The room list carries it too, for an app to show under the room's name.
+      expect((await store.listRooms()).find((r) => r.room.id === room.id)?.topic).toBe("all about topics");
     });
 
     test("setPassword(), setStatus(), setSettings() and markSeen() persist; findUsers() finds folded nicks", async () => {
