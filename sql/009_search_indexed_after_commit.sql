@@ -4,7 +4,8 @@
 -- folded vector here in batches, after its commit; search reads this table for what is indexed and
 -- folds the few newer messages on the fly (server/store/sql-search.ts), so nothing just stored is
 -- missed. An existing database upgrades in place: its messages are indexed by the same indexer, from
--- the first id, when the server starts; until then search folds them on the fly, as 007 did.
+-- the first id, when the server starts; until it reaches them, search finds the newest 10,000
+-- messages by folding them on the fly, and older ones not yet.
 --
 -- The vector is stored, so checking a row costs a comparison, not a fold: 007's expression index
 -- let the planner walk the primary key backwards and fold every row it passed (3 s for a word of

@@ -85,6 +85,22 @@ for (const [name, skip, open] of drivers) {
       }
     });
 
+    test("of the messages not indexed yet, only the newest are folded on the fly; the rest are found once indexed", async () => {
+      const { db, done } = await open();
+      try {
+        const { reader, say } = await people(db, "d");
+        for (let i = 1; i <= 5; i++) await say("mine", `topaz ${i}`);
+        // As right after an upgrade: everything unindexed. Folding at most the newest 2 of them.
+        const search = new SqlSearch(db, undefined, 2);
+        const texts = async () => (await search.find(reader, "topaz", 50)).map((m) => m.text);
+        expect(await texts()).toEqual(["topaz 5", "topaz 4"]);
+        await new SearchIndexer(db).catchUp();
+        expect(await texts()).toEqual(["topaz 5", "topaz 4", "topaz 3", "topaz 2", "topaz 1"]);
+      } finally {
+        await done();
+      }
+    });
+
     test("two indexers at once (two nodes) index each message once", async () => {
       const { db, done } = await open();
       try {
