@@ -6,6 +6,7 @@ import trustAndSafety from "../../sql/005_trust_and_safety.sql" with { type: "te
 import clientMessageIds from "../../sql/006_client_message_ids.sql" with { type: "text" };
 import messageSearch from "../../sql/007_message_search.sql" with { type: "text" };
 import cluster from "../../sql/008_cluster.sql" with { type: "text" };
+import searchIndexedAfterCommit from "../../sql/009_search_indexed_after_commit.sql" with { type: "text" };
 import type { SqlClient } from "./sql-client.ts";
 
 // Imported as text so the compiled binary carries its schema. Append, never edit, a migration.
@@ -18,6 +19,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 6, name: "006_client_message_ids", sql: clientMessageIds },
   { version: 7, name: "007_message_search", sql: messageSearch },
   { version: 8, name: "008_cluster", sql: cluster },
+  { version: 9, name: "009_search_indexed_after_commit", sql: searchIndexedAfterCommit },
 ];
 
 // Any constant works; it only has to be the same for every server sharing one database.

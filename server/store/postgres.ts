@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { StoreUnavailableError, type Store } from "../core/store.ts";
-import type { SqlClient } from "./sql-client.ts";
+import type { QueryOptions, SqlClient } from "./sql-client.ts";
 import { SqlStore } from "./sql-store.ts";
 
 /** A real PostgreSQL server through postgres.js; with `clusterNode`, as one node of several (server/cluster/). */
@@ -50,8 +50,8 @@ function wrap(sql: postgres.Sql | postgres.TransactionSql, end: () => Promise<vo
   return {
     // Named statements: unsafe() otherwise parses and describes every call, a second round trip
     // per query. Storing a one-message batch went from 0.97 to 0.80 ms, 100-client fan-out +17%.
-    query: async <T>(text: string, params: unknown[] = []) =>
-      (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: params.length > 0 }).catch(rethrow)) as unknown as T[],
+    query: async <T>(text: string, params: unknown[] = [], options: QueryOptions = {}) =>
+      (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: params.length > 0 && !options.planEachCall }).catch(rethrow)) as unknown as T[],
     exec: async (script) => {
       await sql.unsafe(script).simple().catch(rethrow);
     },

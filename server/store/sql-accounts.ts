@@ -110,6 +110,7 @@ export class SqlAccounts {
       }
       await tx.query("DELETE FROM mentions WHERE user_id = $1 OR message_id IN (SELECT id FROM messages WHERE sender_id = $1 OR recipient_id = $1)", [userId]);
       await tx.query("DELETE FROM messages WHERE sender_id = $1 OR recipient_id = $1", [userId]);
+      await tx.query("DELETE FROM message_search WHERE sender_id = $1 OR recipient_id = $1", [userId]);
       await tx.query("DELETE FROM users WHERE id = $1", [userId]);
     });
   }

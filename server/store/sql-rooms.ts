@@ -89,5 +89,7 @@ async function dropRooms(tx: SqlClient, which: string, params: unknown[]): Promi
   await tx.query("DELETE FROM client_message_ids WHERE message_id IN (SELECT id FROM messages WHERE room_id = ANY($1::bigint[]))", [ids]);
   await tx.query("DELETE FROM mentions WHERE room_id = ANY($1::bigint[])", [ids]);
   await tx.query("DELETE FROM messages WHERE room_id = ANY($1::bigint[])", [ids]);
+  // message_search has no foreign key (sql/009: its check locked every message row as it was indexed).
+  await tx.query("DELETE FROM message_search WHERE room_id = ANY($1::bigint[])", [ids]);
   return rooms.map((r) => ({ id: Number(r.id), name: r.name }));
 }

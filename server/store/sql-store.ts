@@ -6,11 +6,17 @@ import type { SqlClient } from "./sql-client.ts";
 import { CLUSTER_INSERT, INSERT_MESSAGES, INSERT_NAMING, INSERT_NAMING_REMEMBERING, INSERT_REMEMBERING, MENTIONS, MESSAGE_COLUMNS, MISSING, NO_UPPER_BOUND, UNREAD_ROOM } from "./statements.ts";
 import { toMessage, type MessageRow } from "./rows.ts";
 import { SqlRooms } from "./sql-rooms.ts";
+import { SqlSearch } from "./sql-search.ts";
+import { SearchIndexer } from "./search-indexer.ts";
 
 // The one implementation of Store (memberships and messages here; rooms in SqlRooms, people in SqlAccounts);
 // drivers differ only in the SqlClient they hand it.
 
 export class SqlStore extends SqlRooms implements Store {
+  private readonly search = new SqlSearch(this.db);
+  /** Fills message_search after commits (sql/009); from the last indexed id when the store opens. */
+  readonly searchIndexer = new SearchIndexer(this.db, (e) => console.error(`chat: search indexing failed, retried at the next message: ${e}`));
+
   /**
    * `clusterNode`: this store is one node of several sharing a real PostgreSQL; batches are stored
    * in commit order and announced under this name (see CLUSTER_INSERT).
@@ -19,8 +25,12 @@ export class SqlStore extends SqlRooms implements Store {
     super(db);
   }
 
-  migrate(upTo?: number) {
-    return migrate(this.db, upTo);
+  async migrate(upTo?: number) {
+    const applied = await migrate(this.db, upTo);
+    // A server runs this as it opens its store: catch up with whatever is not indexed yet (all of
+    // an upgraded database's messages). Not on a partial migration, which may lack message_search.
+    if (upTo === undefined) this.searchIndexer.poke();
+    return applied;
   }
 
   async memberships(userId: number): Promise<Membership[]> {
@@ -149,6 +159,7 @@ export class SqlStore extends SqlRooms implements Store {
       ? await this.db.query<Row>(CLUSTER_INSERT, [...params, ...named, this.clusterNode, ...kept])
       : await this.db.query<Row>(statement, [...params, ...(naming ? named : []), ...(remembering ? kept : [])]);
     if (row!.ids === null) throw await this.danglingError(batch, [...users], [...rooms]);
+    this.searchIndexer.poke();
     const ids = row!.ids;
     const at = row!.created_at;
     return batch.map((m, i) => {
@@ -217,20 +228,8 @@ export class SqlStore extends SqlRooms implements Store {
     return rows.reverse().map(toMessage);
   }
 
-  // The GIN index on chat_search_vector(body) (sql/007) finds the matches; the user's rooms and
-  // private conversations filter them; the newest come first. The query goes through the same
-  // function as the text, so it is folded alike, and its words become a query of plain words
-  // (plainto_tsquery), so no character in it is query syntax.
-  async searchMessages(userId: number, query: string, limit: number) {
-    const rows = await this.db.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS}
-       WHERE chat_search_vector(m.body) @@ plainto_tsquery('simple'::regconfig, array_to_string(tsvector_to_array(chat_search_vector($2)), ' '))
-         AND (m.room_id IN (SELECT room_id FROM memberships WHERE user_id = $1)
-              OR m.recipient_id = $1 OR (m.sender_id = $1 AND m.recipient_id IS NOT NULL))
-       ORDER BY m.id DESC LIMIT $3`,
-      [userId, query, limit],
-    );
-    return rows.map(toMessage);
+  searchMessages(userId: number, query: string, limit: number) {
+    return this.search.find(userId, query, limit);
   }
 
   async countMessages() {
@@ -242,7 +241,8 @@ export class SqlStore extends SqlRooms implements Store {
     await this.db.query("SELECT 1");
   }
 
-  close() {
-    return this.db.close();
+  async close() {
+    await this.searchIndexer.close();
+    await this.db.close();
   }
 }

@@ -262,6 +262,23 @@ export function runStoreSuite(name: string, open: () => Promise<Store>, cleanup?
       expect(await store.searchMessages(a.id, "   ", 10)).toEqual([]);
     });
 
+    test("searchMessages() finds a message the moment it is stored, and never one from a room the user is not in", async () => {
+      const a = await store.createUser("Vera", "h");
+      const b = await store.createUser("Walo", "h");
+      const mine = await store.ensureRoom("#recien", a.id);
+      const theirs = await store.ensureRoom("#cerrada", b.id);
+      await store.join(a.id, mine.id);
+      await store.join(b.id, theirs.id);
+      const say = (r: typeof mine, text: string) => ({ kind: "public" as const, senderId: b.id, from: b.nick, roomId: r.id, room: r.name, text });
+      // Search is indexed after the commit (sql/009); right after it, the index may not have it yet.
+      await store.insertMessages([say(theirs, "zafiro ajeno"), say(mine, "un zafiro recién guardado")]);
+      expect((await store.searchMessages(a.id, "zafiro recien", 10)).map((m) => m.text)).toEqual(["un zafiro recién guardado"]);
+      await store.insertMessages([say(theirs, "zafiro ajeno otra vez")]);
+      expect((await store.searchMessages(a.id, "zafiro", 10)).map((m) => m.text)).toEqual(["un zafiro recién guardado"]);
+      expect(await store.searchMessages(a.id, "ajeno", 10)).toEqual([]);
+      expect((await store.searchMessages(b.id, "ajeno", 10)).map((m) => m.text)).toEqual(["zafiro ajeno otra vez", "zafiro ajeno"]);
+    });
+
     test("revokeToken() ends a token until its expiry; expired ones are forgotten", async () => {
       expect(await store.tokenRevoked("digest-a")).toBe(false);
       await store.revokeToken("digest-a", new Date(Date.now() + 3600_000));

@@ -7,7 +7,8 @@ import type { SqlClient } from "./sql-client.ts";
 import { SqlStore } from "./sql-store.ts";
 
 // A database made by the release before Core v2 (migrations 1–3, one room at a time, one read
-// marker per user for all private messages) upgrades in place, and nothing in it is lost.
+// marker per user for all private messages) upgrades in place, and nothing in it is lost; its
+// messages are indexed for search once the server runs.
 
 const RELEASE = 3;
 const skipPostgres = lacks("postgres");
@@ -58,6 +59,13 @@ for (const [name, skip, open] of drivers) {
         expect(await store.activeBan("beto", new Date())).toMatchObject({ reason: "spam" });
         expect(await store.getSetting("motd")).toBe("kept");
         expect(await store.countMessages()).toBe(4);
+        // Search (sql/009): the indexer started by migrate() indexes the old messages after the fact.
+        await store.searchIndexer.settled();
+        const [indexed] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM message_search");
+        expect(indexed!.n).toBe(4);
+        expect((await store.searchMessages(ana.id, "HOLA", 10)).map((m) => m.text)).toEqual(["hola lobby"]);
+        expect((await store.searchMessages(ana.id, "after", 10)).map((m) => m.text)).toEqual(["unread after"]);
+        expect(await store.searchMessages(ana.id, "waves", 10)).toEqual([]);
         // And it works as the new release expects: a new message names someone, the counts follow.
         await store.join(beto.id, dev.id);
         await store.insertMessages([{ kind: "public", senderId: beto.id, from: "beto", roomId: lobby.id, room: "#lobby", text: "@Ana hi", mentions: [{ id: ana.id, nick: "Ana" }] }]);

@@ -1,0 +1,105 @@
+import type { SqlClient } from "./sql-client.ts";
+
+// The background search indexer (sql/009): copies stored messages' folded vectors into
+// message_search, in batches, after their commit, so the group commit no longer folds and indexes
+// each message (which cost it a third of its rate on PostgreSQL).
+//
+// Its cursor is the highest id in message_search, so it needs no state of its own: a start (or an
+// upgrade of a database whose messages were never indexed) catches up from there. That is sound
+// because ids follow commit order: one node stores one batch at a time (core/writer.ts), and
+// nodes of a cluster take a lock before drawing ids (statements.ts CLUSTER_INSERT), so no message
+// below the cursor can commit later. Several nodes may run it on one database: ON CONFLICT DO
+// NOTHING makes a batch two of them took at once land once.
+
+/** Rows a statement indexes. The embedded store runs one query at a time, so a batch holds up
+ * the next group commit while it runs: ~1,000 rows is a few tens of ms there. */
+export const INDEX_BATCH = 1000;
+/** Wait this long after a commit before indexing, so a busy chat indexes many commits' messages at once. */
+const DELAY_MS = 50;
+
+/** Indexes up to $1 messages above the cursor; returns how many rows it took from messages. */
+export const INDEX_NEXT = `WITH next AS (
+    SELECT m.id, m.room_id, m.sender_id, m.recipient_id, chat_search_vector(m.body) AS tsv
+      FROM messages m
+     WHERE m.id > (SELECT coalesce(max(id), 0) FROM message_search)
+     ORDER BY m.id LIMIT $1
+  ), indexed AS (
+    INSERT INTO message_search (id, room_id, sender_id, recipient_id, tsv)
+    SELECT id, room_id, sender_id, recipient_id, tsv FROM next
+    ON CONFLICT (id) DO NOTHING
+  )
+  SELECT count(*)::int AS n FROM next`;
+
+export class SearchIndexer {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+
+  constructor(
+    private readonly db: SqlClient,
+    /** A failed pass is retried at the next poke; the error is only reported. */
+    private readonly onError: (e: unknown) => void = () => {},
+  ) {}
+
+  /** Something was stored (or the store opened): index it soon. */
+  poke(): void {
+    if (this.closed) return;
+    if (this.running) this.again = true;
+    else this.timer ??= setTimeout(() => this.start(), DELAY_MS);
+  }
+
+  /**
+   * Indexes every message stored so far, batch by batch; resolves with how many it indexed.
+   * `paced`: after each batch, wait as long as it took. Indexing then takes at most half of its
+   * connection's time and of a core, and yields to the group commit it was taken out of: indexing
+   * a message (its fold, a row and three index entries) cost 2-4× what storing it did, measured on
+   * this 2-core machine, so a chat storing messages flat out would otherwise spend most of the
+   * database's CPU here. A burst is indexed behind, and search folds what is not yet indexed.
+   */
+  async catchUp(batch = INDEX_BATCH, paced = false): Promise<number> {
+    let total = 0;
+    while (!this.closed) {
+      const started = performance.now();
+      const [row] = await this.db.transaction(async (tx) => {
+        // The index need not be durable, and a commit that waits for the disk would cost an fsync per
+        // batch beside the group commit's (the embedded store runs one at a time): a crash loses at
+        // most the last batches, whose messages are above the cursor and so are indexed again.
+        await tx.exec("SET LOCAL synchronous_commit = off");
+        return tx.query<{ n: number }>(INDEX_NEXT, [batch]);
+      });
+      total += row!.n;
+      if (row!.n < batch) break;
+      if (paced) await new Promise((resolve) => setTimeout(resolve, performance.now() - started));
+    }
+    return total;
+  }
+
+  /** Resolves once everything poked so far is indexed (tests; a store closing). */
+  async settled(): Promise<void> {
+    while (this.timer || this.running) {
+      if (this.timer) this.start();
+      await this.running;
+    }
+  }
+
+  /** Stops indexing; a pass under way finishes its statement first. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private start() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.running = this.catchUp(INDEX_BATCH, true).then(() => {}, this.onError).finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.poke();
+      }
+    });
+  }
+}
