@@ -6,6 +6,7 @@ import type { RemoteUser } from "../core/presence.ts";
 import type { NewMessage } from "../core/types.ts";
 import { toMessage, type MessageRow } from "../store/rows.ts";
 import { MESSAGE_COLUMNS, MESSAGES_CHANNEL } from "../store/statements.ts";
+import { storedBatch } from "./wake.ts";
 
 // The cluster's side of PostgreSQL: one LISTEN connection (postgres.js gives it its own and
 // listens again after a reconnection), a small pool for catch-up reads, heartbeats and presence
@@ -159,10 +160,10 @@ export class PgClusterLink implements ClusterLink {
     await this.sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${payload})`;
   }
 
-  /** "node first last", from the store's statement (a node's name may hold spaces; the ids do not). */
+  /** A batch stored by some node (server/cluster/wake.ts); anything else (a node of another version) means reading. */
   private woken(payload: string) {
-    const m = /^(.*) (\d+) (\d+)$/s.exec(payload);
-    if (m) this.listener?.committed(m[1]!, Number(m[2]), Number(m[3]));
+    const batch = storedBatch(payload);
+    if (batch) this.listener?.committed(batch);
     else this.listener?.poll();
   }
 

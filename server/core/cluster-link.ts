@@ -26,6 +26,15 @@ export interface ForeignMessage {
   sent: NewMessage;
 }
 
+/** A batch some node stored, as its wake-up tells it: ids `first` to `last`, with its messages when they fit. */
+export interface StoredBatch {
+  from: string;
+  first: number;
+  last: number;
+  /** Absent when the batch was too big to travel in the wake-up: then it is read from the database. */
+  messages?: ForeignMessage[];
+}
+
 /** What the core needs of the other nodes; server/cluster/pg-link.ts provides it over PostgreSQL. */
 export interface ClusterLink {
   readonly node: string;
@@ -54,8 +63,8 @@ export interface NodeInfo {
 
 /** What the link tells this node. */
 export interface ClusterListener {
-  /** A batch was stored by `from`, ids `first` to `last`. */
-  committed(from: string, first: number, last: number): void;
+  /** A batch was stored (wake-ups come in commit order, which is id order). */
+  committed(batch: StoredBatch): void;
   control(from: string, event: ControlEvent): void;
   /** Listening (re)started, or the node was thought dead: catch up on messages and accounts from the database. */
   resync(): void;
