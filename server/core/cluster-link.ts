@@ -1,6 +1,6 @@
 import type { PresenceEvent } from "./events.ts";
 import type { RemoteUser } from "./presence.ts";
-import type { ChatMessage, NewMessage, RoomRef } from "./types.ts";
+import type { ChatMessage, ConversationState, NewMessage, RoomRef } from "./types.ts";
 
 // What passes between the nodes of a cluster, and what the core asks of whatever carries it
 // (server/cluster/pg-link.ts, over PostgreSQL). cluster.ts is what a node does with it.
@@ -12,6 +12,8 @@ export type ControlEvent =
   /** Close every session of `nick`; with `ban`, as a ban does. */
   | { t: "kick"; nick: string; reason: string; ban?: { nick: string; until: string | null; reason: string; createdAt: string; createdBy: string } }
   | { t: "announce"; text: string }
+  /** `nick` moved a read marker: the conversation's counts now, for the account's sessions elsewhere. */
+  | { t: "read"; nick: string; state: ConversationState }
   | { t: "motd"; motd: string[] }
   /** `nick` set (or with "" cleared) the room's topic. */
   | { t: "topic"; room: RoomRef; nick: string; topic: string }

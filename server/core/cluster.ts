@@ -7,6 +7,7 @@ import type { Moderation } from "./moderation.ts";
 import type { ServerInfo } from "./motd.ts";
 import { foldKey } from "./names.ts";
 import type { Presence, RemoteUser } from "./presence.ts";
+import type { Reads } from "./reads.ts";
 import type { RoomTable } from "./rooms.ts";
 import type { ChatMessage } from "./types.ts";
 
@@ -41,6 +42,7 @@ export class Cluster implements ClusterListener {
     private readonly delivery: Pick<Delivery, "deliver">,
     private readonly moderation: Pick<Moderation, "dropHere" | "announceHere">,
     private readonly memberships: Pick<Memberships, "joinedElsewhere" | "leftElsewhere" | "topicSetElsewhere">,
+    private readonly reads: Pick<Reads, "readElsewhere">,
     private readonly info: ServerInfo,
     private readonly log: Log,
   ) {
@@ -160,6 +162,8 @@ export class Cluster implements ClusterListener {
         });
       case "announce":
         return void this.moderation.announceHere(event.text);
+      case "read":
+        return this.reads.readElsewhere(event.nick, event.state);
       case "motd":
         this.info.motd = event.motd;
         return;
