@@ -53,6 +53,19 @@ export interface ClusterLink {
   remoteUsers(): Promise<{ node: string; user: RemoteUser }[]>;
   /** The live nodes, this one among them, for `chat admin nodes`. */
   nodes(): Promise<NodeInfo[]>;
+  /** Users and connections over every live node, read now: this node's connections as they are, the others' as of their last heartbeat. */
+  totals(): Promise<ClusterTotals>;
+  /** The totals this node's last heartbeat read, for /metrics, which never waits on the database; null before the first. */
+  readonly lastTotals: ClusterTotals | null;
+}
+
+/** What every live node has together, for `chat admin status` and /metrics. */
+export interface ClusterTotals {
+  nodes: number;
+  /** Accounts online on any node, each once. */
+  usersOnline: number;
+  /** Open connections by transport, added up over the nodes. */
+  connections: Record<string, number>;
 }
 
 export interface NodeInfo {

@@ -38,6 +38,10 @@ class FakeLink implements ClusterLink {
   async nodes() {
     return [];
   }
+  lastTotals = null;
+  async totals() {
+    return { nodes: 1, usersOnline: 0, connections: {} };
+  }
 }
 
 test("a message this node stored is delivered once, even when read back before its insert has answered", async () => {
