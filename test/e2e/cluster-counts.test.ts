@@ -2,7 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { lacks } from "../needs.ts";
-import { clusterFixture } from "./cluster-kit.ts";
+import { clusterFixture, startNode, who } from "./cluster-kit.ts";
+import { LineClient } from "./client.ts";
+import { removeDir } from "./harness.ts";
 import { admin } from "./server-process.ts";
 import { WsClient } from "./ws-client.ts";
 
@@ -70,5 +72,21 @@ describe.skipIf(lacks("postgres"))("counts across two nodes on one PostgreSQL", 
     onB.send({ type: "rooms" });
     const after = await onB.waitFor((f) => f.type === "rooms", { from });
     expect(after.rooms.find((r: any) => r.name === "#lobby")).toMatchObject({ unread: 0, mentions: 0 });
+  });
+
+  test("a node started while users are online elsewhere lists them from the sessions table", async () => {
+    await fx.terminal(0, "late_ana");
+    const c = await startNode(fx.pg.url, "c");
+    try {
+      const eva = await LineClient.login(c.server.tcpPort, "late_eva");
+      try {
+        expect(await who(eva)).toEqual(expect.arrayContaining(["late_ana", "late_eva"]));
+      } finally {
+        eva.close();
+      }
+    } finally {
+      await c.server.stop();
+      removeDir(c.dir);
+    }
   });
 });
