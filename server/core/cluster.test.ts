@@ -191,3 +191,17 @@ test("wake-ups heard while a read is under way are taken from their messages aft
   expect(gina.texts.filter((t) => /^m\d$/.test(t))).toEqual(["m1", "m2"]);
   expect(reads).toBe(1);
 });
+
+test("the safety poll reads only when no wake-up came since the last one: while they come, a lost one shows as a gap", async () => {
+  const link = new FakeLink();
+  let reads = 0;
+  link.onRead = () => reads++;
+  const hub = newHub(store, {}, { cluster: link });
+  await hub.cluster!.start();
+  link.listener.committed({ from: "here", first: 1, last: 1 });
+  link.listener.poll();
+  expect(reads).toBe(0);
+  link.listener.poll();
+  await hub.cluster!.catchUp();
+  expect(reads).toBeGreaterThanOrEqual(1);
+});

@@ -33,6 +33,8 @@ export class Cluster implements ClusterListener {
   private again = false;
   /** Wake-ups heard while a read was under way: applied (or read) after it, in order. */
   private heard: StoredBatch[] = [];
+  /** A wake-up came since the last safety poll. */
+  private wokenSincePoll = false;
   private syncing: Promise<void> | null = null;
 
   constructor(
@@ -75,6 +77,7 @@ export class Cluster implements ClusterListener {
   }
 
   committed(batch: StoredBatch) {
+    this.wokenSincePoll = true;
     // Measured (issue 16): the read after a wake-up, and the wait for this node's own insert it
     // may need, were most of the cross-node latency; a wake-up that carries its batch needs neither.
     if (this.catching) {
@@ -85,6 +88,12 @@ export class Cluster implements ClusterListener {
   }
 
   poll() {
+    // While wake-ups keep coming, a lost one shows as a gap before the next, which reads; a read
+    // here would only hold up the wake-ups heard during it (measured: up to 100 ms at p99 under load).
+    if (this.wokenSincePoll) {
+      this.wokenSincePoll = false;
+      return;
+    }
     this.catchUp();
   }
 
