@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { configSchema } from "../server/config/schema.ts";
 
 // Docker is not available on the machines that run the tests, so the container files are checked
 // for what they must say rather than run; the systemd unit is also checked by systemd-analyze.
@@ -51,6 +52,57 @@ describe("compose.yaml", () => {
     expect(mounted).toBe(chat.environment.CHAT_CONFIG);
     // The mounted file is one chat accepts.
     expect(() => JSON.parse(read(file!.replace(/^\.\//, "")))).not.toThrow();
+  });
+});
+
+describe("deploy/cluster: two nodes, PostgreSQL and HAProxy", () => {
+  const compose = Bun.YAML.parse(read("deploy/cluster/compose.yaml")) as any;
+  const nodes = ["chat1", "chat2"];
+  const cfg = read("deploy/cluster/haproxy.cfg").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  /** The lines of a haproxy.cfg section (`backend telnet_nodes`), up to the next section. */
+  const section = (title: string) => {
+    const at = cfg.indexOf(title);
+    const end = cfg.findIndex((l, i) => i > at && /^(global|defaults|frontend|backend|listen)\b/.test(l));
+    return at < 0 ? [] : cfg.slice(at + 1, end < 0 ? undefined : end);
+  };
+
+  test("both nodes run the image on the one database, each with its own host name and data, once PostgreSQL is healthy", () => {
+    const pg = compose.services.postgres.environment;
+    const url = `postgres://${pg.POSTGRES_USER}:${pg.POSTGRES_PASSWORD}@postgres:5432/${pg.POSTGRES_DB}`;
+    for (const name of nodes) {
+      const node = compose.services[name];
+      expect(node.build).toEqual({ context: "../..", dockerfile: "Dockerfile" });
+      expect(node.depends_on).toEqual({ postgres: { condition: "service_healthy" } });
+      expect(node.environment.DATABASE_URL).toBe(url);
+      expect(node.volumes).toContain(`./chat.json:${node.environment.CHAT_CONFIG}:ro`);
+      expect(node.ports).toBeUndefined();
+    }
+    expect(new Set(nodes.map((n) => compose.services[n].hostname)).size).toBe(nodes.length);
+    expect(new Set(nodes.map((n) => compose.services[n].volumes.find((v: string) => v.endsWith(":/data")))).size).toBe(nodes.length);
+  });
+
+  test("HAProxy alone publishes the ports, from the address the nodes' config trusts, and that config is one chat accepts", () => {
+    const haproxy = compose.services.haproxy;
+    expect(haproxy.ports).toEqual(["12345:12345", "8080:8080"]);
+    expect(haproxy.volumes).toContain("./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro");
+    const address = haproxy.networks.chat.ipv4_address;
+    expect(compose.networks.chat.ipam.config[0].subnet).toBe(`${address.split(".").slice(0, 3).join(".")}.0/24`);
+    const config = JSON.parse(read("deploy/cluster/chat.json"));
+    expect(config.trustedProxies).toEqual([address]);
+    expect(config.cluster.enabled).toBe(true);
+    // DATABASE_URL comes from the environment; with it, the file passes chat's own schema.
+    const parsed = configSchema.parse({ ...config, database: { url: compose.services.chat1.environment.DATABASE_URL } });
+    expect(parsed.trustedProxies).toEqual([address]);
+  });
+
+  test("haproxy.cfg sends the PROXY protocol to every node's telnet port, and X-Forwarded-For to their HTTP port", () => {
+    const telnet = section("backend telnet_nodes");
+    expect(telnet).toContain("mode tcp");
+    for (const name of nodes) expect(telnet).toContainEqual(expect.stringMatching(new RegExp(`^server ${name} ${name}:12345 .*\\bsend-proxy(-v2)?\\b`)));
+    expect(section("frontend telnet")).toEqual(expect.arrayContaining(["mode tcp", "bind :12345", "default_backend telnet_nodes"]));
+    expect(section("frontend web")).toEqual(expect.arrayContaining(["mode http", "bind :8080", "option forwardfor", "default_backend web_nodes"]));
+    const web = section("backend web_nodes");
+    for (const name of nodes) expect(web).toContainEqual(expect.stringMatching(new RegExp(`^server ${name} ${name}:8080\\b`)));
   });
 });
 

@@ -1,11 +1,12 @@
 import postgres from "postgres";
-import type { ClusterLink, ClusterListener, ControlEvent, ForeignMessage, NodeInfo } from "../core/cluster-link.ts";
+import type { ClusterLink, ClusterListener, ClusterTotals, ControlEvent, ForeignMessage, NodeInfo } from "../core/cluster-link.ts";
 import type { Log } from "../core/log.ts";
 import { foldKey } from "../core/names.ts";
 import type { RemoteUser } from "../core/presence.ts";
 import type { NewMessage } from "../core/types.ts";
 import { toMessage, type MessageRow } from "../store/rows.ts";
 import { MESSAGE_COLUMNS, MESSAGES_CHANNEL } from "../store/statements.ts";
+import { storedBatch } from "./wake.ts";
 
 // The cluster's side of PostgreSQL: one LISTEN connection (postgres.js gives it its own and
 // listens again after a reconnection), a small pool for catch-up reads, heartbeats and presence
@@ -35,6 +36,7 @@ export class PgClusterLink implements ClusterLink {
   /** Presence rows and control events go out one at a time, in order. */
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
+  lastTotals: ClusterTotals | null = null;
 
   constructor(private readonly options: PgLinkOptions) {
     this.node = options.node;
@@ -55,6 +57,7 @@ export class PgClusterLink implements ClusterLink {
     // Unref'd: the listeners keep a running server alive, and a server that failed to start must be free to exit.
     this.timers.push(setInterval(() => listener.poll(), this.options.pollSeconds * 1000).unref());
     this.timers.push(setInterval(() => void this.heartbeat(), this.options.heartbeatSeconds * 1000).unref());
+    await this.totals();
   }
 
   async stop() {
@@ -99,7 +102,7 @@ export class PgClusterLink implements ClusterLink {
       if (account) {
         const key = foldKey(account.nick);
         if (account.user) {
-          await this.sql`INSERT INTO sessions (node, nick_key, info) VALUES (${this.node}, ${key}, ${JSON.stringify(account.user)}::jsonb)
+          await this.sql`INSERT INTO sessions (node, nick_key, info) VALUES (${this.node}, ${key}, ${JSON.stringify(account.user)}::text::jsonb)
                          ON CONFLICT (node, nick_key) DO UPDATE SET info = EXCLUDED.info`;
         } else {
           await this.sql`DELETE FROM sessions WHERE node = ${this.node} AND nick_key = ${key}`;
@@ -112,7 +115,7 @@ export class PgClusterLink implements ClusterLink {
   async remoteUsers() {
     const rows = await this.sql<{ node: string; info: string | RemoteUser }[]>`
       SELECT s.node, s.info::text AS info FROM sessions s JOIN nodes n ON n.name = s.node WHERE s.node <> ${this.node}`;
-    return rows.map((r) => ({ node: r.node, user: (typeof r.info === "string" ? JSON.parse(r.info) : r.info) as RemoteUser }));
+    return rows.map((r) => ({ node: r.node, user: fromJsonb<RemoteUser>(r.info) }));
   }
 
   async nodes(): Promise<NodeInfo[]> {
@@ -122,8 +125,25 @@ export class PgClusterLink implements ClusterLink {
         FROM nodes n ORDER BY n.name`;
     return rows.map((r) => ({
       name: r.name, startedAt: new Date(r.started_at).toISOString(), heartbeatAt: new Date(r.heartbeat_at).toISOString(),
-      users: r.users, connections: JSON.parse(r.connections),
+      users: r.users, connections: fromJsonb(r.connections),
     }));
+  }
+
+  async totals(): Promise<ClusterTotals> {
+    const [nodes, [users]] = await Promise.all([
+      this.sql<{ name: string; connections: string }[]>`SELECT name, connections::text AS connections FROM nodes`,
+      this.sql<{ n: number }[]>`SELECT count(DISTINCT s.nick_key)::int AS n FROM sessions s JOIN nodes n ON n.name = s.node`,
+    ]);
+    const connections: Record<string, number> = {};
+    const add = (by: Record<string, number>) => {
+      for (const [transport, n] of Object.entries(by)) connections[transport] = (connections[transport] ?? 0) + n;
+    };
+    add(this.options.connections());
+    for (const row of nodes) if (row.name !== this.node) add(fromJsonb(row.connections));
+    // This node counts even while the others think it dead (its row is back at its next heartbeat).
+    const count = nodes.length + (nodes.some((r) => r.name === this.node) ? 0 : 1);
+    this.lastTotals = { nodes: count, usersOnline: users!.n, connections };
+    return this.lastTotals;
   }
 
   /** Says this node is alive, and declares dead the nodes silent for too long (by the database's clock). */
@@ -132,11 +152,11 @@ export class PgClusterLink implements ClusterLink {
     try {
       const { sql, node } = this;
       const connections = JSON.stringify(this.options.connections());
-      const alive = await sql`UPDATE nodes SET heartbeat_at = now(), connections = ${connections}::jsonb WHERE name = ${node} RETURNING 1`;
+      const alive = await sql`UPDATE nodes SET heartbeat_at = now(), connections = ${connections}::text::jsonb WHERE name = ${node} RETURNING 1`;
       if (alive.length === 0) {
         // The others thought this node dead (it was paused, or cut off) and dropped its accounts.
         this.options.log.warn("cluster: this node had been declared dead; joining again", { node });
-        await sql`INSERT INTO nodes (name, connections) VALUES (${node}, ${connections}::jsonb) ON CONFLICT (name) DO NOTHING`;
+        await sql`INSERT INTO nodes (name, connections) VALUES (${node}, ${connections}::text::jsonb) ON CONFLICT (name) DO NOTHING`;
         this.listener?.rejoin();
       }
       const dead = await sql<{ name: string }[]>`
@@ -148,6 +168,7 @@ export class PgClusterLink implements ClusterLink {
         for (const name of names) await sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${JSON.stringify({ from: name, e: { t: "bye" } })})`;
         this.listener?.nodesGone(names);
       }
+      await this.totals();
     } catch (e) {
       this.options.log.error("cluster: heartbeat failed", { error: String(e) });
     }
@@ -159,10 +180,10 @@ export class PgClusterLink implements ClusterLink {
     await this.sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${payload})`;
   }
 
-  /** "node first last", from the store's statement (a node's name may hold spaces; the ids do not). */
+  /** A batch stored by some node (server/cluster/wake.ts); anything else (a node of another version) means reading. */
   private woken(payload: string) {
-    const m = /^(.*) (\d+) (\d+)$/s.exec(payload);
-    if (m) this.listener?.committed(m[1]!, Number(m[2]), Number(m[3]));
+    const batch = storedBatch(payload);
+    if (batch) this.listener?.committed(batch);
     else this.listener?.poll();
   }
 
@@ -181,4 +202,14 @@ export class PgClusterLink implements ClusterLink {
       this.options.log.error("cluster: control event failed", { error: String(e) });
     }
   }
+}
+
+/**
+ * A jsonb column read as text. Until this was found (a JSON string passed to `${…}::jsonb` is
+ * encoded again by postgres.js), nodes wrote their rows as JSON strings holding the JSON: a node
+ * of that version may still share the database, so a string is read once more.
+ */
+function fromJsonb<T = Record<string, number>>(text: string | object): T {
+  const value = typeof text === "string" ? JSON.parse(text) : text;
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }

@@ -1,6 +1,6 @@
 import type { PresenceEvent } from "./events.ts";
 import type { RemoteUser } from "./presence.ts";
-import type { ChatMessage, NewMessage, RoomRef } from "./types.ts";
+import type { ChatMessage, ConversationState, NewMessage, RoomRef } from "./types.ts";
 
 // What passes between the nodes of a cluster, and what the core asks of whatever carries it
 // (server/cluster/pg-link.ts, over PostgreSQL). cluster.ts is what a node does with it.
@@ -12,6 +12,8 @@ export type ControlEvent =
   /** Close every session of `nick`; with `ban`, as a ban does. */
   | { t: "kick"; nick: string; reason: string; ban?: { nick: string; until: string | null; reason: string; createdAt: string; createdBy: string } }
   | { t: "announce"; text: string }
+  /** `nick` moved a read marker: the conversation's counts now, for the account's sessions elsewhere. */
+  | { t: "read"; nick: string; state: ConversationState }
   | { t: "motd"; motd: string[] }
   /** `nick` set (or with "" cleared) the room's topic. */
   | { t: "topic"; room: RoomRef; nick: string; topic: string }
@@ -26,6 +28,15 @@ export type ControlEvent =
 export interface ForeignMessage {
   message: ChatMessage;
   sent: NewMessage;
+}
+
+/** A batch some node stored, as its wake-up tells it: ids `first` to `last`, with its messages when they fit. */
+export interface StoredBatch {
+  from: string;
+  first: number;
+  last: number;
+  /** Absent when the batch was too big to travel in the wake-up: then it is read from the database. */
+  messages?: ForeignMessage[];
 }
 
 /** What the core needs of the other nodes; server/cluster/pg-link.ts provides it over PostgreSQL. */
@@ -44,6 +55,19 @@ export interface ClusterLink {
   remoteUsers(): Promise<{ node: string; user: RemoteUser }[]>;
   /** The live nodes, this one among them, for `chat admin nodes`. */
   nodes(): Promise<NodeInfo[]>;
+  /** Users and connections over every live node, read now: this node's connections as they are, the others' as of their last heartbeat. */
+  totals(): Promise<ClusterTotals>;
+  /** The totals this node's last heartbeat read, for /metrics, which never waits on the database; null before the first. */
+  readonly lastTotals: ClusterTotals | null;
+}
+
+/** What every live node has together, for `chat admin status` and /metrics. */
+export interface ClusterTotals {
+  nodes: number;
+  /** Accounts online on any node, each once. */
+  usersOnline: number;
+  /** Open connections by transport, added up over the nodes. */
+  connections: Record<string, number>;
 }
 
 export interface NodeInfo {
@@ -56,8 +80,8 @@ export interface NodeInfo {
 
 /** What the link tells this node. */
 export interface ClusterListener {
-  /** A batch was stored by `from`, ids `first` to `last`. */
-  committed(from: string, first: number, last: number): void;
+  /** A batch was stored (wake-ups come in commit order, which is id order). */
+  committed(batch: StoredBatch): void;
   control(from: string, event: ControlEvent): void;
   /** Listening (re)started, or the node was thought dead: catch up on messages and accounts from the database. */
   resync(): void;

@@ -38,6 +38,10 @@ class FakeLink implements ClusterLink {
   async nodes() {
     return [];
   }
+  lastTotals = null;
+  async totals() {
+    return { nodes: 1, usersOnline: 0, connections: {} };
+  }
 }
 
 test("a message this node stored is delivered once, even when read back before its insert has answered", async () => {
@@ -62,7 +66,7 @@ test("a message this node stored is delivered once, even when read back before i
   const lobby = (await store.findRoom("#lobby"))!;
   link.page = [{ message: stored!, sent: { kind: "public", senderId: 0, from: "cl_ana", roomId: lobby.id, room: lobby.name, text: "mine" } }];
   const read = new Promise<void>((resolve) => (link.onRead = resolve));
-  link.listener.committed("elsewhere", stored!.id, stored!.id);
+  link.listener.committed({ from: "elsewhere", first: stored!.id, last: stored!.id });
   // The catch-up has the page (this node's message in it) before the insert has answered.
   await read;
   await new Promise((resolve) => setImmediate(resolve));
@@ -92,7 +96,7 @@ test("another node's messages reach this node's sessions; its users are listed, 
   expect(users.users.map((u) => u.nick)).toContain("cl_remote");
   const [message] = await store.insertMessages([{ kind: "public", senderId: sender.id, from: sender.nick, roomId: lobby.id, room: lobby.name, text: "from there" }]);
   link.page = [{ message: message!, sent: { kind: "public", senderId: sender.id, from: sender.nick, roomId: lobby.id, room: lobby.name, text: "from there" } }];
-  link.listener.committed("there", message!.id, message!.id);
+  link.listener.committed({ from: "there", first: message!.id, last: message!.id });
   await carla.next("message", (e) => e.message.text === "from there");
   link.listener.control("there", { t: "bye" });
   expect((await carla.next("presence", (e) => e.nick === "cl_remote" && e.change === "offline")).online).toBe(false);
@@ -155,4 +159,68 @@ test("a room deleted on one node goes out to the others, whose members of it are
   await ed.next("notice", (e) => e.notice.key === "room_deleted" && e.notice.params?.room === "#cl-there", from);
   await ed.next("room", (e) => e.room === "#lobby", from);
   expect(ed.session.room?.name).toBe("#lobby");
+});
+
+test("a batch whose wake-up carries its messages, right after the cursor, is delivered without reading the database", async () => {
+  const link = new FakeLink();
+  let reads = 0;
+  link.onRead = () => reads++;
+  const hub = newHub(store, {}, { cluster: link });
+  await hub.cluster!.start();
+  const fina = await loggedIn(hub, "cl_wake");
+  const lobby = (await store.findRoom("#lobby"))!;
+  const sent = { kind: "public" as const, senderId: 1, from: "cl_far_wake", roomId: lobby.id, room: lobby.name, text: "carried" };
+  // The fake's cursor starts at 0: ids 1 and 2 come right after it.
+  link.listener.committed({ from: "there", first: 1, last: 2, messages: [1, 2].map((id) => ({ message: { id, kind: "public", from: sent.from, room: lobby.name, text: `${sent.text} ${id}`, at: new Date() }, sent })) });
+  await fina.next("message", (e) => e.message.text === "carried 2");
+  expect(fina.texts.filter((t) => t.startsWith("carried"))).toEqual(["carried 1", "carried 2"]);
+  expect(reads).toBe(0);
+  // One that comes after a gap, or without its messages (too big to carry), is read instead.
+  link.page = [{ message: { id: 4, kind: "public", from: sent.from, room: lobby.name, text: "read 4", at: new Date() }, sent }];
+  link.listener.committed({ from: "there", first: 4, last: 4 });
+  await fina.next("message", (e) => e.message.text === "read 4");
+  expect(reads).toBe(1);
+});
+
+test("wake-ups heard while a read is under way are taken from their messages after it, not read again", async () => {
+  const link = new FakeLink();
+  const hub = newHub(store, {}, { cluster: link });
+  await hub.cluster!.start();
+  const gina = await loggedIn(hub, "cl_wake_b");
+  const lobby = (await store.findRoom("#lobby"))!;
+  const sent = { kind: "public" as const, senderId: 1, from: "cl_far_wake_b", roomId: lobby.id, room: lobby.name, text: "" };
+  const message = (id: number) => ({ message: { id, kind: "public" as const, from: sent.from, room: lobby.name, text: `m${id}`, at: new Date() }, sent });
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let reads = 0;
+  const read = link.messagesAfter.bind(link);
+  link.messagesAfter = async (cursor: number) => {
+    reads++;
+    await gate;
+    return read(cursor);
+  };
+  link.page = [message(1)];
+  const reading = hub.cluster!.catchUp();
+  // Heard during the read: id 1 was in the page, id 2 follows it.
+  link.listener.committed({ from: "there", first: 1, last: 1, messages: [message(1)] });
+  link.listener.committed({ from: "there", first: 2, last: 2, messages: [message(2)] });
+  release();
+  await reading;
+  await gina.next("message", (e) => e.message.text === "m2");
+  expect(gina.texts.filter((t) => /^m\d$/.test(t))).toEqual(["m1", "m2"]);
+  expect(reads).toBe(1);
+});
+
+test("the safety poll reads only when no wake-up came since the last one: while they come, a lost one shows as a gap", async () => {
+  const link = new FakeLink();
+  let reads = 0;
+  link.onRead = () => reads++;
+  const hub = newHub(store, {}, { cluster: link });
+  await hub.cluster!.start();
+  link.listener.committed({ from: "here", first: 1, last: 1 });
+  link.listener.poll();
+  expect(reads).toBe(0);
+  link.listener.poll();
+  await hub.cluster!.catchUp();
+  expect(reads).toBeGreaterThanOrEqual(1);
 });

@@ -1,4 +1,4 @@
-import type { ClusterLink, ClusterListener, ControlEvent } from "./cluster-link.ts";
+import type { ClusterLink, ClusterListener, ControlEvent, ForeignMessage, StoredBatch } from "./cluster-link.ts";
 import type { Delivery } from "./delivery.ts";
 import type { PresenceEvent } from "./events.ts";
 import type { Log } from "./log.ts";
@@ -7,15 +7,19 @@ import type { Moderation } from "./moderation.ts";
 import type { ServerInfo } from "./motd.ts";
 import { foldKey } from "./names.ts";
 import type { Presence, RemoteUser } from "./presence.ts";
+import type { Reads } from "./reads.ts";
 import type { RoomTable } from "./rooms.ts";
 import type { ChatMessage } from "./types.ts";
 
-export type { ClusterLink, ControlEvent, ForeignMessage, NodeInfo } from "./cluster-link.ts";
+export type { ClusterLink, ControlEvent, ForeignMessage, NodeInfo, StoredBatch } from "./cluster-link.ts";
 
 // Several nodes on one PostgreSQL (issue 16): what this node does with what the others store and
-// say. Messages travel through the database: each node reads `id > cursor` in id order, which is
-// commit order (the store takes a lock per batch), so no reader skips one. Everything else (who
-// came, went or changed status, kicks, bans, announcements, the MOTD, deleted rooms) travels as control events.
+// say. Messages travel through the database: ids follow commit order (the store takes a lock per
+// batch), and each batch's wake-up, which arrives in commit order, carries its messages when they
+// fit, so a batch right after the cursor is delivered from the wake-up alone, with no query. Any
+// other (too big, after a gap, or while a read is under way) makes the node read `id > cursor` in
+// id order, so no reader skips one. Everything else (who came, went or changed status, kicks,
+// bans, announcements, the MOTD, deleted rooms) travels as control events.
 
 const PAGE = 500;
 
@@ -27,6 +31,10 @@ export class Cluster implements ClusterListener {
   private readonly storing = new Set<Promise<unknown>>();
   private catching: Promise<void> | null = null;
   private again = false;
+  /** Wake-ups heard while a read was under way: applied (or read) after it, in order. */
+  private heard: StoredBatch[] = [];
+  /** A wake-up came since the last safety poll. */
+  private wokenSincePoll = false;
   private syncing: Promise<void> | null = null;
 
   constructor(
@@ -36,6 +44,7 @@ export class Cluster implements ClusterListener {
     private readonly delivery: Pick<Delivery, "deliver">,
     private readonly moderation: Pick<Moderation, "dropHere" | "announceHere">,
     private readonly memberships: Pick<Memberships, "joinedElsewhere" | "leftElsewhere" | "topicSetElsewhere" | "roomDeleted">,
+    private readonly reads: Pick<Reads, "readElsewhere">,
     private readonly info: ServerInfo,
     private readonly log: Log,
   ) {
@@ -67,18 +76,24 @@ export class Cluster implements ClusterListener {
     return tracked;
   }
 
-  committed(from: string, first: number, last: number) {
-    // Wake-ups come in commit order, which is id order: this node's own batch right after the
-    // cursor needs no reading back.
-    if (from === this.node && !this.catching && first === this.cursor + 1 && last >= first) {
-      for (let id = first; id <= last; id++) this.own.delete(id);
-      this.cursor = last;
+  committed(batch: StoredBatch) {
+    this.wokenSincePoll = true;
+    // Measured (issue 16): the read after a wake-up, and the wait for this node's own insert it
+    // may need, were most of the cross-node latency; a wake-up that carries its batch needs neither.
+    if (this.catching) {
+      this.heard.push(batch);
       return;
     }
-    this.catchUp();
+    if (!this.apply(batch)) void this.catchUp();
   }
 
   poll() {
+    // While wake-ups keep coming, a lost one shows as a gap before the next, which reads; a read
+    // here would only hold up the wake-ups heard during it (measured: up to 100 ms at p99 under load).
+    if (this.wokenSincePoll) {
+      this.wokenSincePoll = false;
+      return;
+    }
     this.catchUp();
   }
 
@@ -92,6 +107,25 @@ export class Cluster implements ClusterListener {
     return this.catching;
   }
 
+  /**
+   * Takes a batch from its wake-up alone when it starts right after the cursor (nothing before it
+   * can be missing: wake-ups come in id order): this node's own is skipped, another's delivered.
+   * False when it must be read from the database instead.
+   */
+  private apply(batch: StoredBatch): boolean {
+    if (batch.last <= this.cursor) return true;
+    if (batch.first !== this.cursor + 1) return false;
+    if (batch.from === this.node) {
+      for (let id = batch.first; id <= batch.last; id++) this.own.delete(id);
+      this.cursor = batch.last;
+      return true;
+    }
+    if (!batch.messages) return false;
+    for (const m of batch.messages) this.take(m);
+    this.cursor = batch.last;
+    return true;
+  }
+
   private async read() {
     do {
       this.again = false;
@@ -100,19 +134,31 @@ export class Cluster implements ClusterListener {
         // A batch of this node's may be in the page before its insert has answered: wait for it,
         // so its ids are known as this node's own.
         await Promise.allSettled([...this.storing]);
-        for (const { message, sent } of page) {
-          if (message.id <= this.cursor) continue;
-          this.cursor = message.id;
-          if (this.own.delete(message.id)) continue;
-          try {
-            this.delivery.deliver(message, sent);
-          } catch (e) {
-            this.log.error("delivery failed", { error: String(e) });
-          }
-        }
+        for (const m of page) this.take(m);
         if (page.length < PAGE) break;
       }
+      // What was heard meanwhile: mostly read already, the rest taken from its wake-up; a batch
+      // that cannot be (too big, or after a gap) means reading again.
+      const heard = this.heard;
+      this.heard = [];
+      for (const batch of heard) {
+        if (this.apply(batch)) continue;
+        this.again = true;
+        break;
+      }
     } while (this.again);
+  }
+
+  /** Delivers a message past the cursor unless this node stored it (and so delivered it already). */
+  private take({ message, sent }: ForeignMessage) {
+    if (message.id <= this.cursor) return;
+    this.cursor = message.id;
+    if (this.own.delete(message.id)) return;
+    try {
+      this.delivery.deliver(message, sent);
+    } catch (e) {
+      this.log.error("delivery failed", { error: String(e) });
+    }
   }
 
   control(from: string, event: ControlEvent) {
@@ -125,6 +171,8 @@ export class Cluster implements ClusterListener {
         });
       case "announce":
         return void this.moderation.announceHere(event.text);
+      case "read":
+        return this.reads.readElsewhere(event.nick, event.state);
       case "motd":
         this.info.motd = event.motd;
         return;

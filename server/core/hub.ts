@@ -108,7 +108,7 @@ export class Hub implements Gateway {
     this.health = new StoreHealth(database, (healthy) => this.sessions.tellLoggedIn(notice(healthy ? "sending_resumed" : "sending_paused")), log);
     const store = this.health.guard(database);
     const background = new Background(log);
-    const reads = new Reads(store, this.presence, background);
+    const reads = new Reads(store, this.presence, background, link);
     const delivery = new Delivery(this.rooms, this.presence, reads, this.stats);
     const messageRate = new RateCounter(60);
     const mentions = new MentionResolver((keys) => store.findUsers(keys));
@@ -140,7 +140,7 @@ export class Hub implements Gateway {
     const roomAdmin = new RoomAdmin(store, this.presence, memberships, this.writer, limits, link);
     this.operator = new Operator(store, this.health, this.presence, this.sessions, moderation, info, limits, this.stats, messageRate,
       new AccountAdmin(store, passwords, this.presence, this.sessions), roomAdmin, reserved, { node, link });
-    if (link) this.cluster = new Cluster(link, this.presence, this.rooms, delivery, moderation, memberships, info, log);
+    if (link) this.cluster = new Cluster(link, this.presence, this.rooms, delivery, moderation, memberships, reads, info, log);
     this.context = {
       messaging, memberships, reads, directory, search: new Search(store), accounts, entry, sessions: this.sessions, server: info, limits,
       help: { all: () => commands.help(), find: (name) => { const c = commands.find(name); return c && !c.hidden ? helpEntry(c) : undefined; } },

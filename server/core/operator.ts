@@ -1,5 +1,5 @@
 import type { AccountAdmin } from "./account-admin.ts";
-import type { ClusterLink, NodeInfo } from "./cluster-link.ts";
+import type { ClusterLink, ClusterTotals, NodeInfo } from "./cluster-link.ts";
 import type { StoreHealth as Health } from "./health.ts";
 import { fail } from "./errors.ts";
 import type { Limits } from "./limits.ts";
@@ -30,6 +30,8 @@ export interface ServerStatus {
   rooms: { total: number; occupied: number };
   messagesStored: number | null;
   messagesPerSecond: number;
+  /** Every live node together (this one included), when this node is one of a cluster. */
+  cluster?: ClusterTotals;
 }
 
 export interface StoreHealth {
@@ -59,6 +61,8 @@ export interface Counters {
   stats: Stats;
   uptimeSeconds: number;
   store: StoreHealth;
+  /** Every live node together, as of this node's last heartbeat, when it is one of a cluster. */
+  cluster: ClusterTotals | null;
 }
 
 /** An account in `chat admin accounts`: with whether it is banned, and the accounts it looks like. */
@@ -90,7 +94,7 @@ export class Operator {
     /** Nicks nobody may register (config `reservedNicks`); reload replaces `nicks`. */
     readonly reserved: { nicks: string[] },
     /** This node's name, and the other nodes when it is one of a cluster. */
-    readonly cluster: { node: string; link: Pick<ClusterLink, "publish" | "nodes"> | null } = { node: "chat", link: null },
+    readonly cluster: { node: string; link: Pick<ClusterLink, "publish" | "nodes" | "totals" | "lastTotals"> | null } = { node: "chat", link: null },
   ) {}
 
   /** The live nodes; this one alone when there is no cluster. */
@@ -143,7 +147,8 @@ export class Operator {
   }
 
   counters(): Counters {
-    return { node: this.cluster.node, connections: this.connections(), usersOnline: this.presence.size, stats: this.stats, uptimeSeconds: this.uptimeSeconds(), store: this.storeHealth() };
+    return { node: this.cluster.node, connections: this.connections(), usersOnline: this.presence.size, stats: this.stats, uptimeSeconds: this.uptimeSeconds(), store: this.storeHealth(),
+      cluster: this.cluster.link?.lastTotals ?? null };
   }
 
   async status(): Promise<ServerStatus> {
@@ -158,13 +163,13 @@ export class Operator {
       // A sick store is exactly what status must still report.
       if (store.healthy) store = { ...store, healthy: false, error: String(e) };
     }
-    let nodes = 1;
+    let cluster: ClusterTotals | undefined;
     try {
-      nodes = (await this.nodes()).length;
+      cluster = await this.cluster.link?.totals();
     } catch {}
     return {
       node: this.cluster.node,
-      nodes,
+      nodes: cluster?.nodes ?? 1,
       uptimeSeconds: this.uptimeSeconds(),
       startedAt: this.startedAt.toISOString(),
       store,
@@ -173,6 +178,7 @@ export class Operator {
       rooms,
       messagesStored,
       messagesPerSecond: Math.round(this.messageRate.perSecond() * 100) / 100,
+      ...(cluster ? { cluster } : {}),
     };
   }
 

@@ -1,4 +1,5 @@
 import type { Background } from "./background.ts";
+import type { ClusterLink } from "./cluster-link.ts";
 import { fail, missing } from "./errors.ts";
 import { foldKey } from "./names.ts";
 import type { Online, Presence } from "./presence.ts";
@@ -10,12 +11,15 @@ import type { ConversationState, Target, User } from "./types.ts";
  * Read markers, kept by the server per user and conversation so every device shows the same
  * unread counts. An app says what the user has read; a terminal has read what it was shown: its
  * current room up to the last message delivered while it showed it, and each private message.
+ * Markers live in the store, so every node counts the same; in a cluster, the account's sessions
+ * on other nodes are told the new counts through the control channel.
  */
 export class Reads {
   constructor(
     private readonly store: Store,
     private readonly presence: Presence,
     private readonly background: Background,
+    private readonly cluster: Pick<ClusterLink, "publish"> | null = null,
   ) {}
 
   /** The user says they have read `target` up to `id` (the web, as they scroll). */
@@ -45,11 +49,19 @@ export class Reads {
     });
   }
 
-  /** Tells every session of the account (still online) the conversation's counts now. */
+  /** Tells every session of the account (still online, on any node) the conversation's counts now. */
   private async announce(user: User, target: Target, read: ReadTarget) {
-    const online = this.presence.get(user.nick);
-    if (!online) return;
+    const elsewhere = this.cluster !== null && this.presence.elsewhere(user.nick).length > 0;
+    if (!this.presence.get(user.nick) && !elsewhere) return;
     const state: ConversationState = { ...target, ...(await this.store.readState(user.id, read)) };
+    this.readElsewhere(user.nick, state);
+    if (elsewhere) this.cluster!.publish({ t: "read", nick: user.nick, state });
+  }
+
+  /** The account's counts for a conversation moved (here, or on another node): its sessions here are told. */
+  readElsewhere(nick: string, state: ConversationState) {
+    const online = this.presence.get(nick);
+    if (!online) return;
     for (const s of online.sessions) s.send({ type: "unread", conversations: [state] });
   }
 

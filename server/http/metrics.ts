@@ -1,7 +1,7 @@
 import type { Counters } from "../core/operator.ts";
 
 /** The core's counters in Prometheus text format. */
-export function metricsText({ node, connections, usersOnline, stats: s, uptimeSeconds, store }: Counters): string {
+export function metricsText({ node, connections, usersOnline, stats: s, uptimeSeconds, store, cluster }: Counters): string {
   const lines = [
     "# HELP chat_node_info This node's name (node.name), to tell the nodes of a cluster apart.",
     "# TYPE chat_node_info gauge",
@@ -35,5 +35,18 @@ export function metricsText({ node, connections, usersOnline, stats: s, uptimeSe
     "# TYPE chat_uptime_seconds gauge",
     `chat_uptime_seconds ${uptimeSeconds}`,
   ];
+  if (cluster) {
+    lines.push(
+      "# HELP chat_cluster_nodes Live nodes sharing the database, as of this node's last heartbeat.",
+      "# TYPE chat_cluster_nodes gauge",
+      `chat_cluster_nodes ${cluster.nodes}`,
+      "# HELP chat_cluster_users_online Accounts online on any live node, each once, as of this node's last heartbeat.",
+      "# TYPE chat_cluster_users_online gauge",
+      `chat_cluster_users_online ${cluster.usersOnline}`,
+      "# HELP chat_cluster_connections Open connections on every live node, by transport, as of their last heartbeats.",
+      "# TYPE chat_cluster_connections gauge",
+      ...Object.entries(cluster.connections).map(([t, n]) => `chat_cluster_connections{transport="${t}"} ${n}`),
+    );
+  }
   return lines.join("\n") + "\n";
 }

@@ -3,6 +3,7 @@ import { DanglingReferenceError, type ReadTarget, type Store } from "../core/sto
 import type { ChatMessage, Membership, NewMessage } from "../core/types.ts";
 import { migrate } from "./migrations.ts";
 import type { SqlClient } from "./sql-client.ts";
+import { carriedMessages } from "../cluster/wake.ts";
 import { CLUSTER_INSERT, INSERT_MESSAGES, INSERT_NAMING, INSERT_NAMING_REMEMBERING, INSERT_REMEMBERING, MENTIONS, MESSAGE_COLUMNS, MISSING, NO_UPPER_BOUND, UNREAD_ROOM } from "./statements.ts";
 import { toMessage, type MessageRow } from "./rows.ts";
 import { SqlRooms } from "./sql-rooms.ts";
@@ -156,7 +157,7 @@ export class SqlStore extends SqlRooms implements Store {
     const statement = naming ? (remembering ? INSERT_NAMING_REMEMBERING : INSERT_NAMING) : remembering ? INSERT_REMEMBERING : INSERT_MESSAGES;
     type Row = { ids: (number | string)[] | null; created_at: Date };
     const [row] = this.clusterNode !== undefined
-      ? await this.db.query<Row>(CLUSTER_INSERT, [...params, ...named, this.clusterNode, ...kept])
+      ? await this.db.query<Row>(CLUSTER_INSERT, [...params, ...named, this.clusterNode, ...kept, carriedMessages(this.clusterNode, batch)])
       : await this.db.query<Row>(statement, [...params, ...(naming ? named : []), ...(remembering ? kept : [])]);
     if (row!.ids === null) throw await this.danglingError(batch, [...users], [...rooms]);
     this.searchIndexer.poke();

@@ -74,10 +74,13 @@ const BATCH_LOCK = 7_346_016;
 // one round trip; a single node never pays for it (measured: 1,030 batches/s without, 368 with).
 const LOCK = `
            CROSS JOIN (SELECT pg_advisory_xact_lock(${BATCH_LOCK}) AS locked) AS l`;
-const NOTIFY = `, pg_notify('${MESSAGES_CHANNEL}', $11::text || ' ' || coalesce(ids[1], 0) || ' ' || coalesce(ids[cardinality(ids)], 0)) AS notified`;
+// The wake-up carries the batch's messages ($15, JSON as text, so the driver passes it unchanged, or
+// null when too big: server/cluster/wake.ts).
+const NOTIFY = `, pg_notify('${MESSAGES_CHANNEL}', json_build_object('from', $11::text, 'first', coalesce(ids[1], 0),
+    'last', coalesce(ids[cardinality(ids)], 0), 'at', created_at, 'm', $15::text::json)::text) AS notified`;
 // One statement for every batch, naming someone or not, with client message ids or not ($12–$14,
-// as in INSERT_REMEMBERING, empty when none): a prepared statement on a real server costs the same
-// either way.
+// as in INSERT_REMEMBERING, empty when none), its messages for the wake-up in $15: a prepared
+// statement on a real server costs the same either way.
 export const CLUSTER_INSERT = insertNaming(insertRows(LOCK), NOTIFY, rememberIds(12));
 export const MISSING = `SELECT array(${missingIds("$1", "users")}) AS users, array(${missingIds("$2", "rooms")}) AS rooms`;
 export const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;

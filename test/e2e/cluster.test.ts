@@ -196,6 +196,17 @@ describe.skipIf(lacks("postgres"))("two nodes on one PostgreSQL", () => {
     }
   });
 
+  test("a batch too big to travel in its wake-up is read from the database by the other node", async () => {
+    const ana = fx.keep(await WsClient.login(fx.nodes[0]!.server.httpPort, "big_ana"));
+    const beto = fx.keep(await WsClient.login(fx.nodes[1]!.server.httpPort, "big_beto"));
+    // 4,000 quotes: within maxLineBytes, but 8,000 bytes as JSON, past NOTIFY's 8,000-byte cap.
+    const big = '"'.repeat(4000);
+    ana.send({ type: "say", text: big });
+    ana.send({ type: "say", text: "small after big" });
+    await beto.waitFor((f) => f.type === "message" && f.text === "small after big", { timeout: 20000 });
+    expect(beto.messages().map((m) => m.text)).toEqual([big, "small after big"]);
+  });
+
   test("one admin token for every node", async () => {
     const [a, b] = [fx.nodes[0]!.dir, fx.nodes[1]!.dir].map((dir) => readFileSync(join(dir, "admin.token"), "utf8").trim());
     expect(a).toBe(b!);

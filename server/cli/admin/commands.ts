@@ -30,11 +30,19 @@ const status: AdminCommand = {
       ["store", `${s.store.kind}, ${s.store.healthy ? "healthy" : `DOWN since ${when(s.store.since)}: ${s.store.error}`}`],
       ["connections", `${total} (${byTransport})`],
       ["users online", String(s.usersOnline)],
+      ...(s.cluster ? [["cluster", clusterLine(s.cluster)] as [string, string]] : []),
       ["rooms", `${s.rooms.total} (${s.rooms.occupied} with users)`],
       ["messages", `${s.messagesStored ?? "?"} stored, ${s.messagesPerSecond}/s over the last minute`],
     ]));
   },
 };
+
+/** Every node together: "2 nodes, 5 users online, 7 connections (tcp 3, ws 4)". */
+function clusterLine({ nodes, usersOnline, connections }: NonNullable<ServerStatus["cluster"]>): string {
+  const total = Object.values(connections).reduce((a, b) => a + b, 0);
+  const byTransport = Object.entries(connections).map(([t, n]) => `${t} ${n}`).join(", ");
+  return `${nodes} nodes, ${usersOnline} users online, ${total} connections (${byTransport})`;
+}
 
 const users: AdminCommand = {
   name: "users",
