@@ -32,6 +32,8 @@ export interface ServerOptions {
   control?: AdminControl;
   /** The MOTD `chat admin motd --reset` goes back to; the started config's by default. */
   configMotd?: () => string[];
+  /** Says that the start will be slow, and why: stderr under `chat serve`; a test's server says nothing. */
+  tell?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -86,8 +88,13 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   const node = nodeName(config);
   const clustered = config.cluster.enabled && config.database !== undefined;
   const store = await openStore(config, clustered ? node : undefined);
-  const applied = await store.migrate();
-  if (applied) log.info("migrations applied", { count: applied });
+  // One query on an up-to-date database; a migration of a big one may take minutes, and says so first.
+  const pending = await store.pendingMigrations();
+  if (pending) {
+    options.tell?.(`upgrading the database: applying ${pending} migration${pending === 1 ? "" : "s"} (on a large database this can take minutes)`);
+    const applied = await store.migrate();
+    if (applied) log.info("migrations applied", { count: applied });
+  }
   // Accounts made before look-alike nicks were refused get their skeleton (old look-alikes keep none).
   const skeletons = await store.fillSkeletons(nickSkeleton);
   if (skeletons) log.info("nick skeletons filled in", { count: skeletons });
@@ -112,7 +119,8 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   await hub.cluster?.start();
   const admin = adminApi({
     operator: hub.operator, log, token: secrets.adminToken, allowRemote: config.admin.allowRemote, version: pkg.version,
-    configMotd: () => config.motd, ...options,
+    configMotd: () => config.motd, logFile: options.logFile, control: options.control,
+    ...(options.configMotd ? { configMotd: options.configMotd } : {}),
   });
   const wsServers = new Set<Server<WsData>>();
   // Registered before the event loop runs again, so before any socket can join a room.

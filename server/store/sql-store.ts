@@ -2,7 +2,7 @@ import { UNREAD_COUNT_CAP } from "../core/limits.ts";
 import { foldKey } from "../core/names.ts";
 import type { ReadTarget, Store } from "../core/store.ts";
 import type { ChatMessage, Membership, NewMessage } from "../core/types.ts";
-import { migrate } from "./migrations.ts";
+import { migrate, pendingMigrations } from "./migrations.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { CLUSTER_INSERT, INSERT_MESSAGES, INSERT_NAMING, INSERT_NAMING_REMEMBERING, INSERT_REMEMBERING, MENTIONS, MESSAGE_COLUMNS, MISSING, NO_UPPER_BOUND, UNREAD_ROOM } from "./statements.ts";
 import { toMessage, toRoom, type MessageRow } from "./rows.ts";
@@ -22,6 +22,10 @@ export class SqlStore extends SqlAccounts implements Store {
 
   migrate(upTo?: number) {
     return migrate(this.db, upTo);
+  }
+
+  pendingMigrations() {
+    return pendingMigrations(this.db);
   }
 
   async roomTopic(roomId: number) {
