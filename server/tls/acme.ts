@@ -101,11 +101,12 @@ export class AcmeCertificates {
   private async renewIfDue(): Promise<boolean> {
     const { settings, dataDir, log } = this.deps;
     const now = (this.deps.now ?? Date.now)();
-    const stored = storedPair(dataDir, settings.domain);
-    const left = stored ? daysLeft(stored.cert, now) : -Infinity;
-    if (left >= settings.renewBeforeDays) return false;
-    log.info(stored ? "acme renewing certificate" : "acme obtaining certificate", { domain: settings.domain, directory: settings.directory, ...(stored && { daysLeft: Math.floor(left) }) });
+    // Everything inside: nobody awaits a timer's check, so nothing may escape it (an unreadable file neither).
     try {
+      const stored = storedPair(dataDir, settings.domain);
+      const left = stored ? daysLeft(stored.cert, now) : -Infinity;
+      if (left >= settings.renewBeforeDays) return false;
+      log.info(stored ? "acme renewing certificate" : "acme obtaining certificate", { domain: settings.domain, directory: settings.directory, ...(stored && { daysLeft: Math.floor(left) }) });
       const pair = await this.obtain();
       if (this.stopped) return false;
       const files = acmeFiles(dataDir, settings.domain);
