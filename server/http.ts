@@ -11,10 +11,18 @@ import { wsHandlers, type WsData } from "./ws.ts";
 import webClient from "../web/index.html";
 import { clientAddress } from "./http/forwarded.ts";
 import { plainAddress } from "./tcp/proxy-protocol.ts";
+import type { AcmeChallenges } from "./tls/acme.ts";
 
 /** Health, metrics, the login form's facts and the admin API. The web page and /ws are served beside it by Bun. */
-export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>, hsts = false) {
+export function createHttpApp(operator: Operator, log: Log, admin?: Hono<any>, hsts = false, challenges?: AcmeChallenges) {
   const app = new Hono();
+  // tls.acme's http-01 challenges: the CA fetches the key authorization of a token it gave.
+  if (challenges) {
+    app.get("/.well-known/acme-challenge/:token", (c) => {
+      const answer = challenges.answer(c.req.param("token"));
+      return answer === undefined ? c.text("No such challenge\n", 404) : c.text(answer);
+    });
+  }
   if (hsts) {
     // Bun serves the page itself (routes), so HSTS comes with every other answer, among them the
     // /info request the page makes at once: the browser learns it on its first visit either way.
@@ -57,9 +65,9 @@ const HSTS = "max-age=31536000";
  * The caller registers the server with the room publisher (see wsPublisher). A WebSocket from one of
  * `trustedProxies` gets the address its X-Forwarded-For names (http/forwarded.ts).
  */
-export function startHttp(chat: Gateway, operator: Operator, config: Config, admin?: Hono<any>, secure?: HttpsListen) {
+export function startHttp(chat: Gateway, operator: Operator, config: Config, admin?: Hono<any>, secure?: HttpsListen, challenges?: AcmeChallenges) {
   const trusted = new Set(config.trustedProxies.map(plainAddress));
-  const app = createHttpApp(operator, chat.log, admin, secure?.hsts);
+  const app = createHttpApp(operator, chat.log, admin, secure?.hsts, challenges);
   let page: Promise<{ body: string; type: string }> | undefined;
   const server = Bun.serve<WsData>({
     hostname: config.host,

@@ -20,7 +20,8 @@ import { startTcp } from "./tcp.ts";
 import { addresses } from "./startup/addresses.ts";
 import { writeAdminUrl } from "./startup/admin-url.ts";
 import { listening, PORT_SETTINGS } from "./startup/errors.ts";
-import { readTlsPair } from "./tls/files.ts";
+import { AcmeCertificates, AcmeChallenges, storedPair } from "./tls/acme.ts";
+import { readTlsPair, type TlsPair } from "./tls/files.ts";
 import { startTlsListeners, type TlsListeners } from "./tls/listeners.ts";
 import { wsPublisher, type WsData } from "./ws.ts";
 import type { Server, TCPSocketListener } from "bun";
@@ -32,6 +33,8 @@ export interface ServerOptions {
   control?: AdminControl;
   /** The MOTD `chat admin motd --reset` goes back to; the started config's by default. */
   configMotd?: () => string[];
+  /** Says that the start will be slow, and why: stderr under `chat serve`; a test's server says nothing. */
+  tell?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -56,9 +59,12 @@ function probePorts(config: Config): void {
   }
 }
 
-const tlsPair = (tls: NonNullable<Config["tls"]>) => readTlsPair(tls);
+/** The files `tls` names, or the certificate ACME obtained (none before the first one). */
+function tlsPair(config: Config, tls: NonNullable<Config["tls"]>): TlsPair | undefined {
+  return tls.acme ? storedPair(config.dataDir, tls.acme.domain) : readTlsPair(tls);
+}
 
-function startTls(config: Config, hub: Hub, admin: Hono<any>, servers: Set<Server<WsData>>): TlsListeners {
+function startTls(config: Config, hub: Hub, admin: Hono<any>, servers: Set<Server<WsData>>, pair: TlsPair): TlsListeners {
   const hsts = config.tls!.hsts;
   return startTlsListeners({
     host: config.host,
@@ -67,7 +73,7 @@ function startTls(config: Config, hub: Hub, admin: Hono<any>, servers: Set<Serve
     servers,
     telnet: (port, pair) => startTcp(hub, config.host, port, config.limits, { tls: pair, reusePort: true }),
     https: (port, pair) => startHttp(hub, hub.operator, config, admin, { port, tls: pair, hsts }),
-  }, tlsPair(config.tls!));
+  }, pair);
 }
 
 export async function openStore(config: Config, clusterNode?: string): Promise<Store> {
@@ -86,8 +92,13 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   const node = nodeName(config);
   const clustered = config.cluster.enabled && config.database !== undefined;
   const store = await openStore(config, clustered ? node : undefined);
-  const applied = await store.migrate();
-  if (applied) log.info("migrations applied", { count: applied });
+  // One query on an up-to-date database; a migration of a big one may take minutes, and says so first.
+  const pending = await store.pendingMigrations();
+  if (pending) {
+    options.tell?.(`upgrading the database: applying ${pending} migration${pending === 1 ? "" : "s"} (on a large database this can take minutes)`);
+    const applied = await store.migrate();
+    if (applied) log.info("migrations applied", { count: applied });
+  }
   // Accounts made before look-alike nicks were refused get their skeleton (old look-alikes keep none).
   const skeletons = await store.fillSkeletons(nickSkeleton);
   if (skeletons) log.info("nick skeletons filled in", { count: skeletons });
@@ -112,7 +123,8 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   await hub.cluster?.start();
   const admin = adminApi({
     operator: hub.operator, log, token: secrets.adminToken, allowRemote: config.admin.allowRemote, version: pkg.version,
-    configMotd: () => config.motd, ...options,
+    configMotd: () => config.motd, logFile: options.logFile, control: options.control,
+    ...(options.configMotd ? { configMotd: options.configMotd } : {}),
   });
   const wsServers = new Set<Server<WsData>>();
   // Registered before the event loop runs again, so before any socket can join a room.
@@ -120,11 +132,15 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   let tcp: TCPSocketListener<unknown> | undefined;
   let http: Server<WsData> | undefined;
   let tls: TlsListeners | undefined;
+  // With tls.acme the plain port answers the CA's challenges, and TLS starts once a certificate is there.
+  const challenges = config.tls?.acme ? new AcmeChallenges() : undefined;
   try {
     tcp = listening("tcpPort", config.host, config.tcpPort, () => startTcp(hub, config.host, config.tcpPort, config.limits, undefined, config.trustedProxies));
-    http = listening("httpPort", config.host, config.httpPort, () => startHttp(hub, hub.operator, config, admin.app));
+    http = listening("httpPort", config.host, config.httpPort, () => startHttp(hub, hub.operator, config, admin.app, undefined, challenges));
     wsServers.add(http);
-    if (config.tls) tls = startTls(config, hub, admin.app, wsServers);
+    // With tls.acme, the certificate obtained before, if any.
+    const pair = config.tls ? tlsPair(config, config.tls) : undefined;
+    if (pair) tls = startTls(config, hub, admin.app, wsServers, pair);
   } catch (e) {
     // A port in use: what did start is closed, so the process can say why and exit.
     tcp?.stop(true);
@@ -138,6 +154,16 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   // Before "started", so whoever waits for that line finds where `chat admin` should call.
   writeAdminUrl(config, ports);
   log.info("started", { node, cluster: clustered, store: store.kind, ...ports, ...addresses(config, ports), dataDir: config.dataDir });
+  const certificates = config.tls?.acme && new AcmeCertificates({
+    settings: config.tls.acme, dataDir: config.dataDir, log, challenges: challenges!,
+    install(pair) {
+      if (tls) return tls.reload(pair);
+      tls = startTls(config, hub, admin.app, wsServers, pair);
+      log.info("tls started", { tlsPort: tls.tlsPort, httpsPort: tls.httpsPort });
+    },
+  });
+  // Not awaited: the CA may take a while, and the plain ports serve meanwhile.
+  void certificates?.start();
   let stopping: Promise<void> | null = null;
   const httpServer = http;
   const tcpListener = tcp;
@@ -146,14 +172,16 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
     store,
     ...ports,
     reloadTls(next) {
-      if (!tls || !next) return false;
-      tls.reload(tlsPair(next));
+      const pair = tls && next && tlsPair(config, next);
+      if (!pair) return false;
+      tls!.reload(pair);
       return true;
     },
     stop({ restarting = false } = {}) {
       stopping ??= (async () => {
         // Stop accepting first; open connections (WebSockets among them) stay to hear why.
         tcpListener.stop();
+        certificates?.stop();
         tls?.stop();
         admin.close();
         // Not awaited: Bun's graceful stop waits for every open WebSocket, which may never close.

@@ -20,6 +20,7 @@ const CHECKS = {
   tmux: binary("/usr/bin/tmux", "tmux"),
   telnet: binary("/usr/bin/telnet", "inetutils-telnet"),
   nc: binary("/usr/bin/nc", "netcat-openbsd"),
+  pebble: binary("/usr/bin/pebble", "pebble"),
 } satisfies Record<string, () => string | null>;
 
 export type Need = keyof typeof CHECKS;

@@ -79,7 +79,7 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
       },
     };
     reload = control.reload;
-    const server: RunningServer = await startServer(effective, log, { logFile, control, configMotd: () => live.motd });
+    const server: RunningServer = await startServer(effective, log, { logFile, control, configMotd: () => live.motd, tell });
     if (!handling && process.stdout.isTTY) {
       process.stderr.write(`\n${bannerText(effective, addresses(effective, server))}\n\n`);
     }
@@ -105,6 +105,8 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
     log.info("restarting", { stoppedInMs: Math.round(performance.now() - stopping) });
   }
 }
+
+const tell = (line: string) => process.stderr.write(`chat: ${line}\n`);
 
 function readConfig(reread: () => Config): Config {
   try {

@@ -125,11 +125,34 @@ export const clusterSchema = z.strictObject({
     .describe("Safety poll for messages whose wake-up was lost"),
 }).prefault({});
 
+export const LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
+export const LETS_ENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
+
+// A certificate obtained and renewed by chat itself (server/tls/acme.ts), instead of cert and key.
+export const acmeSchema = z.strictObject({
+  domain: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, "expected a domain name such as chat.example.org")
+    .describe("The name the certificate is for; the CA checks it by fetching http://DOMAIN/.well-known/acme-challenge/, which must reach httpPort"),
+  email: z.email().describe("Where the CA sends warnings about the certificate"),
+  directory: z.url().optional().describe("The ACME directory; Let's Encrypt's (its staging one when staging is true) by default"),
+  staging: z.boolean().default(false).describe("Let's Encrypt's staging CA: untrusted certificates, for a try without its rate limits"),
+  renewBeforeDays: z.number().int().min(1).max(60).default(30).describe("Renew when fewer days than this remain"),
+  checkHours: z.number().positive().max(24 * 7).default(24).describe("How often the certificate's expiry is checked"),
+}).transform((a) => ({ ...a, directory: a.directory ?? (a.staging ? LETS_ENCRYPT_STAGING : LETS_ENCRYPT) }));
+
 // TLS is on when this block is present. `chat admin reload` and SIGHUP read the files again.
 export const tlsSchema = z.strictObject({
-  cert: z.string().min(1).describe("PEM certificate chain file"),
-  key: z.string().min(1).describe("PEM private key file"),
+  cert: z.string().min(1).optional().describe("PEM certificate chain file"),
+  key: z.string().min(1).optional().describe("PEM private key file"),
+  acme: acmeSchema.optional().describe("Obtain and renew the certificate automatically, instead of cert and key"),
   hsts: z.boolean().default(true).describe("Send Strict-Transport-Security on HTTPS answers"),
+}).superRefine((tls, ctx) => {
+  if (tls.acme && (tls.cert || tls.key)) {
+    ctx.addIssue({ code: "custom", path: ["acme"], message: "comes instead of cert and key; give one or the other" });
+  } else if (!tls.acme) {
+    for (const field of ["cert", "key"] as const) {
+      if (!tls[field]) ctx.addIssue({ code: "custom", path: [field], message: "is required (or give an acme block instead of cert and key)" });
+    }
+  }
 });
 
 export const passwordHashSchema = z.strictObject({

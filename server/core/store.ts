@@ -13,6 +13,8 @@ export interface Store {
   readonly kind: "embedded" | "postgres";
   /** Applies pending migrations (up to a version, or all); returns how many were applied. Safe to call repeatedly. */
   migrate(upTo?: number): Promise<number>;
+  /** How many migrations migrate() would apply; one cheap query, so a start can say when it will be slow. */
+  pendingMigrations(): Promise<number>;
 
   findUser(nick: string): Promise<User | null>;
   /** The accounts among folded nicks (see foldKey); unknown ones are left out. */

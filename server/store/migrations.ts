@@ -25,8 +25,22 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
 // Any constant works; it only has to be the same for every server sharing one database.
 const MIGRATION_LOCK = 7_346_001;
 
+/**
+ * How many migrations (up to `upTo`) are not applied yet, found with one query: a start on an
+ * up-to-date database asks only this, not eight locked transactions (~0.1 s of a warm start).
+ */
+export async function pendingMigrations(db: SqlClient, upTo = Infinity): Promise<number> {
+  // to_regclass is NULL before the first migration made the table; the query then reads no table.
+  const [found] = await db.query<{ present: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");
+  const wanted = MIGRATIONS.filter((m) => m.version <= upTo);
+  if (!found?.present) return wanted.length;
+  const applied = new Set((await db.query<{ version: number }>("SELECT version FROM schema_migrations")).map((r) => Number(r.version)));
+  return wanted.filter((m) => !applied.has(m.version)).length;
+}
+
 /** Applies the migrations not applied yet, up to `upTo` (every one by default); returns how many it applied. */
 export async function migrate(db: SqlClient, upTo = Infinity): Promise<number> {
+  if ((await pendingMigrations(db, upTo)) === 0) return 0;
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY,
     name text NOT NULL,

@@ -12,12 +12,19 @@ import type { SqlClient } from "./sql-client.ts";
 import { SqlStore } from "./sql-store.ts";
 
 // A compiled module is immutable and can be instantiated any number of times, so one process
-// compiles each once: a second store (a test's, or a restart in place) skips ~0.4 s of compiling.
-let compiled: Promise<[WebAssembly.Module, WebAssembly.Module]> | undefined;
-const compileWasm = async () => Promise.all([
-  WebAssembly.compile(await Bun.file(pgliteWasm).arrayBuffer()),
-  WebAssembly.compile(await Bun.file(initdbWasm).arrayBuffer()),
-]);
+// compiles each once: a second store (a test's, or a restart in place) skips ~0.5 s of compiling.
+// initdb's is compiled only when a database has to be made (PGlite needs it for nothing else).
+const modules = new Map<string, Promise<WebAssembly.Module>>();
+function compiled(file: string): Promise<WebAssembly.Module> {
+  let module = modules.get(file);
+  if (!module) {
+    module = Bun.file(file).arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+    // A failed compile is tried again by the next store rather than remembered.
+    module.catch(() => modules.delete(file));
+    modules.set(file, module);
+  }
+  return module;
+}
 
 /** PostgreSQL embedded in the process; data under `<dataDir>/pgdata`, or in memory when dataDir is null. */
 export async function embeddedStore(dataDir: string | null): Promise<Store> {
@@ -35,6 +42,9 @@ export async function embeddedClient(dataDir: string | null): Promise<SqlClient>
     lock = lockDataDir(dataDir);
   }
   try {
+    // Compiling PostgreSQL's WebAssembly takes the longest part of a start, on threads of its own:
+    // begun first, it runs while a first start unpacks the database.
+    compiled(pgliteWasm).catch(() => {});
     // A first start unpacks the database built into the binary; from source, initdb makes one.
     if (dir !== undefined && !(await seedDataFolder(dir)) && needsDatabase(dir)) await createDataFolder(dir);
     const db = await open(dir, dir !== undefined);
@@ -78,9 +88,10 @@ function syncToDisk(db: PGlite) {
 
 /** `durable`: commits wait for the disk (see durableStartParams); a scratch folder being made does not need to. */
 async function open(dir: string | undefined, durable = false): Promise<PGlite> {
-  const [pgliteWasmModule, initdbWasmModule] = await (compiled ??= compileWasm());
+  const pgliteWasmModule = await compiled(pgliteWasm);
+  const initdbWasmModule = dir === undefined || needsDatabase(dir) ? await compiled(initdbWasm) : undefined;
   const db = await PGlite.create({
-    dataDir: dir, pgliteWasmModule, initdbWasmModule, fsBundle: Bun.file(fsBundle),
+    dataDir: dir, pgliteWasmModule, fsBundle: Bun.file(fsBundle), ...(initdbWasmModule ? { initdbWasmModule } : {}),
     ...(durable ? { startParams: durableStartParams() } : {}),
   });
   if (durable) syncToDisk(db);
@@ -125,8 +136,7 @@ async function snapshot(db: PGlite): Promise<Blob> {
 export async function restoreSnapshot(dataDir: string, tarball: Blob): Promise<void> {
   const dir = join(dataDir, "pgdata");
   mkdirSync(dir, { recursive: true });
-  const [pgliteWasmModule, initdbWasmModule] = await (compiled ??= compileWasm());
-  const db = await PGlite.create({ dataDir: dir, pgliteWasmModule, initdbWasmModule, fsBundle: Bun.file(fsBundle), loadDataDir: tarball });
+  const db = await PGlite.create({ dataDir: dir, pgliteWasmModule: await compiled(pgliteWasm), fsBundle: Bun.file(fsBundle), loadDataDir: tarball });
   // Checked by opening it: a tarball that is not a database fails here, not at the next start.
   await db.query("SELECT 1 FROM schema_migrations LIMIT 1");
   await db.close();

@@ -1,7 +1,7 @@
 import { UNREAD_COUNT_CAP } from "../core/limits.ts";
 import { DanglingReferenceError, type ReadTarget, type Store } from "../core/store.ts";
 import type { ChatMessage, Membership, NewMessage } from "../core/types.ts";
-import { migrate } from "./migrations.ts";
+import { migrate, pendingMigrations } from "./migrations.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { carriedMessages } from "../cluster/wake.ts";
 import { CLUSTER_INSERT, INSERT_MESSAGES, INSERT_NAMING, INSERT_NAMING_REMEMBERING, INSERT_REMEMBERING, MENTIONS, MESSAGE_COLUMNS, MISSING, NO_UPPER_BOUND, UNREAD_ROOM } from "./statements.ts";
@@ -32,6 +32,10 @@ export class SqlStore extends SqlRooms implements Store {
     // an upgraded database's messages). Not on a partial migration, which may lack message_search.
     if (upTo === undefined) this.searchIndexer.poke();
     return applied;
+  }
+
+  pendingMigrations() {
+    return pendingMigrations(this.db);
   }
 
   async memberships(userId: number): Promise<Membership[]> {

@@ -18,8 +18,8 @@ export interface ServerProcess {
   waitForOutput(re: RegExp, timeout?: number): Promise<string>;
 }
 
-export async function spawnServer(cwd: string, args: string[]): Promise<ServerProcess> {
-  const proc = Bun.spawn([process.execPath, MAIN, ...args], { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+export async function spawnServer(cwd: string, args: string[], env?: Record<string, string>): Promise<ServerProcess> {
+  const proc = Bun.spawn([process.execPath, MAIN, ...args], { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe", ...(env && { env: { ...process.env, ...env } }) });
   let out = "";
   const reader = proc.stdout.getReader();
   const decoder = new TextDecoder();

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { embeddedClient } from "../../server/store/pglite.ts";
 import { seedDataDir } from "../template.ts";
 import { removeDir, tempDir } from "./harness.ts";
 import { admin, freePort, MAIN, spawnServer } from "./server-process.ts";
@@ -70,6 +71,28 @@ describe("starting chat", () => {
     expect(console.code).toBe(1);
     expect(console.stdout).not.toContain("Connected");
     expect(console.stderr).toContain(`Cannot reach chat admin API at http://127.0.0.1:${httpPort}`);
+  });
+
+  test("a start that has migrations to apply says so on stderr before applying them; an up-to-date one says nothing", async () => {
+    const old = tempDir("chat-upgrade-");
+    try {
+      await seedDataDir(old);
+      // One migration behind: undo what 008_cluster made, and forget that it ran.
+      const db = await embeddedClient(old);
+      await db.exec("DROP TABLE sessions, nodes; DELETE FROM schema_migrations WHERE version = 8");
+      await db.close();
+      const args = ["--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--data-dir", "."];
+      const stderrOfOneStart = async () => {
+        const server = await spawnServer(old, args);
+        server.proc.kill("SIGTERM");
+        await server.proc.exited;
+        return new Response(server.proc.stderr).text();
+      };
+      expect(await stderrOfOneStart()).toBe("chat: upgrading the database: applying 1 migration (on a large database this can take minutes)\n");
+      expect(await stderrOfOneStart()).toBe("");
+    } finally {
+      removeDir(old);
+    }
   });
 
   test("Ctrl-C while the first start creates the database stops at once and leaves no half-made one", async () => {
