@@ -23,11 +23,16 @@ export async function runConsole(client: AdminClient, out: Output): Promise<numb
   let running: AbortController | null = null;
   // Ctrl-C ends a running `log -f`; at the prompt it leaves the console.
   rl.on("SIGINT", () => (running ? running.abort() : rl.close()));
-  rl.prompt();
+  // Piped input ends (and closes readline) while its last commands still run; they are still read
+  // from readline's buffer, but prompting after the close throws.
+  let closed = false;
+  rl.on("close", () => (closed = true));
+  const prompt = () => closed || rl.prompt();
+  prompt();
   for await (const line of rl) {
     const words = splitWords(line);
     if (words.length === 0) {
-      rl.prompt();
+      prompt();
       continue;
     }
     if (words[0] === "exit" || words[0] === "quit") break;
@@ -43,7 +48,7 @@ export async function runConsole(client: AdminClient, out: Output): Promise<numb
       }
       running = null;
     }
-    rl.prompt();
+    prompt();
   }
   rl.close();
   return 0;
