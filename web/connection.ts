@@ -93,24 +93,24 @@ export class Connection {
    * frame (a sign-out), which a close from here could cut short. No reconnect, no events after.
    */
   release() {
-    this.keepAlive = false;
-    this.clearTimer();
-    const ws = this.ws;
-    this.ws = null;
-    this.wasOpen = false;
-    this.attempt = 0;
+    const ws = this.detach();
     if (ws) ws.onmessage = null;
   }
 
   /** Closes on purpose: no reconnect, and the next open counts as a first connection. */
   close() {
+    this.detach()?.close(1000, "bye");
+  }
+
+  /** Stops reconnecting and forgets the socket, so the next open counts as a first connection. */
+  private detach(): WebSocket | null {
     this.keepAlive = false;
     this.clearTimer();
     const ws = this.ws;
     this.ws = null;
     this.wasOpen = false;
     this.attempt = 0;
-    ws?.close(1000, "bye");
+    return ws;
   }
 
   private clearTimer() {

@@ -21,14 +21,12 @@ const status: AdminCommand = {
   help: "Uptime, version, store health, connections, users online, rooms and message rate",
   async run(ctx) {
     const s = await ctx.client.call<ServerStatus & { version: string }>("GET", "/status");
-    const byTransport = Object.entries(s.connections).map(([t, n]) => `${t} ${n}`).join(", ");
-    const total = Object.values(s.connections).reduce((a, b) => a + b, 0);
     show(ctx, s, () => fields(ctx.out, [
       ["server", `chat ${s.version} at ${ctx.client.url}`],
       ["node", s.nodes > 1 ? `${s.node} (one of ${s.nodes} nodes)` : s.node],
       ["uptime", `${formatDuration(s.uptimeSeconds)} (since ${when(s.startedAt)})`],
       ["store", `${s.store.kind}, ${s.store.healthy ? "healthy" : `DOWN since ${when(s.store.since)}: ${s.store.error}`}`],
-      ["connections", `${total} (${byTransport})`],
+      ["connections", connectionCount(s.connections)],
       ["users online", String(s.usersOnline)],
       ...(s.cluster ? [["cluster", clusterLine(s.cluster)] as [string, string]] : []),
       ["rooms", `${s.rooms.total} (${s.rooms.occupied} with users)`],
@@ -37,11 +35,15 @@ const status: AdminCommand = {
   },
 };
 
+/** Connections by transport as one figure: "7 (tcp 3, ws 4)". */
+function connectionCount(connections: Record<string, number>): string {
+  const total = Object.values(connections).reduce((a, b) => a + b, 0);
+  return `${total} (${Object.entries(connections).map(([t, n]) => `${t} ${n}`).join(", ") || "-"})`;
+}
+
 /** Every node together: "2 nodes, 5 users online, 7 connections (tcp 3, ws 4)". */
 function clusterLine({ nodes, usersOnline, connections }: NonNullable<ServerStatus["cluster"]>): string {
-  const total = Object.values(connections).reduce((a, b) => a + b, 0);
-  const byTransport = Object.entries(connections).map(([t, n]) => `${t} ${n}`).join(", ");
-  return `${nodes} nodes, ${usersOnline} users online, ${total} connections (${byTransport})`;
+  return `${nodes} nodes, ${usersOnline} users online, ${connectionCount(connections).replace(" ", " connections ")}`;
 }
 
 const users: AdminCommand = {
@@ -67,7 +69,7 @@ const nodes: AdminCommand = {
       ["NODE", "USERS", "CONNECTIONS", "STARTED", "HEARTBEAT"],
       nodes.map((n) => [
         n.name, String(n.users),
-        String(Object.values(n.connections).reduce((a, b) => a + b, 0)) + ` (${Object.entries(n.connections).map(([t, k]) => `${t} ${k}`).join(", ") || "-"})`,
+        connectionCount(n.connections),
         when(n.startedAt, now), when(n.heartbeatAt, now),
       ]),
     ));
