@@ -14,6 +14,7 @@ import type { LogFile } from "./log/log-file.ts";
 import { argon2Passwords } from "./secrets/passwords.ts";
 import { ResumeTokens } from "./secrets/resume-tokens.ts";
 import { serverSecrets } from "./secrets/shared-secrets.ts";
+import { MIGRATIONS } from "./store/migrations.ts";
 import { embeddedStore } from "./store/pglite.ts";
 import { postgresStore } from "./store/postgres.ts";
 import { startTcp } from "./tcp.ts";
@@ -93,9 +94,12 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   const clustered = config.cluster.enabled && config.database !== undefined;
   const store = await openStore(config, clustered ? node : undefined);
   // One query on an up-to-date database; a migration of a big one may take minutes, and says so first.
+  // A database with none applied yet is new and empty: making its tables is quick, not an upgrade.
   const pending = await store.pendingMigrations();
   if (pending) {
-    options.tell?.(`upgrading the database: applying ${pending} migration${pending === 1 ? "" : "s"} (on a large database this can take minutes)`);
+    if (pending < MIGRATIONS.length) {
+      options.tell?.(`upgrading the database: applying ${pending} migration${pending === 1 ? "" : "s"} (on a large database this can take minutes)`);
+    }
     const applied = await store.migrate();
     if (applied) log.info("migrations applied", { count: applied });
   }

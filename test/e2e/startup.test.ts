@@ -2,6 +2,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { embeddedClient } from "../../server/store/pglite.ts";
+import { configSchema } from "../../server/config/schema.ts";
+import { silentLog } from "../../server/core/log.ts";
+import { startServer } from "../../server/serve.ts";
+import { lacks } from "../needs.ts";
+import { startPgServer } from "../pg-server.ts";
 import { seedDataDir } from "../template.ts";
 import { removeDir, tempDir } from "./harness.ts";
 import { admin, freePort, MAIN, spawnServer } from "./server-process.ts";
@@ -113,6 +118,23 @@ describe("starting chat", () => {
       expect(existsSync(join(empty, "pgdata", "PG_VERSION"))).toBe(false);
     } finally {
       removeDir(empty);
+    }
+  });
+});
+
+describe.skipIf(lacks("postgres"))("a new, empty database", () => {
+  test("is given its tables without the upgrade notice, which is for databases with data in them", async () => {
+    const pg = (await startPgServer())!;
+    const dir = tempDir("chat-new-db-");
+    const told: string[] = [];
+    try {
+      const config = configSchema.parse({ host: "127.0.0.1", tcpPort: 0, httpPort: 0, dataDir: dir, database: { url: pg.url } });
+      const server = await startServer(config, silentLog, { tell: (line) => told.push(line) });
+      await server.stop();
+      expect(told).toEqual([]);
+    } finally {
+      removeDir(dir);
+      await pg.stop();
     }
   });
 });
