@@ -41,11 +41,17 @@ export async function pendingMigrations(db: SqlClient, upTo = Infinity): Promise
 /** Applies the migrations not applied yet, up to `upTo` (every one by default); returns how many it applied. */
 export async function migrate(db: SqlClient, upTo = Infinity): Promise<number> {
   if ((await pendingMigrations(db, upTo)) === 0) return 0;
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY,
-    name text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  await db.transaction(async (tx) => {
+    // Under the lock too: nodes starting together on a new database would otherwise race to make
+    // it, and PostgreSQL's IF NOT EXISTS is no guard against a concurrent CREATE (the loser fails
+    // on pg_type's unique index).
+    await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  });
   let applied = 0;
   for (const m of MIGRATIONS.filter((m) => m.version <= upTo)) {
     const done = await db.transaction(async (tx) => {
