@@ -92,6 +92,9 @@ export function startHttp(chat: Gateway, operator: Operator, config: Config, adm
       },
     },
     async fetch(req, server) {
+      // A request with no Host header (HTTP/1.0 allows it, and HAProxy's default health check is
+      // one) arrives with a bare path for its URL; this server's origin makes it one to serve.
+      if (req.url.startsWith("/")) req = new Request(new URL(req.url, server.url), req);
       const url = new URL(req.url);
       if (url.pathname !== "/ws") return secured(await app.fetch(req, server));
       const origin = req.headers.get("origin");

@@ -103,6 +103,8 @@ export function startTcp(
         // Chat lines are small and must go at once: with Nagle on, a line written while the
         // previous one is unacknowledged waits for the client's delayed ACK (up to 40 ms).
         socket.setNoDelay(true);
+        // A peer that reset at once (a balancer's health check) has no address left to read.
+        if (!socket.remoteAddress) return void socket.end();
         if (trusted.has(plainAddress(socket.remoteAddress))) awaitingHeader.set(socket, new Uint8Array(0));
         else begin(socket, `${socket.remoteAddress}:${socket.remotePort}`);
       },

@@ -1,4 +1,5 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, spyOn, test } from "bun:test";
+import { connect } from "node:net";
 import { LineClient } from "./client.ts";
 import { embedded, serverFixture } from "./harness.ts";
 import { WsClient } from "./ws-client.ts";
@@ -72,5 +73,40 @@ describe("with no trusted proxies", () => {
     w.send({ type: "login", nick: "claims", password: "secret-pw", confirm: "secret-pw" });
     await w.waitFor((f) => f.type === "room");
     expect(remoteOf("claims")).toMatch(/^127\.0\.0\.1:\d+$/);
+  });
+});
+
+describe("a balancer's health checks", () => {
+  const fixture = serverFixture(embedded, { trustedProxies: ["127.0.0.1"] });
+
+  test("a check that connects to the telnet port and resets at once leaves no socket error in the log", async () => {
+    const warn = spyOn(fixture.server.hub.log, "warn");
+    try {
+      // HAProxy's TCP check: connect, then close with a reset (SO_LINGER 0). Made by another
+      // process while this one's event loop is blocked (spawnSync), so the server accepts a
+      // connection that is already gone, as a busy server does.
+      const check = `const s = require("node:net").connect(${fixture.server.tcpPort}, "127.0.0.1", () => s.resetAndDestroy());`;
+      expect(Bun.spawnSync([process.execPath, "-e", check]).exitCode).toBe(0);
+      // Connections are opened in the order they arrive: once a later one is greeted, the check's has run.
+      const c = fixture.keep(await LineClient.open(fixture.server.tcpPort));
+      c.write(new TextEncoder().encode("PROXY TCP4 203.0.113.9 10.0.0.1 51234 12345\r\n"));
+      await c.waitForText("Nickname: ");
+      expect(warn.mock.calls.filter(([event]) => event === "socket error")).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test("an HTTP/1.0 health check with no Host header gets /healthz's answer", async () => {
+    // HAProxy's `option httpchk GET /healthz` sends exactly this by default.
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      const s = connect(fixture.server.httpPort, "127.0.0.1", () => s.write("GET /healthz HTTP/1.0\r\n\r\n"));
+      s.on("data", (d) => (text += d));
+      s.on("end", () => resolve(text));
+      s.on("error", reject);
+    });
+    expect(answer).toStartWith("HTTP/1.1 200");
+    expect(answer).toContain('"status":"ok"');
   });
 });
