@@ -7,7 +7,8 @@ FROM debian:12-slim
 
 RUN useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin chat \
  && mkdir -p /data && chown chat:chat /data
-COPY --chmod=0755 dist/chat /usr/local/bin/chat
+# No --chmod: the legacy builder (docker-compose 1.x, BuildKit off) refuses it; bun build made it executable.
+COPY dist/chat /usr/local/bin/chat
 
 USER chat
 WORKDIR /data

@@ -23,6 +23,10 @@ describe("Dockerfile", () => {
     expect(instruction("CMD").join()).toContain('"--data-dir", "/data"');
   });
 
+  test("sends the builder only the binary, not node_modules", () => {
+    expect(read(".dockerignore").split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(["*", "!dist/chat"]);
+  });
+
   test("checks health with chat's own subcommand, since the image has no curl", () => {
     const text = read("Dockerfile");
     expect(text).toMatch(/HEALTHCHECK [^\n]*\\\n\s+CMD \["\/usr\/local\/bin\/chat", "healthcheck"/);
