@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configSchema } from "../server/config/schema.ts";
 
-// Docker is not available on the machines that run the tests, so the container files are checked
-// for what they must say rather than run; the systemd unit is also checked by systemd-analyze.
+// Docker is not installed where the tests run (the files were run once by hand: see the README), so
+// the container files are checked for what they must say; the systemd unit also by systemd-analyze.
 const ROOT = join(import.meta.dir, "..");
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
 
