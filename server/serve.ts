@@ -97,6 +97,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   const node = nodeName(config);
   const clustered = config.cluster.enabled && config.database !== undefined;
   const store = await openStore(config, clustered ? node : undefined);
+  store.reportTo(log);
   // One query on an up-to-date database; a migration of a big one may take minutes, and says so first.
   // A database with none applied yet is new and empty: making its tables is quick, not an upgrade.
   const pending = await store.pendingMigrations();
