@@ -26,6 +26,8 @@ const { values } = parseArgs({
     producers: { type: "string", default: "0" },
     every: { type: "string", default: "20000" },
     "no-indexer": { type: "boolean", default: false },
+    // A test of the GC's pacing: Bun.gc(false) (a quick, non-blocking-ish collection) after every this many messages; 0 = never.
+    "gc-every": { type: "string", default: "0" },
     contexts: { type: "boolean", default: true },
   },
 });
@@ -33,6 +35,7 @@ const MESSAGES = Number(values.messages);
 const BATCH = Number(values.batch);
 const EVERY = Number(values.every);
 const PRODUCERS = Number(values.producers);
+const GC_EVERY = Number(values["gc-every"]);
 const MiB = 1024 * 1024;
 
 // PostgreSQL's linear memory, seen through the PGlite instance the store's first query runs on:
@@ -112,6 +115,7 @@ if (PRODUCERS > 0) {
     while (submitted < MESSAGES) {
       const n = submitted++;
       await writer.submit({ kind: "public", senderId: user.id, from: user.nick, roomId: room.id, room: room.name, text: text(n) });
+      if (GC_EVERY && (stored + 1) % GC_EVERY === 0) Bun.gc(false);
       if (++stored % EVERY === 0) {
         const at = stored;
         sampling = sampling.then(() => sample(db, at, started));
