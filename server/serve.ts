@@ -47,8 +47,12 @@ export interface RunningServer {
   /** Present when TLS is on. */
   tlsPort?: number;
   httpsPort?: number;
-  /** Reads the certificate files of `tls` again; new TLS connections get them. False when TLS is off. */
-  reloadTls(tls: Config["tls"]): boolean;
+  /**
+   * Reads the certificate files of `tls` again (new TLS connections get them), and with tls.acme
+   * checks at once when the block changed or there is no certificate yet. What it did, for the
+   * reload's report; undefined when it did nothing.
+   */
+  reloadTls(tls: Config["tls"]): string | undefined;
   stop(options?: { restarting?: boolean }): Promise<void>;
 }
 
@@ -93,6 +97,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   const node = nodeName(config);
   const clustered = config.cluster.enabled && config.database !== undefined;
   const store = await openStore(config, clustered ? node : undefined);
+  store.reportTo(log);
   // One query on an up-to-date database; a migration of a big one may take minutes, and says so first.
   // A database with none applied yet is new and empty: making its tables is quick, not an upgrade.
   const pending = await store.pendingMigrations();
@@ -176,10 +181,11 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
     store,
     ...ports,
     reloadTls(next) {
+      const checking = certificates && next?.acme ? certificates.reload(next.acme) : false;
       const pair = tls && next && tlsPair(config, next);
-      if (!pair) return false;
-      tls!.reload(pair);
-      return true;
+      if (pair) tls!.reload(pair);
+      if (checking) return "tls.acme (certificate being checked now)";
+      return pair ? "tls (new connections get the certificate now in the files)" : undefined;
     },
     stop({ restarting = false } = {}) {
       stopping ??= (async () => {

@@ -12,8 +12,9 @@ import { closeSidebar } from "./drawer.ts";
 import { type Credentials, loadInfo, loginDone, onLogin, showLogin, showLoginError } from "./login-form.ts";
 import { notify, offerNotifications } from "./notify.ts";
 import { makesMessage, Outbox } from "./outbox.ts";
-import { clearSession, loadSession, saveSession, SESSION_KEY } from "./saved.ts";
+import { clearSession, loadSession, saveSession } from "./saved.ts";
 import { SearchView } from "./search.ts";
+import { wireSignOut } from "./sign-out.ts";
 
 type Phase = "login" | "resuming" | "chat";
 
@@ -254,29 +255,13 @@ wireControls({
     if (phase === "chat" && send({ type: "rooms" })) quietRooms++;
   },
 });
-/**
- * "Sign out": the server ends this page's resume token and the one kept for the other tabs (each
- * tab may hold its own: a resume brings a new one), then the session; other tabs hear of it
- * through the storage event and end theirs.
- */
-function userSignOut() {
-  const stored = loadSession()?.token;
-  if (token && conn.isOpen) {
-    for (const t of new Set([token, ...(stored ? [stored] : [])])) send({ type: "signout", token: t });
-    send({ type: "quit" });
-    conn.release();
-  }
-  signOut();
-}
-byId("logout").addEventListener("click", userSignOut);
-byId("logout-side").addEventListener("click", userSignOut);
-
-// Signing out in one tab signs out the others; signing in in one lets a tab still at the login form in.
-window.addEventListener("storage", (e) => {
-  if (e.key !== SESSION_KEY && e.key !== null) return;
-  const saved = loadSession();
-  if (!saved && token) userSignOut();
-  else if (saved && !token && phase === "login" && !pendingLogin) location.reload();
+wireSignOut({
+  token: () => token,
+  isOpen: () => conn.isOpen,
+  send,
+  release: () => conn.release(),
+  signOut: () => signOut(),
+  waitingToLogIn: () => phase === "login" && !pendingLogin,
 });
 
 // Whether the user can see the conversation decides whether it is read.

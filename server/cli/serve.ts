@@ -69,9 +69,10 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
         const next = readConfig(reread);
         const report = await applyConfig(server.hub.operator, live, started, next);
         // Certificates are read again even when the config names the same files: they were renewed.
-        if (next.tls && server.reloadTls(next.tls)) {
+        const tls = next.tls && server.reloadTls(next.tls);
+        if (tls) {
           report.needsRestart = report.needsRestart.filter((k) => k !== "tls");
-          report.applied.push("tls (new connections get the certificate now in the files)");
+          report.applied.push(tls);
         }
         live = next;
         log.info("reloaded", { ...report });

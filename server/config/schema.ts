@@ -137,6 +137,8 @@ export const acmeSchema = z.strictObject({
   staging: z.boolean().default(false).describe("Let's Encrypt's staging CA: untrusted certificates, for a try without its rate limits"),
   renewBeforeDays: z.number().int().min(1).max(60).default(30).describe("Renew when fewer days than this remain"),
   checkHours: z.number().positive().max(24 * 7).default(24).describe("How often the certificate's expiry is checked"),
+  retryMinutes: z.number().positive().max(24 * 60).default(1)
+    .describe("After a failed order, the first retry; each further failure doubles the wait, up to checkHours"),
 }).transform((a) => ({ ...a, directory: a.directory ?? (a.staging ? LETS_ENCRYPT_STAGING : LETS_ENCRYPT) }));
 
 // TLS is on when this block is present. `chat admin reload` and SIGHUP read the files again.

@@ -1,3 +1,4 @@
+import type { Log } from "./log.ts";
 import type {
   Ban, ChatMessage, Membership, NewMessage, PrivateUnread, Profile, Room, RoomListing, RoomRef, Status, User, UserSettings,
 } from "./types.ts";
@@ -15,6 +16,8 @@ export interface Store {
   migrate(upTo?: number): Promise<number>;
   /** How many migrations migrate() would apply; one cheap query, so a start can say when it will be slow. */
   pendingMigrations(): Promise<number>;
+  /** Where the store logs the failures of its background work (the search indexer); stderr until told. */
+  reportTo(log: Log): void;
 
   findUser(nick: string): Promise<User | null>;
   /** The accounts among folded nicks (see foldKey); unknown ones are left out. */

@@ -1,3 +1,4 @@
+import type { FailureReport } from "../log/failure-report.ts";
 import type { SqlClient } from "./sql-client.ts";
 
 // The background search indexer (sql/009): copies stored messages' folded vectors into
@@ -46,8 +47,8 @@ export class SearchIndexer {
 
   constructor(
     private readonly db: SqlClient,
-    /** A failed pass is retried at the next poke; the error is only reported. */
-    private readonly onError: (e: unknown) => void = () => {},
+    /** A failed pass is retried at the next poke; the error is only reported (throttled: see failure-report.ts). */
+    private readonly report: FailureReport = { failed() {}, succeeded() {} },
   ) {}
 
   /** Something was stored (or the store opened): index it soon. */
@@ -102,7 +103,7 @@ export class SearchIndexer {
   private start() {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.running = this.catchUp(INDEX_BATCH, true).then(() => {}, this.onError).finally(() => {
+    this.running = this.catchUp(INDEX_BATCH, true).then(() => this.report.succeeded(), (e) => this.report.failed(e)).finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;

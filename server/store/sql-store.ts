@@ -9,6 +9,9 @@ import { toMessage, type MessageRow } from "./rows.ts";
 import { SqlRooms } from "./sql-rooms.ts";
 import { SqlSearch } from "./sql-search.ts";
 import { SearchIndexer } from "./search-indexer.ts";
+import type { Log } from "../core/log.ts";
+import { throttledFailures } from "../log/failure-report.ts";
+import { createLogger } from "../log/logger.ts";
 
 // The one implementation of Store (memberships and messages here; rooms in SqlRooms, people in SqlAccounts);
 // drivers differ only in the SqlClient they hand it.
@@ -16,7 +19,11 @@ import { SearchIndexer } from "./search-indexer.ts";
 export class SqlStore extends SqlRooms implements Store {
   private readonly search = new SqlSearch(this.db);
   /** Fills message_search after commits (sql/009); from the last indexed id when the store opens. */
-  readonly searchIndexer = new SearchIndexer(this.db, (e) => console.error(`chat: search indexing failed, retried at the next message: ${e}`));
+  readonly searchIndexer = new SearchIndexer(this.db, throttledFailures(
+    // A failed pass is tried again at the next message stored; search folds what is not indexed meanwhile.
+    { failed: "search indexing failed", recovered: "search indexing works again" }, () => this.log));
+  // stderr until the server hands over its log (reportTo), so a store opened without one loses nothing.
+  private log: Log = createLogger([{ pretty: true, write: (line) => process.stderr.write(`chat: ${line}\n`) }]);
 
   /**
    * `clusterNode`: this store is one node of several sharing a real PostgreSQL; batches are stored
@@ -24,6 +31,10 @@ export class SqlStore extends SqlRooms implements Store {
    */
   constructor(readonly kind: Store["kind"], db: SqlClient, private readonly clusterNode?: string) {
     super(db);
+  }
+
+  reportTo(log: Log) {
+    this.log = log;
   }
 
   async migrate(upTo?: number) {

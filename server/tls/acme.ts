@@ -2,6 +2,8 @@
 // Encrypt unless `directory` says otherwise), proved with http-01 challenges that the plain HTTP
 // port answers, kept in <dataDir>/acme/, renewed when fewer than `renewBeforeDays` remain (checked
 // every `checkHours`), and taken into use without a restart through the TLS listeners' reload.
+// A failed order is tried again after `retryMinutes`, doubling up to `checkHours`: a first start
+// whose domain is not reachable yet serves TLS minutes after it is, not a day later.
 import acme from "acme-client";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
@@ -65,31 +67,67 @@ export interface AcmeDeps {
   now?: () => number;
   /** Calls `check` every `ms`; returns how to stop. setInterval unless a test drives the clock. */
   every?: (ms: number, check: () => void) => () => void;
+  /** Calls `retry` once after `ms`; returns how to cancel. setTimeout unless a test drives the clock. */
+  after?: (ms: number, retry: () => void) => () => void;
 }
 
+// Unref'd: a pending check never keeps a stopping process alive.
 const realEvery = (ms: number, check: () => void) => {
   const timer = setInterval(check, ms);
   timer.unref();
   return () => clearInterval(timer);
 };
 
+const realAfter = (ms: number, retry: () => void) => {
+  const timer = setTimeout(retry, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
 /** Obtains and renews the certificate of `tls.acme` while the server runs. */
 export class AcmeCertificates {
+  private settings: AcmeSettings;
   private stopTimer: (() => void) | undefined;
+  private cancelRetry: (() => void) | undefined;
+  /** Failed orders in a row: the next retry waits retryMinutes × 2^(failures − 1), at most checkHours. */
+  private failures = 0;
   private running: Promise<boolean> | undefined;
   private stopped = false;
 
-  constructor(private readonly deps: AcmeDeps) {}
+  constructor(private readonly deps: AcmeDeps) {
+    this.settings = deps.settings;
+  }
 
   /** Checks at once and then every `checkHours` (the server has served a stored certificate since its start). */
   start(): Promise<boolean> {
-    this.stopTimer = (this.deps.every ?? realEvery)(this.deps.settings.checkHours * 3600_000, () => void this.check());
+    this.stopTimer = (this.deps.every ?? realEvery)(this.settings.checkHours * 3600_000, () => void this.check());
     return this.check();
   }
 
   stop() {
     this.stopped = true;
     this.stopTimer?.();
+    this.cancelRetry?.();
+  }
+
+  /**
+   * A reload (SIGHUP, `chat admin reload`): a changed acme block, or no certificate yet, is checked
+   * at once, whatever retry was pending. True when it checks; the check itself goes on in the background.
+   */
+  reload(settings: AcmeSettings): boolean {
+    const changed = JSON.stringify(settings) !== JSON.stringify(this.settings);
+    if (!changed && storedPair(this.deps.dataDir, settings.domain)) return false;
+    if (changed && settings.checkHours !== this.settings.checkHours && this.stopTimer) {
+      this.stopTimer();
+      this.stopTimer = (this.deps.every ?? realEvery)(settings.checkHours * 3600_000, () => void this.check());
+    }
+    this.settings = settings;
+    this.cancelRetry?.();
+    this.cancelRetry = undefined;
+    this.failures = 0;
+    // After a check under way (with the old settings, perhaps), not beside it.
+    void (this.running ?? Promise.resolve()).then(() => this.check());
+    return true;
   }
 
   /** Obtains a certificate when there is none or it is due; true when a new one was taken into use. One at a time. */
@@ -99,32 +137,53 @@ export class AcmeCertificates {
   }
 
   private async renewIfDue(): Promise<boolean> {
-    const { settings, dataDir, log } = this.deps;
+    const { dataDir, log } = this.deps;
+    const settings = this.settings;
     const now = (this.deps.now ?? Date.now)();
     // Everything inside: nobody awaits a timer's check, so nothing may escape it (an unreadable file neither).
     try {
       const stored = storedPair(dataDir, settings.domain);
       const left = stored ? daysLeft(stored.cert, now) : -Infinity;
-      if (left >= settings.renewBeforeDays) return false;
+      if (left >= settings.renewBeforeDays) return this.succeeded(false);
       log.info(stored ? "acme renewing certificate" : "acme obtaining certificate", { domain: settings.domain, directory: settings.directory, ...(stored && { daysLeft: Math.floor(left) }) });
-      const pair = await this.obtain();
+      const pair = await this.obtain(settings);
       if (this.stopped) return false;
       const files = acmeFiles(dataDir, settings.domain);
       writeAtomically(files.key, pair.key, 0o600);
       writeAtomically(files.cert, pair.cert, 0o644);
       this.deps.install(pair);
       log.info("acme certificate installed", { domain: settings.domain, daysLeft: Math.floor(daysLeft(pair.cert, now)) });
-      return true;
+      return this.succeeded(true);
     } catch (e) {
-      // Tried again at the next check; the certificate in use (if any) goes on serving meanwhile.
-      log.error("acme certificate not obtained", { domain: settings.domain, error: (e as Error).message });
+      if (!this.stopped) this.retryLater(settings, (e as Error).message);
       return false;
     }
   }
 
-  private async obtain(): Promise<TlsPair> {
-    const { settings, challenges } = this.deps;
-    const client = new acme.Client({ directoryUrl: settings.directory, accountKey: await this.accountKey() });
+  private succeeded(installed: boolean): boolean {
+    this.failures = 0;
+    this.cancelRetry?.();
+    this.cancelRetry = undefined;
+    return installed;
+  }
+
+  // The certificate in use (if any) goes on serving meanwhile; the regular check runs beside the retry.
+  private retryLater(settings: AcmeSettings, error: string) {
+    this.failures++;
+    const ms = Math.min(settings.retryMinutes * 60_000 * 2 ** (this.failures - 1), settings.checkHours * 3600_000);
+    this.cancelRetry?.();
+    this.cancelRetry = (this.deps.after ?? realAfter)(ms, () => {
+      this.cancelRetry = undefined;
+      void this.check();
+    });
+    this.deps.log.error("acme certificate not obtained", {
+      domain: settings.domain, error, failures: this.failures, retryInSeconds: Math.round(ms / 1000), nextTry: new Date((this.deps.now ?? Date.now)() + ms).toISOString(),
+    });
+  }
+
+  private async obtain(settings: AcmeSettings): Promise<TlsPair> {
+    const { challenges } = this.deps;
+    const client = new acme.Client({ directoryUrl: settings.directory, accountKey: await this.accountKey(settings) });
     const [key, csr] = await acme.crypto.createCsr({ commonName: settings.domain, altNames: [settings.domain] });
     const cert = await client.auto({
       csr,
@@ -140,9 +199,9 @@ export class AcmeCertificates {
     return { cert, key: key.toString() };
   }
 
-  /** The ACME account's key, made once and kept, so renewals use the same account. */
-  private async accountKey(): Promise<string> {
-    const files = acmeFiles(this.deps.dataDir, this.deps.settings.domain);
+/** The ACME account's key, made once and kept, so renewals use the same account. */
+  private async accountKey(settings: AcmeSettings): Promise<string> {
+    const files = acmeFiles(this.deps.dataDir, settings.domain);
     if (existsSync(files.account)) return readFileSync(files.account, "utf8");
     mkdirSync(files.dir, { recursive: true, mode: 0o700 });
     const key = (await acme.crypto.createPrivateKey()).toString();

@@ -11,9 +11,9 @@ import { seedDataDir } from "../template.ts";
 import { acmeFiles, AcmeCertificates, AcmeChallenges, daysLeft } from "../../server/tls/acme.ts";
 import type { TlsPair } from "../../server/tls/files.ts";
 import { selfSignedFiles } from "../../server/tls/files.ts";
-import { createLogger } from "../../server/log/logger.ts";
+import { createLogger, type LogRecord } from "../../server/log/logger.ts";
 import { removeDir, tempDir } from "./harness.ts";
-import { freePort, spawnServer } from "./server-process.ts";
+import { admin, freePort, spawnServer } from "./server-process.ts";
 
 // tls.acme against a real ACME CA: Pebble, Let's Encrypt's test server, which validates http-01
 // challenges by fetching them from `httpPort` (chat's HTTP port here). Its own directory is HTTPS
@@ -26,9 +26,9 @@ interface Pebble {
   stop(): Promise<void>;
 }
 
-async function startPebble(dir: string, httpPort: number): Promise<Pebble> {
+/** Pebble on `port`, which a test may have named in a config before the CA was up. */
+async function startPebble(dir: string, httpPort: number, port = freePort()): Promise<Pebble> {
   const own = selfSignedFiles(dir);
-  const port = freePort();
   writeFileSync(join(dir, "pebble.json"), JSON.stringify({
     pebble: {
       listenAddress: `127.0.0.1:${port}`, managementListenAddress: `127.0.0.1:${freePort()}`,
@@ -135,7 +135,7 @@ describe.skipIf(lacks("pebble", "openssl"))("automatic certificates (tls.acme) f
     let now = Date.now();
     const changed = new Signal();
     const certificates = new AcmeCertificates({
-      settings: { domain: "localhost", email: "ops@example.org", directory: pebble.directory, staging: false, renewBeforeDays: 30, checkHours: 24 },
+      settings: { domain: "localhost", email: "ops@example.org", directory: pebble.directory, staging: false, renewBeforeDays: 30, checkHours: 24, retryMinutes: 1 },
       dataDir: join(dir, "renew"), log: createLogger([]), challenges,
       install: (pair) => {
         installed.push(pair);
@@ -164,6 +164,108 @@ describe.skipIf(lacks("pebble", "openssl"))("automatic certificates (tls.acme) f
       certificates.stop();
       answering.stop(true);
       await pebble.stop();
+    }
+  }, 120_000);
+
+  test("a failed validation is retried after 1 minute, then 2, up to checkHours, and the retry the CA validates installs the certificate", async () => {
+    acme.axios.defaults.httpsAgent = new Agent({ rejectUnauthorized: false });
+    const httpPort = freePort();
+    const pebble = await startPebble(join(dir, "retry-ca"), httpPort);
+    // The domain is not reachable yet: the CA finds no answer to its challenge.
+    let reachable = false;
+    const challenges = new AcmeChallenges();
+    const answering = Bun.serve({
+      hostname: "127.0.0.1", port: httpPort,
+      fetch: (req) => {
+        const answer = reachable && challenges.answer(new URL(req.url).pathname.split("/").pop()!);
+        return answer ? new Response(answer) : new Response("not here", { status: 404 });
+      },
+    });
+    const logged: LogRecord[] = [];
+    const retries: { ms: number; retry: () => void }[] = [];
+    const installed: TlsPair[] = [];
+    const changed = new Signal();
+    const certificates = new AcmeCertificates({
+      // checkHours of 3 minutes: the doubling stops there.
+      settings: { domain: "localhost", email: "ops@example.org", directory: pebble.directory, staging: false, renewBeforeDays: 30, checkHours: 0.05, retryMinutes: 1 },
+      dataDir: join(dir, "retry"), log: createLogger([{ pretty: false, write: (line) => logged.push(JSON.parse(line)) }]), challenges,
+      install: (pair) => {
+        installed.push(pair);
+        changed.wake();
+      },
+      every: () => () => {},
+      after: (ms, retry) => {
+        retries.push({ ms, retry });
+        changed.wake();
+        return () => {};
+      },
+    });
+    const retryAt = async (n: number) => {
+      await changed.until(() => retries.length >= n || undefined, Date.now() + 30_000, () => `no retry ${n} scheduled`);
+      return retries[n - 1]!;
+    };
+    try {
+      expect(await certificates.start()).toBe(false);
+      expect((await retryAt(1)).ms).toBe(60_000);
+      const failure = logged.find((r) => r.event === "acme certificate not obtained")!;
+      expect(failure).toMatchObject({ level: "error", domain: "localhost", failures: 1, retryInSeconds: 60 });
+      expect(String(failure.error)).not.toBe("");
+      expect(Date.parse(String(failure.nextTry)) - Date.parse(failure.time)).toBeGreaterThanOrEqual(59_000);
+      // Still not reachable: twice the wait, then checkHours at most.
+      retries[0]!.retry();
+      expect((await retryAt(2)).ms).toBe(120_000);
+      retries[1]!.retry();
+      expect((await retryAt(3)).ms).toBe(180_000);
+      expect(installed).toHaveLength(0);
+      // Reachable now: the next retry obtains the certificate and schedules no other.
+      reachable = true;
+      retries[2]!.retry();
+      await changed.until(() => installed.length === 1 || undefined, Date.now() + 60_000, () => "not obtained at the retry");
+      expect(retries).toHaveLength(3);
+      expect(logged.map((r) => r.event)).toContain("acme certificate installed");
+    } finally {
+      certificates.stop();
+      answering.stop(true);
+      await pebble.stop();
+    }
+  }, 120_000);
+
+  test("chat admin reload makes a server without a certificate ask the CA at once, not at the next retry", async () => {
+    const httpPort = freePort();
+    // Pebble's own certificate, made now so the server trusts it from its start (Pebble reuses it).
+    // Until Pebble starts, the CA's address refuses every request (403, which acme-client does not retry).
+    const ca = selfSignedFiles(join(dir, "reload-ca"));
+    let refusing: ReturnType<typeof Bun.serve> | undefined = Bun.serve({
+      hostname: "127.0.0.1", port: 0, tls: { cert: Bun.file(ca.cert), key: Bun.file(ca.key) },
+      fetch: () => Response.json({ type: "urn:ietf:params:acme:error:unauthorized", detail: "not open yet" }, { status: 403 }),
+    });
+    const caPort = refusing.port!;
+    const data = join(dir, "reload-server");
+    await seedDataDir(data);
+    const httpsPort = freePort();
+    // A retry 10 minutes away: only the reload can bring the certificate within this test.
+    writeFileSync(join(data, "chat.json"), JSON.stringify({
+      host: "127.0.0.1", tcpPort: 0, httpPort, tlsPort: 0, httpsPort, dataDir: ".",
+      tls: { acme: { domain: "localhost", email: "ops@example.org", directory: `https://127.0.0.1:${caPort}/dir`, retryMinutes: 10 } },
+    }));
+    const server = await spawnServer(data, [], { NODE_EXTRA_CA_CERTS: ca.cert });
+    let pebble: Pebble | undefined;
+    try {
+      const failed = JSON.parse(await server.waitForOutput(/\{[^\n]*"event":"acme certificate not obtained"[^\n]*\}/, 30_000));
+      expect(failed).toMatchObject({ level: "error", retryInSeconds: 600 });
+      refusing.stop(true);
+      refusing = undefined;
+      pebble = await startPebble(join(dir, "reload-ca"), httpPort, caPort);
+      const reloaded = await admin(data, ["reload", "--json"]);
+      expect(reloaded.code).toBe(0);
+      expect(reloaded.stdout).toContain("tls.acme");
+      await server.waitForOutput(/"event":"tls started"/, 60_000);
+      expect(await servedIssuer(httpsPort)).toContain("Pebble");
+    } finally {
+      server.proc.kill("SIGTERM");
+      await server.proc.exited;
+      refusing?.stop(true);
+      await pebble?.stop();
     }
   }, 120_000);
 });
