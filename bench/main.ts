@@ -21,6 +21,8 @@ import * as t from "./scenarios/targets.ts";
 export interface BenchOptions {
   only: string[];
   runs: number;
+  /** The cluster scenario's node counts (default 1, 2 and 3). */
+  nodes?: number[];
   /** Tiny sizes and short windows: the test suite's check that nothing has rotted. */
   quick: boolean;
   /** Where the report and chart go; null writes nothing. */
@@ -65,7 +67,7 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
     if (want("cluster")) {
       // The latency load (a fixed rate) on 1, 2 and 3 nodes sharing one PostgreSQL: deliveries/s,
       // p99 from send on one node to receipt on (mostly) another, and messages stored per second.
-      const targets = [1, 2, 3].map((n) => t.chatCluster(env, n));
+      const targets = (o.nodes ?? [1, 2, 3]).map((n) => t.chatCluster(env, n));
       rows.push(...(await runPlan({
         scenario: title("cluster"), sizes: q ? [6] : [1000], targets, deliveriesPerSec: q ? 500 : 100_000,
         ...window, warmupSeconds: q ? 0.3 : 3, measureSeconds: q ? 0.5 : 10,
@@ -158,6 +160,8 @@ if (import.meta.main) {
       only: { type: "string", default: CLI_NAMES.join(",") },
       runs: { type: "string", default: "3" },
       quick: { type: "boolean", default: false },
+      // The cluster scenario on fewer variants, e.g. --nodes 1,2.
+      nodes: { type: "string", default: "1,2,3" },
       // A --quick run only checks that nothing has rotted: it writes no report unless asked to.
       out: { type: "string" },
     },
@@ -173,6 +177,11 @@ if (import.meta.main) {
     console.error(`bench: --runs must be a whole number of at least 1, not ${values.runs}`);
     process.exit(2);
   }
+  const nodes = values.nodes!.split(",").map(Number);
+  if (nodes.some((n) => !Number.isInteger(n) || n < 1 || n > 9)) {
+    console.error(`bench: --nodes takes node counts from 1 to 9 separated by commas, not ${values.nodes}`);
+    process.exit(2);
+  }
   // A full run may change the machine: install its peers and PostgreSQL, and pin to cores. A
   // --quick run, like the tests, only uses what is installed and pins nothing.
   if (!values.quick) {
@@ -181,7 +190,7 @@ if (import.meta.main) {
   }
   const started = performance.now();
   const docsDir = values.out ?? (values.quick ? null : join(import.meta.dir, "../docs"));
-  await runBench({ only, runs, quick: values.quick!, docsDir, log: (l) => console.log(l) });
+  await runBench({ only, runs, nodes, quick: values.quick!, docsDir, log: (l) => console.log(l) });
   console.log(`bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s; ${docsDir ? `results in ${docsDir}/BENCHMARKS.md` : "no report written (--quick)"}`);
   process.exit(0);
 }

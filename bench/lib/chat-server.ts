@@ -101,6 +101,8 @@ export async function startChat(pgUrl: string, users: number): Promise<ChatServe
 export interface ChatCluster {
   pids: number[];
   tcpPorts: number[];
+  /** Resolves once every node has recorded its share of `users` online (a single node: at once). */
+  settled(users: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -146,7 +148,25 @@ export async function startChatCluster(pgUrl: string, users: number, nodes: numb
     for (const p of procs) p.kill(9);
     throw new Error(`${e}; server logs in ${dir}`);
   }
-  return { pids: procs.map((p) => p.pid), tcpPorts, stop };
+  // A node tells the others of each login one at a time (its row in `sessions`, then a NOTIFY):
+  // 1,000 logins took longer than the warm-up on this machine, and every "online" line went to
+  // every client on the other nodes during the measurement. Steady state is what is measured.
+  const settled = async (users: number) => {
+    if (nodes === 1) return;
+    const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    try {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const [row] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM sessions`;
+        if (row!.n >= users) return;
+        if (Date.now() > deadline) throw new Error(`cluster: ${row!.n} of ${users} users recorded online after 120 s`);
+        await Bun.sleep(100);
+      }
+    } finally {
+      await db.end();
+    }
+  };
+  return { pids: procs.map((p) => p.pid), tcpPorts, settled, stop };
 }
 
 /**

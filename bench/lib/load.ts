@@ -19,6 +19,8 @@ export interface LoadSpec extends Omit<Job, "proc"> {
 /** The server under test: its process, and helpers whose CPU counts separately (PostgreSQL). */
 export interface MeasuredServer {
   pid: number;
+  /** Several processes (a cluster's nodes): server CPU is theirs added up. */
+  pids?: number[];
   helperPid?: number;
 }
 
@@ -62,14 +64,15 @@ export class Generator {
 export async function measure(server: MeasuredServer, gen: Generator, spec: LoadSpec): Promise<RunResult> {
   gen.tell("start");
   await Bun.sleep(spec.warmupSeconds * 1000);
-  const cpu0 = cpuSeconds(server.pid);
+  const serverSeconds = () => (server.pids ?? [server.pid]).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const cpu0 = serverSeconds();
   const helper0 = server.helperPid ? treeCpuSeconds(server.helperPid) : 0;
   gen.tell("measure");
   const t0 = performance.now();
   await Bun.sleep(spec.measureSeconds * 1000);
   const result = await gen.result();
   const seconds = (performance.now() - t0) / 1000;
-  const serverCpu = (cpuSeconds(server.pid) - cpu0) / seconds;
+  const serverCpu = (serverSeconds() - cpu0) / seconds;
   const helperCpu = server.helperPid ? (treeCpuSeconds(server.helperPid) - helper0) / seconds : null;
   return summarize(result, seconds, serverCpu, helperCpu, rssBytes(server.pid));
 }

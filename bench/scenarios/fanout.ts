@@ -65,6 +65,7 @@ async function once(plan: LoadPlan, target: Target, clients: number): Promise<Ru
     };
     const gen = await Generator.start(spec);
     try {
+      await server.settled?.();
       return await measure(server, gen, spec);
     } finally {
       await gen.exit();

@@ -15,6 +15,10 @@ export interface Running {
   httpPort?: number;
   /** A cluster: every node's port, over which the clients are spread (`pid` and `port` are the first node's). */
   ports?: number[];
+  /** A cluster: every node's process; their CPU is added up (`pid` alone is the first node). */
+  pids?: number[];
+  /** Resolves once what the clients' logins set off has settled (a cluster's presence reaching every node), so it is not measured. */
+  settled?(): Promise<void>;
   /** PostgreSQL's postmaster, whose CPU is reported beside the server's. */
   helperPid?: number;
   afterWelcome?: (nick: string) => string[];
@@ -66,7 +70,10 @@ export const chatCluster = (env: BenchEnv, nodes: number): Target => ({
   protocol: "chat-tcp",
   start: async (clients) => {
     const cluster = await startChatCluster(env.pgUrl, clients, nodes);
-    return { pid: cluster.pids[0]!, port: cluster.tcpPorts[0]!, ports: cluster.tcpPorts, helperPid: env.pgPid, stop: cluster.stop };
+    return {
+      pid: cluster.pids[0]!, pids: cluster.pids, port: cluster.tcpPorts[0]!, ports: cluster.tcpPorts, helperPid: env.pgPid,
+      settled: () => cluster.settled(clients), stop: cluster.stop,
+    };
   },
 });
 

@@ -36,7 +36,8 @@ test("a batch too big for NOTIFY goes without its messages, and so does one whos
   expect(storedBatch(wake(5, 5, null))).toEqual({ from: "node a", first: 5, last: 5 });
 });
 
-test("a payload that is not a wake-up (a node of an older version) is none", () => {
-  expect(storedBatch("node a 5 9")).toBeNull();
+test("an older node's wake-up (no messages, before they travelled) is a batch to read; a payload that is none is none", () => {
+  expect(storedBatch("node a 5 9")).toEqual({ from: "node a", first: 5, last: 9 });
   expect(storedBatch('{"first":1}')).toBeNull();
+  expect(storedBatch("node a 5")).toBeNull();
 });

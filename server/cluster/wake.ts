@@ -36,8 +36,17 @@ export function carriedMessages(node: string, batch: NewMessage[]): string | nul
   return Buffer.byteLength(json) + Buffer.byteLength(node) > WAKE_MESSAGES_BYTES ? null : json;
 }
 
-/** A wake-up's batch, or null when the payload is not one (a node of another version: read instead). */
+/**
+ * A wake-up's batch, or null when the payload is not one (read instead). A node from before the
+ * messages travelled (a rolling upgrade) sends "<node> <first> <last>": a batch without its
+ * messages, which is read at once, where an unknown payload waits for the safety poll.
+ */
 export function storedBatch(payload: string): StoredBatch | null {
+  const old = /^(.*) (\d+) (\d+)$/s.exec(payload);
+  if (old && !payload.startsWith("{")) {
+    const [first, last] = [Number(old[2]), Number(old[3])];
+    return Number.isSafeInteger(first) && Number.isSafeInteger(last) ? { from: old[1]!, first, last } : null;
+  }
   let wake: { from: string; first: number; last: number; at: string; m: Carried[] | null };
   try {
     wake = JSON.parse(payload);

@@ -224,3 +224,44 @@ test("the safety poll reads only when no wake-up came since the last one: while 
   await hub.cluster!.catchUp();
   expect(reads).toBeGreaterThanOrEqual(1);
 });
+
+test("another node's batch heard while this node's own is being stored goes out with it: one write to each client, in id order", async () => {
+  const link = new FakeLink();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let committed!: (stored: ChatMessage[]) => void;
+  const inDatabase = new Promise<ChatMessage[]>((resolve) => (committed = resolve));
+  const slow: Store = Object.create(store);
+  slow.insertMessages = async (batch) => {
+    // Ids as a database shared with the other node would give: after its batch (id 1).
+    const stored = (await store.insertMessages(batch)).map((m) => ({ ...m, id: m.id + 1000 }));
+    committed(stored);
+    await gate;
+    return stored;
+  };
+  const hub = newHub(slow, {}, { cluster: link });
+  await hub.cluster!.start();
+  const [hana, ivan] = [await loggedIn(hub, "cl_hold_a"), await loggedIn(hub, "cl_hold_b")];
+  // What goes out in one write: what a transport sends in one microtask (server/tcp/output.ts).
+  const writes: string[][] = [];
+  let open: string[] | null = null;
+  const send = ivan.send.bind(ivan);
+  ivan.send = (e) => {
+    if (!open) {
+      writes.push((open = []));
+      queueMicrotask(() => (open = null));
+    }
+    if (e.type === "message") open.push(e.message.text);
+    send(e);
+  };
+  const sending = hana.type("mine");
+  const [stored] = await inDatabase;
+  const lobby = (await store.findRoom("#lobby"))!;
+  const sent = { kind: "public" as const, senderId: 1, from: "cl_far_hold", roomId: lobby.id, room: lobby.name, text: "far" };
+  // The other node's batch committed just before this node's (the fake's cursor starts at 0).
+  link.listener.committed({ from: "there", first: 1, last: 1, messages: [{ message: { id: 1, kind: "public", from: sent.from, room: lobby.name, text: "far", at: new Date() }, sent }] });
+  release();
+  await sending;
+  await ivan.next("message", (e) => e.message.id === stored!.id);
+  expect(writes.filter((w) => w.length > 0)).toEqual([["far", "mine"]]);
+});

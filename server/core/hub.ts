@@ -114,7 +114,8 @@ export class Hub implements Gateway {
     const mentions = new MentionResolver((keys) => store.findUsers(keys));
     this.writer = new MessageWriter(
       (batch) => this.store(store, mentions, messageRate, batch),
-      (stored, sent) => delivery.deliver(stored, sent),
+      // On a cluster node, with the other nodes' messages heard while the batch was stored.
+      (stored, sent) => (this.cluster ? this.cluster.deliverOwn(stored, sent) : delivery.deliver(stored, sent)),
       (e) => log.error("delivery failed", { error: String(e) }),
       (e) => e instanceof DanglingReferenceError,
     );
