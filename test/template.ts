@@ -21,11 +21,14 @@ const ROOT = join(import.meta.dir, "..");
 const CACHE = join(ROOT, "node_modules", ".cache");
 const PREFIX = "chat-test-template-";
 
+function pgliteVersion(): string {
+  return JSON.parse(readFileSync(join(ROOT, "node_modules/@electric-sql/pglite/package.json"), "utf8")).version;
+}
+
 /** Whatever decides the template's contents: every migration and the PGlite (so PostgreSQL) version. */
 function templateKey(): string {
   const hash = createHash("sha256");
-  const pglite = JSON.parse(readFileSync(join(ROOT, "node_modules/@electric-sql/pglite/package.json"), "utf8"));
-  hash.update(`pglite ${pglite.version}\n`);
+  hash.update(`pglite ${pgliteVersion()}\n`);
   // migrations.ts decides which files are applied; sql/ holds them.
   for (const file of ["server/store/migrations.ts", ...readdirSync(join(ROOT, "sql")).sort().map((f) => `sql/${f}`)]) {
     hash.update(`${file}\n`).update(readFileSync(join(ROOT, file))).update("\n");
@@ -33,15 +36,20 @@ function templateKey(): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-/** Makes a migrated data folder at `dir` (which must not exist yet) without ever leaving a half-made one there. */
-async function build(dir: string): Promise<void> {
+/**
+ * Makes a data folder at `dir` (which must not exist yet) without ever leaving a half-made one
+ * there: `start` (if given) is copied in first, then the store is opened (initdb when there is
+ * no database yet) and, with `migrate`, migrated.
+ */
+async function build(dir: string, { start, migrate }: { start?: string; migrate: boolean }): Promise<void> {
   mkdirSync(CACHE, { recursive: true });
   // Built beside its final place and renamed, so another test process never sees a half-made folder.
   const scratch = mkdtempSync(join(CACHE, `.${PREFIX}building-`));
   try {
+    if (start) cpSync(join(start, "pgdata"), join(scratch, "pgdata"), { recursive: true });
     const store = await embeddedStore(scratch);
     try {
-      await store.migrate();
+      if (migrate) await store.migrate();
     } finally {
       await store.close();
     }
@@ -56,16 +64,21 @@ async function build(dir: string): Promise<void> {
 /** A template unused for this long belongs to no checkout still being tested. */
 const STALE_TEMPLATE_MS = 24 * 3600_000;
 
-async function makeTemplate(): Promise<string> {
-  const name = PREFIX + templateKey();
+/**
+ * The migrated template is made from the empty one, so a clean checkout runs initdb once for
+ * both (the upgrade test starts from the empty one: below every migration).
+ */
+async function makeTemplate(empty: boolean): Promise<string> {
+  const name = PREFIX + (empty ? `empty-${pgliteVersion()}` : templateKey());
   const dir = join(CACHE, name);
   if (existsSync(dir)) return dir;
-  await build(dir);
+  await build(dir, empty ? { migrate: false } : { start: await emptyTemplateDir(), migrate: true });
   // Templates of older migrations or PGlite versions are never used again (40 MB each), but one
   // made in the last day may be another checkout's that shares this node_modules (a worktree on
   // another branch, running its tests now): deleting it would pull it from under that run.
   for (const old of readdirSync(CACHE)) {
-    if (!old.startsWith(PREFIX) || old === name) continue;
+    // The empty template of this PGlite stays: the next change to sql/ is made from it.
+    if (!old.startsWith(PREFIX) || old === name || old === `${PREFIX}empty-${pgliteVersion()}`) continue;
     const path = join(CACHE, old);
     if (Date.now() - statSync(path).mtimeMs > STALE_TEMPLATE_MS) rmSync(path, { recursive: true, force: true });
   }
@@ -73,14 +86,24 @@ async function makeTemplate(): Promise<string> {
 }
 
 let template: Promise<string> | undefined;
+let emptyTemplate: Promise<string> | undefined;
 
 /** The template data folder (it holds `pgdata`), made at most once per process. */
 export function templateDir(): Promise<string> {
-  template ??= makeTemplate().catch((e) => {
+  template ??= makeTemplate(false).catch((e) => {
     template = undefined;
     throw e;
   });
   return template;
+}
+
+/** A data folder made by initdb alone: a database with no migration applied. */
+function emptyTemplateDir(): Promise<string> {
+  emptyTemplate ??= makeTemplate(true).catch((e) => {
+    emptyTemplate = undefined;
+    throw e;
+  });
+  return emptyTemplate;
 }
 
 /**
@@ -97,6 +120,17 @@ export async function seedDataDir(dataDir: string): Promise<void> {
 export async function freshDataDir(prefix = "chat-test-"): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   await seedDataDir(dir);
+  return dir;
+}
+
+/**
+ * A new temporary folder holding an embedded database with no migration applied, as initdb left
+ * it: for tests that build an old release's schema and upgrade it. Without this copy each would
+ * run initdb (~10 s of CPU).
+ */
+export async function emptyDataDir(prefix = "chat-empty-"): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(join(await emptyTemplateDir(), "pgdata"), join(dir, "pgdata"), { recursive: true });
   return dir;
 }
 

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
 import { lacks } from "../../test/needs.ts";
 import { startPgServer } from "../../test/pg-server.ts";
+import { emptyDataDir } from "../../test/template.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { embeddedClient } from "./pglite.ts";
 import { postgresClient } from "./postgres.ts";
@@ -16,9 +18,19 @@ const skipPostgres = lacks("postgres");
 const pg = skipPostgres ? null : await startPgServer();
 afterAll(() => pg?.stop());
 
-// The embedded one in memory: it has to start from nothing, below the release's schema.
+// The embedded one has to start from nothing, below the release's schema: a copy of a database
+// as initdb left it (test/template.ts), rather than running initdb again here.
+const emptyDirs: string[] = [];
+afterAll(() => {
+  for (const dir of emptyDirs) rmSync(dir, { recursive: true, force: true });
+});
+const emptyEmbedded = async () => {
+  const dir = await emptyDataDir();
+  emptyDirs.push(dir);
+  return embeddedClient(dir);
+};
 const drivers: [string, boolean, () => Promise<SqlClient> | SqlClient][] = [
-  ["embedded", false, () => embeddedClient(null)],
+  ["embedded", false, emptyEmbedded],
   ["postgres", skipPostgres, () => postgresClient(pg!.url)],
 ];
 

@@ -1,38 +1,18 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { statSync, writeFileSync, readFileSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
-import { embeddedStore } from "../../server/store/pglite.ts";
-import { seedDataDir } from "../template.ts";
+import { adminServer } from "./admin-kit.ts";
 import { LineClient } from "./client.ts";
-import { CHEAP_HASH, LOOPBACK, removeDir, tempDir } from "./harness.ts";
-import { admin, freePort, MAIN, spawnServer, type ServerProcess } from "./server-process.ts";
+import { admin, freePort } from "./server-process.ts";
 
-// One real server process, driven by `chat admin` as a second terminal would: it finds the
-// server through the same chat.json, with the token the server wrote at its first start.
+// `chat admin` against one real server process: the token, status and users, and the commands
+// that act on people (kick, ban, accounts). The server's own lifecycle (motd, log, reload,
+// restart, stop) is admin-lifecycle.test.ts, on a server of its own.
 describe("chat admin against a running server", () => {
-  const dir = tempDir("chat-admin-");
-  const dataDir = join(dir, "data");
-  const configPath = join(dir, "chat.json");
-  // Every client here is on loopback, many at once and fast: exempt it from the per-address throttles.
-  const config: Record<string, unknown> = {
-    host: "127.0.0.1", tcpPort: freePort(), httpPort: freePort(), dataDir, motd: "Config MOTD", limits: { exemptAddresses: LOOPBACK }, passwordHash: CHEAP_HASH,
-  };
-  let server: ServerProcess;
-  const cli = (...args: string[]) => admin(dir, args);
-  const url = () => `http://127.0.0.1:${server.httpPort}`;
-  const token = () => readFileSync(join(dataDir, "admin.token"), "utf8").trim();
-
-  beforeAll(async () => {
-    writeFileSync(configPath, JSON.stringify(config));
-    await seedDataDir(dataDir);
-    server = await spawnServer(dir, []);
-  });
-  afterAll(async () => {
-    server.proc.kill("SIGKILL");
-    await server.proc.exited;
-    removeDir(dir);
-  });
+  const kit = adminServer();
+  const { dir, dataDir, configPath, cli, url, token } = kit;
+  const server = () => kit.server;
 
   test("the token file is private, and calls without it are refused with 401 and nothing else", async () => {
     expect(statSync(join(dataDir, "admin.token")).mode & 0o777).toBe(0o600);
@@ -77,8 +57,8 @@ describe("chat admin against a running server", () => {
   });
 
   test("status, users and announce over two telnet users", async () => {
-    const ana = await LineClient.login(server.tcpPort, "ana", "pw-ana-long");
-    const beto = await LineClient.login(server.tcpPort, "beto", "pw-beto-long");
+    const ana = await LineClient.login(server().tcpPort, "ana", "pw-ana-long");
+    const beto = await LineClient.login(server().tcpPort, "beto", "pw-beto-long");
     beto.send("/join #dev");
     await beto.waitFor(/You joined #dev/);
     ana.send("hola");
@@ -123,9 +103,9 @@ describe("chat admin against a running server", () => {
   });
 
   test("kick closes every session of the user and tells their room why", async () => {
-    const caro = await LineClient.login(server.tcpPort, "caro", "pw-caro-long");
-    const caro2 = await LineClient.login(server.tcpPort, "caro", "pw-caro-long");
-    const dani = await LineClient.login(server.tcpPort, "dani", "pw-dani-long");
+    const caro = await LineClient.login(server().tcpPort, "caro", "pw-caro-long");
+    const caro2 = await LineClient.login(server().tcpPort, "caro", "pw-caro-long");
+    const dani = await LineClient.login(server().tcpPort, "dani", "pw-dani-long");
     const r = await cli("kick", "CARO", "flooding", "the", "room");
     expect(r).toEqual({ code: 0, stdout: "Kicked CARO (2 sessions closed)\n", stderr: "" });
     await caro.waitFor(/^\*\*\* Error: You were kicked: flooding the room$/);
@@ -140,14 +120,14 @@ describe("chat admin against a running server", () => {
   });
 
   test("ban kicks, refuses telnet logins until unban, and bans lists it", async () => {
-    const eva = await LineClient.login(server.tcpPort, "eva", "pw-eva-long");
+    const eva = await LineClient.login(server().tcpPort, "eva", "pw-eva-long");
     const r = await cli("ban", "eva", "2h", "being", "rude");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Banned eva until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(being rude\); 1 session kicked\n$/);
     await eva.waitFor(/^\*\*\* Error: You are banned until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(being rude\)$/);
     await eva.waitClosed();
 
-    const retry = await LineClient.open(server.tcpPort);
+    const retry = await LineClient.open(server().tcpPort);
     await retry.waitForText("Nickname: ");
     retry.send("Eva");
     await retry.waitFor(/\*\*\* Error: You are banned until .* UTC \(being rude\)$/);
@@ -174,113 +154,35 @@ describe("chat admin against a running server", () => {
     expect((await cli("ban", "eva", "1d2h")).stdout).toMatch(/^Banned eva until \d{4}-/);
     expect(await cli("unban", "eva")).toEqual({ code: 0, stdout: "Unbanned eva\n", stderr: "" });
     expect(await cli("unban", "eva")).toEqual({ code: 1, stdout: "", stderr: "eva is not banned\n" });
-    const back = await LineClient.login(server.tcpPort, "eva", "pw-eva-long");
+    const back = await LineClient.login(server().tcpPort, "eva", "pw-eva-long");
     back.close();
     expect(JSON.parse((await cli("bans", "--json")).stdout).map((b: { nick: string }) => b.nick)).toEqual(["caro"]);
   });
 
-  test("motd shows, sets (shown at the next login) and resets the message of the day", async () => {
-    expect((await cli("motd")).stdout).toBe("MOTD (from the config):\n  Config MOTD\n");
-    expect((await cli("motd", "Be", "kind\\nNo", "spam")).stdout).toBe("MOTD is now (set with chat admin):\n  Be kind\n  No spam\n");
-    const c = await LineClient.open(server.tcpPort);
-    await c.waitForText("Nickname: ");
-    expect(c.text).toContain("Be kind\nNo spam");
-    c.close();
-    expect((await cli("motd", "--reset")).stdout).toBe("MOTD is now (from the config):\n  Config MOTD\n");
-    expect((await cli("motd", "Kept across restarts")).code).toBe(0);
-  });
-
-  test("log shows the last lines and follows new ones", async () => {
-    const last = await cli("log", "-n", "2");
-    expect(last.code).toBe(0);
-    const lines = last.stdout.trimEnd().split("\n");
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d INFO  admin method=PUT path=\/admin\/motd remote=127\.0\.0\.1 status=200$/);
-    const json = (await cli("log", "-n", "1", "--json")).stdout;
-    expect(JSON.parse(json)).toMatchObject({ level: "info", event: "admin", method: "GET", path: "/admin/log" });
-
-    const follow = Bun.spawn([process.execPath, MAIN, "admin", "--config", configPath, "log", "-f", "-n", "0"], {
-      cwd: dir, stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" },
-    });
-    const reader = follow.stdout.getReader();
-    let seen = "";
-    const until = async (re: RegExp) => {
-      while (!re.test(seen)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`log -f ended: ${seen}`);
-        seen += new TextDecoder().decode(value);
-      }
-    };
-    // Its own call is the first line it follows; anything after that must show up too.
-    await until(/admin method=GET path=\/admin\/log/);
-    const visitor = await LineClient.open(server.tcpPort);
-    await until(/INFO  connect transport=tcp remote=127\.0\.0\.1:\d+\n/);
-    visitor.close();
-    follow.kill("SIGINT");
-    expect(await follow.exited).toBe(0);
-  });
-
-  test("reload applies the name and limits live and lists what needs a restart", async () => {
-    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { exemptAddresses: LOOPBACK, historyDefault: 5 }, log: { files: 3 } }));
-    const r = await cli("reload");
-    expect(r).toEqual({
-      code: 0,
-      stdout: "Applied now: serverName, limits.historyDefault\nNeeds a restart (chat admin restart): log\n",
-      stderr: "",
-    });
-    const c = await LineClient.open(server.tcpPort);
-    await c.waitForText("Welcome to club");
-    c.close();
-    // Applied once; the log change still waits for a restart.
-    expect((await cli("reload")).stdout).toBe("Needs a restart (chat admin restart): log\n");
-    // The server refuses a broken config and keeps running on the one it has.
-    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", limits: { exemptAddresses: LOOPBACK, historyDefault: 5 }, tpyo: 1 }));
-    try {
-      const bad = await admin(dir, ["--url", url(), "--token", token(), "reload"]);
-      expect(bad).toEqual({ code: 1, stdout: "", stderr: `Config ${configPath}: unknown key "tpyo"\n` });
-    } finally {
-      writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club" }));
-    }
-  });
-
-  test("restart with a broken config is refused with its error, and the server keeps serving", async () => {
-    writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club", tpyo: 1 }));
-    try {
-      const bad = await admin(dir, ["--url", url(), "--token", token(), "restart"]);
-      expect(bad).toEqual({ code: 1, stdout: "", stderr: `Config ${configPath}: unknown key "tpyo"\n` });
-    } finally {
-      writeFileSync(configPath, JSON.stringify({ ...config, serverName: "club" }));
-    }
-    const hugo = await LineClient.login(server.tcpPort, "hugo", "pw-hugo-long");
-    const status = await cli("status", "--json");
-    expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ usersOnline: 1, store: { healthy: true } });
-    hugo.close();
-    expect(server.proc.exitCode).toBeNull();
-  });
-
-  test("restart tells users, keeps every message and the MOTD, and takes logins again", async () => {
-    const fede = await LineClient.login(server.tcpPort, "fede", "pw-fede-long");
-    for (let i = 0; i < 20; i++) fede.send(`before restart ${i}`);
-    await fede.waitFor(/<fede> before restart 19$/);
-    const before = JSON.parse((await cli("status", "--json")).stdout);
-
-    const r = await cli("restart");
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Restarted in \d+ ms; users can log in again\n$/);
-    await fede.waitFor(/^\*\*\* The server is restarting; log in again in a moment$/);
-    await fede.waitClosed();
-
-    const after = JSON.parse((await cli("status", "--json")).stdout);
-    expect(after.startedAt).not.toBe(before.startedAt);
-    expect(after.messagesStored).toBe(before.messagesStored);
-    const again = await LineClient.login(server.tcpPort, "fede", "pw-fede-long");
-    expect(again.text).toContain("Kept across restarts");
-    expect(again.text).toContain("Welcome to club");
-    again.send("/history 20");
-    await again.waitFor(/<fede> before restart 0$/);
-    await again.waitFor(/<fede> before restart 19$/);
-    again.close();
+  test("password, rename and delete manage accounts; a deleted user's messages stay, from [deleted]", async () => {
+    const ivo = await LineClient.login(server().tcpPort, "ivo", "pw-ivo-first");
+    ivo.send("hello from ivo");
+    await ivo.waitFor(/<ivo> hello from ivo$/);
+    const generated = await cli("password", "ivo");
+    const password = /^New password for ivo: (\S{16})\n$/.exec(generated.stdout)?.[1];
+    expect(password).toBeDefined();
+    // The user's sessions end: they log in again with the new password.
+    await ivo.waitFor(/Your account was changed by the operator; log in again/);
+    await ivo.waitClosed();
+    const back = await LineClient.login(server().tcpPort, "ivo", password!);
+    expect(back.text).not.toContain("new nick");
+    expect(await cli("rename", "ivo", "ivan")).toEqual({ code: 0, stdout: "Renamed ivo to ivan\n", stderr: "" });
+    await back.waitClosed();
+    const ivan = await LineClient.login(server().tcpPort, "ivan", password!);
+    expect(ivan.text).not.toContain("new nick");
+    ivan.close();
+    expect(await cli("delete", "ivan")).toEqual({ code: 0, stdout: "Deleted ivan; their messages stay, from [deleted]\n", stderr: "" });
+    const reader = await LineClient.login(server().tcpPort, "reader", "pw-reader-long");
+    reader.send("/history #lobby 200");
+    await reader.waitFor(/<\[deleted\]> hello from ivo$/);
+    reader.close();
+    expect((await cli("accounts", "ivan")).stdout).toBe("No accounts\n");
+    expect(await cli("delete", "ivan")).toEqual({ code: 1, stdout: "", stderr: 'No user named "ivan"\n' });
   });
 
   test("with no command, a console runs the same commands, with help", async () => {
@@ -293,52 +195,5 @@ describe("chat admin against a running server", () => {
     expect(out).toContain("ban <nick> [duration] [reason]\n  Refuse a user's logins");
     expect(out).toContain('"usersOnline": 0');
     expect(err).toBe('no such is not online\nUnknown command "bogus". Try chat admin --help\n');
-  });
-
-  test("password, rename and delete manage accounts; a deleted user's messages stay, from [deleted]", async () => {
-    const ivo = await LineClient.login(server.tcpPort, "ivo", "pw-ivo-first");
-    ivo.send("hello from ivo");
-    await ivo.waitFor(/<ivo> hello from ivo$/);
-    const generated = await cli("password", "ivo");
-    const password = /^New password for ivo: (\S{16})\n$/.exec(generated.stdout)?.[1];
-    expect(password).toBeDefined();
-    // The user's sessions end: they log in again with the new password.
-    await ivo.waitFor(/Your account was changed by the operator; log in again/);
-    await ivo.waitClosed();
-    const back = await LineClient.login(server.tcpPort, "ivo", password!);
-    expect(back.text).not.toContain("new nick");
-    expect(await cli("rename", "ivo", "ivan")).toEqual({ code: 0, stdout: "Renamed ivo to ivan\n", stderr: "" });
-    await back.waitClosed();
-    const ivan = await LineClient.login(server.tcpPort, "ivan", password!);
-    expect(ivan.text).not.toContain("new nick");
-    ivan.close();
-    expect(await cli("delete", "ivan")).toEqual({ code: 0, stdout: "Deleted ivan; their messages stay, from [deleted]\n", stderr: "" });
-    const reader = await LineClient.login(server.tcpPort, "reader", "pw-reader-long");
-    reader.send("/history #lobby 200");
-    await reader.waitFor(/<\[deleted\]> hello from ivo$/);
-    reader.close();
-    expect((await cli("accounts", "ivan")).stdout).toBe("No accounts\n");
-    expect(await cli("delete", "ivan")).toEqual({ code: 1, stdout: "", stderr: 'No user named "ivan"\n' });
-  });
-
-  test("stop stores the messages sent in the last moment and exits 0", async () => {
-    const gus = await LineClient.login(server.tcpPort, "gus", "pw-gus-long");
-    const before = JSON.parse((await cli("status", "--json")).stdout).messagesStored;
-    const burst = Array.from({ length: 300 }, (_, i) => `last moment ${i}`);
-    gus.write(burst.map((l) => l + "\r\n").join(""));
-    await gus.waitFor(/<gus> last moment 0$/);
-    const r = await cli("stop");
-    expect(r).toEqual({ code: 0, stdout: "Stopped\n", stderr: "" });
-    expect(await server.proc.exited).toBe(0);
-    await gus.waitFor(/^\*\*\* The server is stopping$/);
-    expect(server.output()).toContain('"event":"stopped"');
-
-    const store = await embeddedStore(dataDir);
-    try {
-      expect(await store.countMessages()).toBe(before + 300);
-    } finally {
-      await store.close();
-    }
-    gus.close();
   });
 });
