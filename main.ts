@@ -1,12 +1,8 @@
 import { parseArgs } from "node:util";
 import pkg from "./package.json" with { type: "json" };
 import { ConfigError, loadConfig } from "./server/config/load.ts";
-import { adminMain } from "./server/cli/admin.ts";
-import { connectMain } from "./server/cli/connect.ts";
 import { runServer } from "./server/cli/serve.ts";
-import { copyStoreMain, restoreMain } from "./server/cli/store.ts";
 import { openStore } from "./server/serve.ts";
-import { healthcheck } from "./server/cli/healthcheck.ts";
 import { StartupError } from "./server/startup/errors.ts";
 import { selfSignedFiles } from "./server/tls/files.ts";
 
@@ -34,9 +30,10 @@ Options:
 DATABASE_URL selects a real PostgreSQL server instead of the embedded store.`;
 
 export async function main(argv: string[]): Promise<number> {
-  // The admin client has options of its own, so it parses its arguments itself.
-  if (argv[0] === "admin") return adminMain(argv.slice(1));
-  if (argv[0] === "connect") return connectMain(argv.slice(1));
+  // The admin client has options of its own, so it parses its arguments itself. The clients and the
+  // store tools are loaded when asked for: a server's start does not evaluate them (memory).
+  if (argv[0] === "admin") return (await import("./server/cli/admin.ts")).adminMain(argv.slice(1));
+  if (argv[0] === "connect") return (await import("./server/cli/connect.ts")).connectMain(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -89,9 +86,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  if (command === "restore") return restoreMain(config, positionals[1]);
-  if (command === "copy-store") return copyStoreMain(config, values.to);
-  if (command === "healthcheck") return healthcheck(config);
+  if (command === "restore") return (await import("./server/cli/store.ts")).restoreMain(config, positionals[1]);
+  if (command === "copy-store") return (await import("./server/cli/store.ts")).copyStoreMain(config, values.to);
+  if (command === "healthcheck") return (await import("./server/cli/healthcheck.ts")).healthcheck(config);
   // No HSTS for a self-signed try: it would hold the browser to HTTPS on localhost for a year.
   const selfSigned = (c: typeof config) => (values["self-signed"] ? { ...c, tls: { ...selfSignedFiles(c.dataDir), hsts: false } } : c);
   try {

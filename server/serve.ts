@@ -8,7 +8,6 @@ import type { Log } from "./core/log.ts";
 import { startupMotd } from "./core/motd.ts";
 import { nickSkeleton } from "./core/nick-rules.ts";
 import type { Store } from "./core/store.ts";
-import { PgClusterLink } from "./cluster/pg-link.ts";
 import { startHttp } from "./http.ts";
 import type { LogFile } from "./log/log-file.ts";
 import { argon2Passwords } from "./secrets/passwords.ts";
@@ -16,7 +15,6 @@ import { ResumeTokens } from "./secrets/resume-tokens.ts";
 import { serverSecrets } from "./secrets/shared-secrets.ts";
 import { MIGRATIONS } from "./store/migrations.ts";
 import { embeddedStore } from "./store/pglite.ts";
-import { postgresStore } from "./store/postgres.ts";
 import { startTcp } from "./tcp.ts";
 import { addresses } from "./startup/addresses.ts";
 import { writeAdminUrl } from "./startup/admin-url.ts";
@@ -78,7 +76,10 @@ function startTls(config: Config, hub: Hub, admin: Hono<any>, servers: Set<Serve
 }
 
 export async function openStore(config: Config, clusterNode?: string): Promise<Store> {
-  return config.database ? postgresStore(config.database, clusterNode) : embeddedStore(config.dataDir);
+  // The driver is loaded only with a database URL: the embedded store's start does not evaluate it.
+  if (!config.database) return embeddedStore(config.dataDir);
+  const { postgresStore } = await import("./store/postgres.ts");
+  return postgresStore(config.database, clusterNode);
 }
 
 /** `node.name`, or the host name and the telnet port. */
@@ -109,7 +110,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   const secrets = await serverSecrets(config);
   let connections = (): Record<string, number> => ({});
   const link = clustered
-    ? new PgClusterLink({ url: config.database!, node, ...config.cluster, connections: () => connections(), log })
+    ? new (await import("./cluster/pg-link.ts")).PgClusterLink({ url: config.database!, node, ...config.cluster, connections: () => connections(), log })
     : null;
   const hub = new Hub({
     node,

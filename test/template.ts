@@ -21,13 +21,13 @@ const ROOT = join(import.meta.dir, "..");
 const CACHE = join(ROOT, "node_modules", ".cache");
 const PREFIX = "chat-test-template-";
 
-/** Whatever decides the template's contents: every migration and the PGlite (so PostgreSQL) version. */
+/** Whatever decides the template's contents: every migration, chat's tuning and the PGlite (so PostgreSQL) version. */
 function templateKey(): string {
   const hash = createHash("sha256");
   const pglite = JSON.parse(readFileSync(join(ROOT, "node_modules/@electric-sql/pglite/package.json"), "utf8"));
   hash.update(`pglite ${pglite.version}\n`);
-  // migrations.ts decides which files are applied; sql/ holds them.
-  for (const file of ["server/store/migrations.ts", ...readdirSync(join(ROOT, "sql")).sort().map((f) => `sql/${f}`)]) {
+  // migrations.ts decides which files are applied; sql/ holds them; seed.ts tunes a new folder.
+  for (const file of ["server/store/migrations.ts", "server/store/seed.ts", ...readdirSync(join(ROOT, "sql")).sort().map((f) => `sql/${f}`)]) {
     hash.update(`${file}\n`).update(readFileSync(join(ROOT, file))).update("\n");
   }
   return hash.digest("hex").slice(0, 16);

@@ -2,7 +2,6 @@
 // Encrypt unless `directory` says otherwise), proved with http-01 challenges that the plain HTTP
 // port answers, kept in <dataDir>/acme/, renewed when fewer than `renewBeforeDays` remain (checked
 // every `checkHours`), and taken into use without a restart through the TLS listeners' reload.
-import acme from "acme-client";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
@@ -13,6 +12,10 @@ import type { TlsPair } from "./files.ts";
 export type AcmeSettings = NonNullable<NonNullable<Config["tls"]>["acme"]>;
 
 const DAY_MS = 86_400_000;
+
+// acme-client and the crypto libraries under it are evaluated only when a certificate is obtained:
+// a server without tls.acme, or one whose certificate is not due, never pays their memory.
+const acmeClient = async () => (await import("acme-client")).default;
 
 /** Key authorizations of the challenges under way, by token: what /.well-known/acme-challenge/ answers. */
 export class AcmeChallenges {
@@ -124,6 +127,7 @@ export class AcmeCertificates {
 
   private async obtain(): Promise<TlsPair> {
     const { settings, challenges } = this.deps;
+    const acme = await acmeClient();
     const client = new acme.Client({ directoryUrl: settings.directory, accountKey: await this.accountKey() });
     const [key, csr] = await acme.crypto.createCsr({ commonName: settings.domain, altNames: [settings.domain] });
     const cert = await client.auto({
@@ -145,7 +149,7 @@ export class AcmeCertificates {
     const files = acmeFiles(this.deps.dataDir, this.deps.settings.domain);
     if (existsSync(files.account)) return readFileSync(files.account, "utf8");
     mkdirSync(files.dir, { recursive: true, mode: 0o700 });
-    const key = (await acme.crypto.createPrivateKey()).toString();
+    const key = (await (await acmeClient()).crypto.createPrivateKey()).toString();
     writeAtomically(files.account, key, 0o600);
     return key;
   }
