@@ -34,6 +34,12 @@ export interface ServerOptions {
   configMotd?: () => string[];
   /** Says that the start will be slow, and why: stderr under `chat serve`; a test's server says nothing. */
   tell?: (line: string) => void;
+  /**
+   * Called just before `started` is printed. `chat serve` takes SIGINT and SIGTERM over here: a
+   * signal sent on seeing the line must stop the server cleanly, not kill it (PostgreSQL would then
+   * recover at the next start, which costs time and 16 MiB more memory, measured).
+   */
+  ready?: () => void;
 }
 
 export interface RunningServer {
@@ -158,6 +164,7 @@ export async function startServer(config: Config, log: Log, options: ServerOptio
   const ports = { tcpPort: tcp.port, httpPort: http.port!, tlsPort: tls?.tlsPort, httpsPort: tls?.httpsPort };
   // Before "started", so whoever waits for that line finds where `chat admin` should call.
   writeAdminUrl(config, ports);
+  options.ready?.();
   log.info("started", { node, cluster: clustered, store: store.kind, ...ports, ...addresses(config, ports), dataDir: config.dataDir });
   const certificates = config.tls?.acme && new AcmeCertificates({
     settings: config.tls.acme, dataDir: config.dataDir, log, challenges: challenges!,

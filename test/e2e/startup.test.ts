@@ -123,6 +123,23 @@ describe("starting chat", () => {
     }
   });
 
+  test("SIGTERM sent on seeing the started line stops the server cleanly", async () => {
+    // As a supervisor or the startup benchmark does. Killed instead, the next start would recover
+    // the database from its WAL. Tried a few times: the gap it falls into is short.
+    const data = tempDir("chat-term-");
+    try {
+      await seedDataDir(data);
+      for (let i = 0; i < 3; i++) {
+        const server = await spawnServer(dir, ["--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--data-dir", data]);
+        server.proc.kill("SIGTERM");
+        expect(await server.proc.exited).toBe(0);
+        expect(server.output()).toContain('"event":"stopped"');
+      }
+    } finally {
+      removeDir(data);
+    }
+  });
+
   test("Ctrl-C while the first start creates the database stops at once and leaves no half-made one", async () => {
     const empty = tempDir("chat-first-");
     try {
