@@ -1,14 +1,8 @@
 import { parseArgs } from "node:util";
+import type { Config } from "./server/config/schema.ts";
 import pkg from "./package.json" with { type: "json" };
-import { ConfigError, loadConfig } from "./server/config/load.ts";
-import { adminMain } from "./server/cli/admin.ts";
-import { connectMain } from "./server/cli/connect.ts";
-import { runServer } from "./server/cli/serve.ts";
-import { copyStoreMain, restoreMain } from "./server/cli/store.ts";
-import { openStore } from "./server/serve.ts";
-import { healthcheck } from "./server/cli/healthcheck.ts";
 import { StartupError } from "./server/startup/errors.ts";
-import { selfSignedFiles } from "./server/tls/files.ts";
+import { compileEarly } from "./server/store/wasm.ts";
 
 const HELP = `chat ${pkg.version}: a chat server for telnet, nc and the web, with history in PostgreSQL
 
@@ -34,9 +28,10 @@ Options:
 DATABASE_URL selects a real PostgreSQL server instead of the embedded store.`;
 
 export async function main(argv: string[]): Promise<number> {
-  // The admin client has options of its own, so it parses its arguments itself.
-  if (argv[0] === "admin") return adminMain(argv.slice(1));
-  if (argv[0] === "connect") return connectMain(argv.slice(1));
+  // The admin client has options of its own, so it parses its arguments itself. The clients and the
+  // store tools are loaded when asked for: a server's start does not evaluate them (memory).
+  if (argv[0] === "admin") return (await import("./server/cli/admin.ts")).adminMain(argv.slice(1));
+  if (argv[0] === "connect") return (await import("./server/cli/connect.ts")).connectMain(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -76,11 +71,17 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
+  // Everything else is loaded from here on (~0.2 s of evaluating modules), while PostgreSQL's
+  // WebAssembly compiles on other threads, unless DATABASE_URL says it will not be needed.
+  const embedded = (command === "serve" || command === "migrate") && !process.env.DATABASE_URL;
+  if (embedded) compileEarly.start();
+  const { ConfigError, loadConfig } = await import("./server/config/load.ts");
+
   const sources = {
     path: values.config,
     overrides: { host: values.host, tcpPort: values.port, httpPort: values["http-port"], dataDir: values["data-dir"] },
   };
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config;
   try {
     config = loadConfig(sources);
   } catch (e) {
@@ -88,10 +89,13 @@ export async function main(argv: string[]): Promise<number> {
     console.error(e.message);
     return 2;
   }
+  // A config file that names a PostgreSQL server: the compiled module is dropped, not kept.
+  if (embedded && config.database) compileEarly.forget();
 
-  if (command === "restore") return restoreMain(config, positionals[1]);
-  if (command === "copy-store") return copyStoreMain(config, values.to);
-  if (command === "healthcheck") return healthcheck(config);
+  if (command === "restore") return (await import("./server/cli/store.ts")).restoreMain(config, positionals[1]);
+  if (command === "copy-store") return (await import("./server/cli/store.ts")).copyStoreMain(config, values.to);
+  if (command === "healthcheck") return (await import("./server/cli/healthcheck.ts")).healthcheck(config);
+  const { selfSignedFiles } = await import("./server/tls/files.ts");
   // No HSTS for a self-signed try: it would hold the browser to HTTPS on localhost for a year.
   const selfSigned = (c: typeof config) => (values["self-signed"] ? { ...c, tls: { ...selfSignedFiles(c.dataDir), hsts: false } } : c);
   try {
@@ -101,12 +105,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   if (command === "migrate") {
+    const { openStore } = await import("./server/serve.ts");
     const store = await openStore(config);
     const applied = await store.migrate();
     await store.close();
     return print(applied ? `Applied ${applied} migration(s)` : "Database is up to date");
   }
 
+  const { runServer } = await import("./server/cli/serve.ts");
   try {
     await runServer(config, () => selfSigned(loadConfig(sources)));
   } catch (e) {

@@ -44,7 +44,9 @@ export interface CompileOptions {
 
 /** Runs `bun build --compile`: the server, SQL, PGlite's files and the seed database in one file. */
 export function compile({ outfile, seed, target, executablePath }: CompileOptions): void {
-  const args = [process.execPath, "build", "--compile", "--minify", "main.ts", seed, "--outfile", outfile,
+  // --bytecode: JavaScriptCore's bytecode is made at build time, so a start does not parse the
+  // whole bundle (`chat version` 286 -> 152 ms of CPU, measured; the file grows by ~8 MB).
+  const args = [process.execPath, "build", "--compile", "--minify", "--bytecode", "main.ts", seed, "--outfile", outfile,
     // The seed keeps its name inside the binary, where builtInSeed() looks for it.
     "--asset-naming", "[name].[ext]"];
   if (target) args.push(`--target=${target}`);

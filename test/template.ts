@@ -25,12 +25,18 @@ function pgliteVersion(): string {
   return JSON.parse(readFileSync(join(ROOT, "node_modules/@electric-sql/pglite/package.json"), "utf8")).version;
 }
 
-/** Whatever decides the template's contents: every migration and the PGlite (so PostgreSQL) version. */
+/** The initdb-only template's name: PGlite's version and chat's tuning of a new folder (seed.ts). */
+function emptyName(): string {
+  const tuning = createHash("sha256").update(readFileSync(join(ROOT, "server/store/seed.ts"))).digest("hex").slice(0, 8);
+  return `${PREFIX}empty-${pgliteVersion()}-${tuning}`;
+}
+
+/** Whatever decides the template's contents: every migration, chat's tuning and the PGlite (so PostgreSQL) version. */
 function templateKey(): string {
   const hash = createHash("sha256");
   hash.update(`pglite ${pgliteVersion()}\n`);
-  // migrations.ts decides which files are applied; sql/ holds them.
-  for (const file of ["server/store/migrations.ts", ...readdirSync(join(ROOT, "sql")).sort().map((f) => `sql/${f}`)]) {
+  // migrations.ts decides which files are applied; sql/ holds them; seed.ts tunes a new folder.
+  for (const file of ["server/store/migrations.ts", "server/store/seed.ts", ...readdirSync(join(ROOT, "sql")).sort().map((f) => `sql/${f}`)]) {
     hash.update(`${file}\n`).update(readFileSync(join(ROOT, file))).update("\n");
   }
   return hash.digest("hex").slice(0, 16);
@@ -69,7 +75,7 @@ const STALE_TEMPLATE_MS = 24 * 3600_000;
  * both (the upgrade test starts from the empty one: below every migration).
  */
 async function makeTemplate(empty: boolean): Promise<string> {
-  const name = PREFIX + (empty ? `empty-${pgliteVersion()}` : templateKey());
+  const name = empty ? emptyName() : PREFIX + templateKey();
   const dir = join(CACHE, name);
   if (existsSync(dir)) return dir;
   await build(dir, empty ? { migrate: false } : { start: await emptyTemplateDir(), migrate: true });
@@ -77,8 +83,8 @@ async function makeTemplate(empty: boolean): Promise<string> {
   // made in the last day may be another checkout's that shares this node_modules (a worktree on
   // another branch, running its tests now): deleting it would pull it from under that run.
   for (const old of readdirSync(CACHE)) {
-    // The empty template of this PGlite stays: the next change to sql/ is made from it.
-    if (!old.startsWith(PREFIX) || old === name || old === `${PREFIX}empty-${pgliteVersion()}`) continue;
+    // The empty template stays: the next change to sql/ is made from it.
+    if (!old.startsWith(PREFIX) || old === name || old === emptyName()) continue;
     const path = join(CACHE, old);
     if (Date.now() - statSync(path).mtimeMs > STALE_TEMPLATE_MS) rmSync(path, { recursive: true, force: true });
   }

@@ -80,7 +80,7 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
       },
     };
     reload = control.reload;
-    const server: RunningServer = await startServer(effective, log, { logFile, control, configMotd: () => live.motd, tell });
+    const server: RunningServer = await startServer(effective, log, { logFile, control, configMotd: () => live.motd, tell, ready: handleSignals });
     if (!handling && process.stdout.isTTY) {
       process.stderr.write(`\n${bannerText(effective, addresses(effective, server))}\n\n`);
     }

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import postgres from "postgres";
+import type postgres from "postgres";
 import type { Config } from "../config/schema.ts";
 import { dataDirSecret } from "./data-secret.ts";
 
@@ -23,6 +23,8 @@ export async function serverSecrets(config: Config): Promise<ServerSecrets> {
   const resumeHere = dataDirSecret(config.dataDir, "resume.secret", "hex");
   const adminHere = config.admin.token || dataDirSecret(config.dataDir, ADMIN_TOKEN_FILE, "base64url");
   if (!config.database) return { resume: Buffer.from(resumeHere, "hex"), adminToken: adminHere };
+  // Loaded only here: a server on the embedded store never evaluates the driver (memory at start).
+  const { default: postgres } = await import("postgres");
   const sql = postgres(config.database, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     const resume = await shared(sql, "secret.resume", resumeHere);

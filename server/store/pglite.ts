@@ -1,30 +1,12 @@
 import { existsSync, fdatasyncSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-// Imported as files so `bun build --compile` embeds them: the binary needs no node_modules.
-import pgliteWasm from "../../node_modules/@electric-sql/pglite/dist/pglite.wasm" with { type: "file" };
-import initdbWasm from "../../node_modules/@electric-sql/pglite/dist/initdb.wasm" with { type: "file" };
-import fsBundle from "../../node_modules/@electric-sql/pglite/dist/pglite.data" with { type: "file" };
 import type { Store } from "../core/store.ts";
 import { lockDataDir } from "./data-lock.ts";
 import { needsDatabase, seedDataFolder, tuneDataFolder } from "./seed.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { SqlStore } from "./sql-store.ts";
-
-// A compiled module is immutable and can be instantiated any number of times, so one process
-// compiles each once: a second store (a test's, or a restart in place) skips ~0.5 s of compiling.
-// initdb's is compiled only when a database has to be made (PGlite needs it for nothing else).
-const modules = new Map<string, Promise<WebAssembly.Module>>();
-function compiled(file: string): Promise<WebAssembly.Module> {
-  let module = modules.get(file);
-  if (!module) {
-    module = Bun.file(file).arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
-    // A failed compile is tried again by the next store rather than remembered.
-    module.catch(() => modules.delete(file));
-    modules.set(file, module);
-  }
-  return module;
-}
+import { compiled, fsBundle, initdbWasm, pgliteWasm } from "./wasm.ts";
 
 /** PostgreSQL embedded in the process; data under `<dataDir>/pgdata`, or in memory when dataDir is null. */
 export async function embeddedStore(dataDir: string | null): Promise<Store> {

@@ -28,7 +28,8 @@ describe("the built-in first database", () => {
     }
     const client = await embeddedClient(dataDir);
     try {
-      expect(await client.query("show shared_buffers")).toEqual([{ shared_buffers: "16MB" }]);
+      expect(await client.query("show shared_buffers")).toEqual([{ shared_buffers: "8MB" }]);
+      expect(await client.query("show max_connections")).toEqual([{ max_connections: "5" }]);
     } finally {
       await client.close();
     }

@@ -25,6 +25,13 @@ describe("dist/chat alone", () => {
     const help = run("--help");
     expect(help.exitCode).toBe(0);
     expect(help.stdout.toString()).toContain("chat migrate");
+    // The clients are imported only when asked for (a server's start does not need them): the
+    // binary must still carry them.
+    for (const client of ["admin", "connect"]) {
+      const r = run(client, "--help");
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout.toString()).toContain(`chat ${client}`);
+    }
   });
 
   test("a bad config prints one line naming the field and exits 2", () => {

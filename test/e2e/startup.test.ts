@@ -100,6 +100,46 @@ describe("starting chat", () => {
     }
   });
 
+  test("a server on the embedded store evaluates neither acme-client, the PostgreSQL driver nor the clients", async () => {
+    // They cost memory at every start (about 10 MiB of RSS) and only some starts or commands need
+    // them: each is imported where it is used. A preload reports what the process had loaded.
+    const data = tempDir("chat-lazy-");
+    const hook = join(data, "loaded.ts");
+    const list = join(data, "loaded.json");
+    writeFileSync(hook, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, JSON.stringify(Object.keys(require.cache))));`);
+    try {
+      await seedDataDir(data);
+      const server = await spawnServer(dir, ["--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--data-dir", data], { BUN_OPTIONS: `--preload ${hook}` });
+      // Answered once the start has returned, so SIGTERM finds chat's handler (not the default).
+      expect((await fetch(`http://127.0.0.1:${server.httpPort}/healthz`)).status).toBe(200);
+      server.proc.kill("SIGTERM");
+      expect(await server.proc.exited).toBe(0);
+      const loaded: string[] = JSON.parse(readFileSync(list, "utf8"));
+      expect(loaded).toContainEqual(expect.stringContaining("node_modules/@electric-sql/pglite/"));
+      const needless = /node_modules\/(acme-client|postgres)\/|server\/cli\/(admin|connect|store|healthcheck)\.ts|server\/store\/postgres\.ts|server\/cluster\/pg-link\.ts/;
+      expect(loaded.filter((path) => needless.test(path))).toEqual([]);
+    } finally {
+      removeDir(data);
+    }
+  });
+
+  test("SIGTERM sent on seeing the started line stops the server cleanly", async () => {
+    // As a supervisor or the startup benchmark does. Killed instead, the next start would recover
+    // the database from its WAL. Tried a few times: the gap it falls into is short.
+    const data = tempDir("chat-term-");
+    try {
+      await seedDataDir(data);
+      for (let i = 0; i < 3; i++) {
+        const server = await spawnServer(dir, ["--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--data-dir", data]);
+        server.proc.kill("SIGTERM");
+        expect(await server.proc.exited).toBe(0);
+        expect(server.output()).toContain('"event":"stopped"');
+      }
+    } finally {
+      removeDir(data);
+    }
+  });
+
   test("Ctrl-C while the first start creates the database stops at once and leaves no half-made one", async () => {
     const empty = tempDir("chat-first-");
     try {
