@@ -91,11 +91,29 @@ async function createDataFolder(dir: string): Promise<void> {
   renameSync(scratch, dir);
 }
 
+// Each query leaves garbage behind (~2 KiB a stored message, much of it PGlite's protocol buffers)
+// that does not bring JavaScriptCore's next collection nearer: under a steady stream of messages,
+// Bun 1.4 let the process grow to ~1 GiB before collecting (bench/memory/embedded-rss.ts). A quick
+// collection at most every PACE_MS while queries run keeps it to a few hundred MiB.
+const PACE_MS = 50;
+let collected = 0;
+function paceCollections() {
+  const now = performance.now();
+  if (now - collected < PACE_MS) return;
+  collected = now;
+  Bun.gc(false);
+}
+
 function wrap(db: PGlite | Transaction, close: () => Promise<void>): SqlClient {
   return {
-    query: async <T>(text: string, params: unknown[] = []) => (await db.query<T>(text, params)).rows,
+    query: async <T>(text: string, params: unknown[] = []) => {
+      const { rows } = await db.query<T>(text, params);
+      paceCollections();
+      return rows;
+    },
     exec: async (script) => {
       await db.exec(script);
+      paceCollections();
     },
     transaction: (fn) => (db as PGlite).transaction((tx) => fn(wrap(tx, close))),
     close,
