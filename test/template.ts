@@ -91,26 +91,19 @@ async function makeTemplate(empty: boolean): Promise<string> {
   return dir;
 }
 
-let template: Promise<string> | undefined;
-let emptyTemplate: Promise<string> | undefined;
-
-/** The template data folder (it holds `pgdata`), made at most once per process. */
-export function templateDir(): Promise<string> {
-  template ??= makeTemplate(false).catch((e) => {
-    template = undefined;
+/** A template made at most once per process; one that failed is tried again at the next call. */
+function once(make: () => Promise<string>): () => Promise<string> {
+  let made: Promise<string> | undefined;
+  return () => (made ??= make().catch((e) => {
+    made = undefined;
     throw e;
-  });
-  return template;
+  }));
 }
 
+/** The template data folder (it holds `pgdata`). */
+export const templateDir = once(() => makeTemplate(false));
 /** A data folder made by initdb alone: a database with no migration applied. */
-function emptyTemplateDir(): Promise<string> {
-  emptyTemplate ??= makeTemplate(true).catch((e) => {
-    emptyTemplate = undefined;
-    throw e;
-  });
-  return emptyTemplate;
-}
+const emptyTemplateDir = once(() => makeTemplate(true));
 
 /**
  * Gives `dataDir` a migrated embedded database by copying the template's, unless it already has

@@ -106,8 +106,13 @@ export class AcmeCertificates {
 
   /** Checks at once and then every `checkHours` (the server has served a stored certificate since its start). */
   start(): Promise<boolean> {
-    this.stopTimer = (this.deps.every ?? realEvery)(this.settings.checkHours * 3600_000, () => void this.check());
+    this.checkRegularly();
     return this.check();
+  }
+
+  private checkRegularly() {
+    this.stopTimer?.();
+    this.stopTimer = (this.deps.every ?? realEvery)(this.settings.checkHours * 3600_000, () => void this.check());
   }
 
   stop() {
@@ -123,14 +128,10 @@ export class AcmeCertificates {
   reload(settings: AcmeSettings): boolean {
     const changed = JSON.stringify(settings) !== JSON.stringify(this.settings);
     if (!changed && storedPair(this.deps.dataDir, settings.domain)) return false;
-    if (changed && settings.checkHours !== this.settings.checkHours && this.stopTimer) {
-      this.stopTimer();
-      this.stopTimer = (this.deps.every ?? realEvery)(settings.checkHours * 3600_000, () => void this.check());
-    }
+    const regularly = settings.checkHours !== this.settings.checkHours && this.stopTimer;
     this.settings = settings;
-    this.cancelRetry?.();
-    this.cancelRetry = undefined;
-    this.failures = 0;
+    if (regularly) this.checkRegularly();
+    this.clearFailures();
     // After a check under way (with the old settings, perhaps), not beside it.
     void (this.running ?? Promise.resolve()).then(() => this.check());
     return true;
@@ -167,10 +168,14 @@ export class AcmeCertificates {
   }
 
   private succeeded(installed: boolean): boolean {
+    this.clearFailures();
+    return installed;
+  }
+
+  private clearFailures() {
     this.failures = 0;
     this.cancelRetry?.();
     this.cancelRetry = undefined;
-    return installed;
   }
 
   // The certificate in use (if any) goes on serving meanwhile; the regular check runs beside the retry.
