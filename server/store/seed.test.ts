@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { templateDir } from "../../test/template.ts";
@@ -20,6 +20,9 @@ describe("the built-in first database", () => {
     expect(existsSync(join(dataDir, "pgdata.unpacking"))).toBe(false);
     // PostgreSQL needs its empty folders too, which the tar does not hold as files.
     expect(existsSync(join(dataDir, "pgdata", "pg_notify"))).toBe(true);
+    // The template was tuned when made: unpacking does not add chat's settings a second time.
+    const auto = readFileSync(join(dataDir, "pgdata", "postgresql.auto.conf"), "utf8");
+    expect(auto.split("shared_buffers").length - 1).toBe(1);
     const store = await embeddedStore(dataDir);
     try {
       expect(await store.migrate()).toBe(0);

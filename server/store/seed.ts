@@ -72,7 +72,10 @@ const TUNING = "# chat: a small buffer pool keeps the embedded database's memory
 
 /** Gives a newly made data folder chat's settings. */
 export function tuneDataFolder(pgdata: string): void {
-  appendFileSync(join(pgdata, "postgresql.auto.conf"), TUNING);
+  const file = join(pgdata, "postgresql.auto.conf");
+  // The built-in seed was tuned when it was made: unpacking it must not add the lines again.
+  if (existsSync(file) && readFileSync(file, "utf8").includes(TUNING)) return;
+  appendFileSync(file, TUNING);
 }
 
 /**
