@@ -80,7 +80,11 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
         // machine 300 producers paid ~25% more PostgreSQL CPU per message (a batch's round trip and
         // WAL flush shared by fewer messages) and stored ~40% less; 3,000 stored no more than 1,000
         // and quadrupled the median latency. 1,000 clients typing flat out is also a plausible busy chat.
-        rows.push(...(await persistence({ seconds: q ? 0.3 : 5, runs: o.runs, producers: q ? 20 : 1000, pg, embeddedDir: dir, pinCores: true })));
+        rows.push(...(await persistence({
+          seconds: q ? 0.3 : 5, runs: o.runs, producers: q ? 20 : 1000, pg, embeddedDir: dir, pinCores: true,
+          // Insert throughput of a cluster (issue 16), beside one node's.
+          clusterNodes: q ? [] : (o.nodes ?? [1, 2, 3]).filter((n) => n > 1),
+        })));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

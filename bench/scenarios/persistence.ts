@@ -1,11 +1,13 @@
 // Scenario 5, persistence: stored messages per second into a real PostgreSQL and into the
 // embedded store (PGlite), our group commit against the obvious baseline of one INSERT per message.
 import { readFileSync } from "node:fs";
+import postgres from "postgres";
 import type { Store } from "../../server/core/store.ts";
 import type { NewMessage } from "../../server/core/types.ts";
 import { MessageWriter } from "../../server/core/writer.ts";
 import { embeddedStore } from "../../server/store/pglite.ts";
 import { postgresStore } from "../../server/store/postgres.ts";
+import { MESSAGES_CHANNEL } from "../../server/store/statements.ts";
 import type { SqlClient } from "../../server/store/sql-client.ts";
 import { SqlStore } from "../../server/store/sql-store.ts";
 import { withTimeout } from "../lib/load.ts";
@@ -30,6 +32,11 @@ export interface PersistenceOptions {
   pinCores?: boolean;
   /** Unmeasured seconds before each run's window; WARMUP_SECONDS unless given (the tests need less). */
   warmupSeconds?: number;
+  /**
+   * Also measure PostgreSQL as a cluster of each of these node counts (issue 16: insert throughput
+   * within 10% of one node's): one clustered store and writer a node, the producers spread over them.
+   */
+  clusterNodes?: number[];
 }
 
 const WARMUP_SECONDS = 1;
@@ -54,6 +61,8 @@ interface Probe {
 interface PreparedStore extends Probe {
   variant: string;
   store: Store;
+  /** A cluster's nodes (`store` is the first): each has its own writer, and producer i uses node i mod N. */
+  nodes?: Store[];
   db: SqlClient;
   messages: NewMessage[];
   notes: string[];
@@ -69,6 +78,7 @@ export async function persistence(opts: PersistenceOptions): Promise<Row[]> {
     }
     const probe = { serverCpu: () => treeCpuSeconds(pid), serverRss: () => treePssBytes(pid), separateGenerator: true };
     rows.push(...(await measureTarget(opts, "PostgreSQL", postgresStore(opts.pg.url), probe)));
+    for (const n of opts.clusterNodes ?? []) rows.push(await measureCluster(opts, opts.pg.url, n, probe));
   }
   if (opts.embeddedDir === null) return rows;
   // PGlite runs inside this process, so the whole benchmark shares the server's one core.
@@ -87,17 +97,7 @@ export async function persistence(opts: PersistenceOptions): Promise<Row[]> {
 async function measureTarget(opts: PersistenceOptions, variant: string, store: Store, probe: Probe): Promise<Row[]> {
   try {
     await store.migrate();
-    const db = sqlOf(store);
-    const settings = await durability(db);
-    const room = await store.ensureRoom("#persistence", null);
-    const messages: NewMessage[] = [];
-    for (let i = 0; i < SENDERS; i++) {
-      const nick = `persist${i}`;
-      const user = (await store.findUser(nick)) ?? (await store.createUser(nick, "not-a-real-hash"));
-      messages.push({ kind: "public", senderId: user.id, from: user.nick, roomId: room.id, room: room.name, text: TEXT });
-    }
-    const notes = probe.separateGenerator ? [settings] : [settings, "in-process store: serverCpu is the whole benchmark process"];
-    const target: PreparedStore = { ...probe, variant, store, db, messages, notes };
+    const target = await prepare(store, probe, variant);
     const runs: Record<Mode, RunResult[]> = { group: [], single: [] };
     // Alternating the two modes spreads any drift of the machine over both rows alike.
     for (let r = 0; r < opts.runs; r++) {
@@ -116,15 +116,31 @@ async function measureTarget(opts: PersistenceOptions, variant: string, store: S
   }
 }
 
+/** The room and senders the producers use, and the notes every run carries. */
+async function prepare(store: Store, probe: Probe, variant: string): Promise<PreparedStore> {
+  const db = sqlOf(store);
+  const settings = await durability(db);
+  const room = await store.ensureRoom("#persistence", null);
+  const messages: NewMessage[] = [];
+  for (let i = 0; i < SENDERS; i++) {
+    const nick = `persist${i}`;
+    const user = (await store.findUser(nick)) ?? (await store.createUser(nick, "not-a-real-hash"));
+    messages.push({ kind: "public", senderId: user.id, from: user.nick, roomId: room.id, room: room.name, text: TEXT });
+  }
+  const notes = probe.separateGenerator ? [settings] : [settings, "in-process store: serverCpu is the whole benchmark process"];
+  return { ...probe, variant, store, db, messages, notes };
+}
+
 async function runOnce(t: PreparedStore, mode: Mode, opts: PersistenceOptions): Promise<RunResult> {
+  const nodes = t.nodes ?? [t.store];
   // An empty table each run, so no run inserts into bigger indexes than another. The search
   // indexer (sql/009) works during each run, as in a server; it finishes the last run's messages
   // before the next run starts, so no run pays for another's.
-  await (t.store as Partial<SqlStore>).searchIndexer?.settled();
+  for (const node of nodes) await (node as Partial<SqlStore>).searchIndexer?.settled();
   await t.db.query("TRUNCATE messages, message_search RESTART IDENTITY");
-  const writer = new MessageWriter((b) => t.store.insertMessages(b), () => {});
-  const store = (m: NewMessage): Promise<unknown> =>
-    mode === "group" ? writer.submit(m) : t.db.query(INSERT_ONE, [m.senderId, m.roomId, m.text]);
+  const writers = nodes.map((node) => new MessageWriter((b) => node.insertMessages(b), () => {}));
+  const store = (i: number, m: NewMessage): Promise<unknown> =>
+    mode === "group" ? writers[i % writers.length]!.submit(m) : t.db.query(INSERT_ONE, [m.senderId, m.roomId, m.text]);
 
   const histogram = latencyHistogram();
   // Phases follow the clock as read by the producers, not timers: PGlite answers without real I/O,
@@ -156,7 +172,7 @@ async function runOnce(t: PreparedStore, mode: Mode, opts: PersistenceOptions): 
     const message = t.messages[i % t.messages.length]!;
     while (!stopped) {
       const start = performance.now();
-      await store(message);
+      await store(i, message);
       const now = performance.now();
       resolved++;
       tick(now);
@@ -178,6 +194,32 @@ async function runOnce(t: PreparedStore, mode: Mode, opts: PersistenceOptions): 
     count: stored, sent: stored, seconds, histogram, serverCpu, rssBytes: rss, notes: t.notes,
     generatorCpu: t.separateGenerator ? window.generatorCpu : null,
   });
+}
+
+/**
+ * PostgreSQL shared by `n` cluster nodes: each node's batches take the cluster's lock and wake the
+ * others (as a clustered server's do), and each node listens for those wake-ups. The nodes' writers
+ * run in this process, so what is measured is PostgreSQL's side of a cluster: batches serialised
+ * by the lock and notified at commit.
+ */
+async function measureCluster(opts: PersistenceOptions, url: string, n: number, probe: Probe): Promise<Row> {
+  const nodes = Array.from({ length: n }, (_, i) => postgresStore(url, `node${i}`));
+  const listeners = nodes.map(() => postgres(url, { max: 1, onnotice: () => {} }));
+  const variant = `PostgreSQL, ${n} cluster nodes`;
+  try {
+    const [first] = nodes;
+    await first!.migrate();
+    let heard = 0;
+    for (const sql of listeners) await sql.listen(MESSAGES_CHANNEL, () => void heard++);
+    const t = { ...(await prepare(first!, probe, variant)), nodes };
+    const runs: RunResult[] = [];
+    for (let r = 0; r < opts.runs; r++) runs.push(await runOnce(t, "group", opts));
+    if (heard === 0) throw new Error(`${variant}: no wake-up was heard; the stores did not run clustered`);
+    return { scenario: title("persistence"), variant, server: SERVER_NAME.group, clients: opts.producers, runs, median: medianRun(runs) };
+  } finally {
+    await Promise.all(listeners.map((sql) => sql.end()));
+    await Promise.all(nodes.map((node) => node.close()));
+  }
 }
 
 /** The baseline must use the very same driver and connection pool as the store, so we borrow its client. */
