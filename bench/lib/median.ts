@@ -28,6 +28,24 @@ export function medianRun(runs: RunResult[]): RunResult {
       ? { bytesPerConnection: medianOrNull(runs.map((r) => r.bytesPerConnection ?? null)) ?? undefined }
       : {}),
     flagged: runs.some((r) => r.flagged),
-    notes: [...new Set(runs.flatMap((r) => r.notes ?? []))],
+    notes: mergeNotes(runs.flatMap((r) => r.notes ?? [])),
   };
+}
+
+/**
+ * The runs' notes, each once; notes that differ only in their one figure ("PostgreSQL used 0.09
+ * cores", "… 0.10 cores") become one with the figures' range, rather than one per run.
+ */
+export function mergeNotes(notes: string[]): string[] {
+  const NUMBER = /\d+(?:\.\d+)?/g;
+  const byShape = new Map<string, string[]>();
+  for (const note of new Set(notes)) {
+    const shape = note.replace(NUMBER, "#");
+    byShape.set(shape, [...(byShape.get(shape) ?? []), note]);
+  }
+  return [...byShape.entries()].flatMap(([shape, same]) => {
+    if (same.length === 1 || shape.split("#").length !== 2) return same;
+    const figures = same.map((n) => n.match(NUMBER)![0]).sort((a, b) => Number(a) - Number(b));
+    return [shape.replace("#", `${figures[0]}-${figures.at(-1)}`)];
+  });
 }
