@@ -45,6 +45,18 @@ export function verdicts(rows: Row[]): Verdict[] {
       met: m.p99Ms !== null && m.p999Ms !== null && m.p99Ms <= 5 && m.p999Ms <= 20 && m.deliveriesPerSec >= 95_000,
     });
   }
+  // Issue 16: deliveries that cross nodes cost at most 15 ms more at p99 than one node's, at 100k/s.
+  const single = find(rows, "cluster", "chat (1 node, TCP)");
+  for (const r of rows.filter((r) => r.scenario === "cluster" && r !== single)) {
+    const [a, b] = [r.median.p99Ms, single?.median.p99Ms];
+    if (a === null || b === null || b === undefined) continue;
+    out.push({
+      scenario: "cluster",
+      target: `${r.server}: p99 ≤ one node's + 15 ms at 100k deliveries/s`,
+      measured: `p99 ${a.toFixed(1)} ms against ${b.toFixed(1)} ms (+${(a - b).toFixed(1)})`,
+      met: a - b <= 15 && r.median.deliveriesPerSec >= 95_000,
+    });
+  }
   const idle = rows.filter((r) => r.scenario === "idle connections").at(-1);
   if (idle) {
     const b = idle.median.bytesPerConnection ?? NaN;
@@ -60,6 +72,12 @@ export function verdicts(rows: Row[]): Verdict[] {
   if (pg && pgBase) {
     const r = pg.median.messagesPerSec / pgBase.median.messagesPerSec;
     out.push({ scenario: "persistence", target: "PostgreSQL ≥ 50k msg/s and ≥ 10× one INSERT per message", measured: `${k(pg.median.messagesPerSec)}/s, ${r.toFixed(1)}× baseline`, met: pg.median.messagesPerSec >= 50_000 && r >= 10 });
+  }
+  // Issue 16: a cluster stores within 10% of one node's rate (same producers, spread over the nodes).
+  for (const r of rows.filter((r) => r.scenario === "persistence" && r.variant.includes("cluster nodes"))) {
+    if (!pg) break;
+    const share = r.median.messagesPerSec / pg.median.messagesPerSec;
+    out.push({ scenario: "persistence", target: `${r.variant}: ≥ 90% of one node's msg/s`, measured: `${k(r.median.messagesPerSec)}/s, ${(share * 100).toFixed(0)}% of ${k(pg.median.messagesPerSec)}/s`, met: share >= 0.9 });
   }
   const emb = find(rows, "persistence", "chat (group commit)", "embedded");
   if (emb) out.push({ scenario: "persistence", target: "embedded store ≥ 10k msg/s", measured: `${k(emb.median.messagesPerSec)}/s`, met: emb.median.messagesPerSec >= 10_000 });
