@@ -39,7 +39,7 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
   const env = { pgUrl: pg.url, pgPid: pg.pid };
   pinTree(env.pgPid, SERVER_CORE);
   const q = o.quick;
-  const window = { runs: o.runs, warmupSeconds: q ? 0.3 : 2, measureSeconds: q ? 0.5 : 5, log: o.log };
+  const window = { runs: o.runs, warmupSeconds: q ? 0.1 : 2, measureSeconds: q ? 0.3 : 5, log: o.log };
   const rows: Row[] = [];
   const want = (s: ScenarioName) => o.only.includes(s);
   try {
@@ -55,14 +55,14 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
       const targets = [t.chatTcp(env), t.chatWs(env), t.ngircd, t.bunPublish];
       rows.push(...(await runPlan({
         scenario: title("latency"), sizes: q ? [5] : [1000], targets, deliveriesPerSec: q ? 500 : 100_000,
-        ...window, warmupSeconds: q ? 0.3 : 3, measureSeconds: q ? 0.5 : 10,
+        ...window, warmupSeconds: q ? 0.1 : 3, measureSeconds: q ? 0.3 : 10,
       })));
     }
     if (want("idle")) {
       const max = maxConnections();
       const steps = q ? [0, 20, 40] : [0, 2500, 5000, 7500, 10_000, ...[15_000, 20_000, 30_000, 40_000, 50_000].filter((n) => n < max), ...(max < 50_000 ? [max] : [])];
       if (max < 50_000) o.log(`idle: this machine allows ${max} connections per process (ulimit -Hn ${hardFileLimit()}), not 50,000`);
-      rows.push(...(await idle({ steps, runs: q ? 1 : o.runs, tcp: t.chatTcp(env), ws: t.chatWs(env), perGenerator: 9000, log: o.log })));
+      rows.push(...(await idle({ steps, runs: q ? 1 : o.runs, tcp: t.chatTcp(env), ws: t.chatWs(env), perGenerator: 9000, settleMs: q ? 100 : 500, log: o.log })));
     }
     if (want("cluster")) {
       // The latency load (a fixed rate) on 1, 2 and 3 nodes sharing one PostgreSQL: deliveries/s,
@@ -70,7 +70,7 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
       const targets = (o.nodes ?? [1, 2, 3]).map((n) => t.chatCluster(env, n));
       rows.push(...(await runPlan({
         scenario: title("cluster"), sizes: q ? [6] : [1000], targets, deliveriesPerSec: q ? 500 : 100_000,
-        ...window, warmupSeconds: q ? 0.3 : 3, measureSeconds: q ? 0.5 : 10,
+        ...window, warmupSeconds: q ? 0.1 : 3, measureSeconds: q ? 0.3 : 10,
       })));
     }
     if (want("persistence")) {

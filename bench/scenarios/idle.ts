@@ -17,6 +17,8 @@ export interface IdlePlan {
   ws: Target;
   /** Connections one generator process holds (each has its own file-descriptor limit). */
   perGenerator: number;
+  /** Pause after each forced collection before RSS is read again (500 ms unless given: a --quick run checks the harness, not the number). */
+  settleMs?: number;
   log?(line: string): void;
 }
 
@@ -58,7 +60,7 @@ async function once(plan: IdlePlan): Promise<[number, number][]> {
         generators.push(await idleGenerator(plan.ws, server.httpPort!, batch - half, open + half));
         open += batch;
       }
-      points.push([n, await settledRss(server.pid, server.gc!)]);
+      points.push([n, await settledRss(server.pid, server.gc!, plan.settleMs ?? 500)]);
       plan.log?.(`  ${n} idle connections: ${(points.at(-1)![1] / 2 ** 20).toFixed(1)} MiB`);
     }
     return points;
@@ -86,11 +88,11 @@ function idleGenerator(target: Target, port: number, count: number, first: numbe
 }
 
 /** RSS after forced collections, once it stops moving. */
-async function settledRss(pid: number, gc: () => void): Promise<number> {
+async function settledRss(pid: number, gc: () => void, settleMs: number): Promise<number> {
   let last = 0;
   for (let i = 0; i < 5; i++) {
     gc();
-    await Bun.sleep(500);
+    await Bun.sleep(settleMs);
     const rss = rssBytes(pid);
     if (last && Math.abs(rss - last) < 256 * 1024) return rss;
     last = rss;

@@ -9,9 +9,9 @@ import { startPgServer } from "../../test/pg-server.ts";
 import { freshDataDir } from "../../test/template.ts";
 import { persistence } from "./persistence.ts";
 
-const SECONDS = 0.3;
+const SECONDS = 0.15;
 // Enough to pass from warm-up to the measured window; a real run warms up for a second.
-const WARMUP_SECONDS = 0.1;
+const WARMUP_SECONDS = 0.05;
 const options = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, runs: 1, producers: 20 };
 
 /** Both modes measured on durable commits, and the last run's messages (the baseline's) still stored. */
