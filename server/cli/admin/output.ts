@@ -13,7 +13,9 @@ export function terminalOutput(json: boolean, env: Record<string, string | undef
     json,
     // https://no-color.org: any non-empty NO_COLOR turns colour off.
     color: !env.NO_COLOR && process.stdout.isTTY === true,
-    line: (text) => process.stdout.write(text + "\n"),
+    // console.log writes before it returns; process.stdout.write to a pipe may not, and main's
+    // process.exit then cut `chat admin --json log -n 5000 | less` at the pipe's 64 KiB (Bun 1.4.5).
+    line: (text) => console.log(text),
   };
 }
 
