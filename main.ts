@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Config } from "./server/config/schema.ts";
 import pkg from "./package.json" with { type: "json" };
+import { exitWhenWritten } from "./server/cli/exit.ts";
 import { StartupError } from "./server/startup/errors.ts";
 import { compileEarly } from "./server/store/wasm.ts";
 
@@ -135,7 +136,7 @@ function print(text: string) {
 
 if (import.meta.main) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => exitWhenWritten(code),
     (e) => {
       console.error(`chat: ${e instanceof Error ? e.message : e}`);
       process.exit(1);
