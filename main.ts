@@ -139,7 +139,7 @@ if (import.meta.main) {
     (code) => exitWhenWritten(code),
     (e) => {
       console.error(`chat: ${e instanceof Error ? e.message : e}`);
-      process.exit(1);
+      exitWhenWritten(1);
     },
   );
 }

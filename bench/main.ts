@@ -62,7 +62,7 @@ export async function runBench(o: BenchOptions): Promise<Row[]> {
       const max = maxConnections();
       const steps = q ? [0, 20, 40] : [0, 2500, 5000, 7500, 10_000, ...[15_000, 20_000, 30_000, 40_000, 50_000].filter((n) => n < max), ...(max < 50_000 ? [max] : [])];
       if (max < 50_000) o.log(`idle: this machine allows ${max} connections per process (ulimit -Hn ${hardFileLimit()}), not 50,000`);
-      rows.push(...(await idle({ steps, runs: q ? 1 : o.runs, tcp: t.chatTcp(env), ws: t.chatWs(env), perGenerator: 9000, settleMs: q ? 100 : 500, log: o.log })));
+      rows.push(...(await idle({ steps, runs: q ? 1 : o.runs, tcp: t.chatTcp(env), ws: t.chatWs(env), perGenerator: 9000, settleMs: q ? 100 : undefined, log: o.log })));
     }
     if (want("cluster")) {
       // The latency load (a fixed rate) on 1, 2 and 3 nodes sharing one PostgreSQL: deliveries/s,
@@ -164,7 +164,7 @@ if (import.meta.main) {
       only: { type: "string", default: CLI_NAMES.join(",") },
       runs: { type: "string", default: "3" },
       quick: { type: "boolean", default: false },
-      // The cluster scenario on fewer variants, e.g. --nodes 1,2.
+      // The cluster scenarios (latency, and persistence's cluster rows) on fewer node counts, e.g. --nodes 1,2.
       nodes: { type: "string", default: "1,2,3" },
       // A --quick run only checks that nothing has rotted: it writes no report unless asked to.
       out: { type: "string" },

@@ -48,11 +48,6 @@ export async function runServer(first: Config, reread: () => Config): Promise<vo
   const handleSignals = () => {
     if (handling) return;
     handling = true;
-    // Starting leaves garbage behind (modules' set-up, the config, the migrations check, the
-    // WebAssembly's bytes) that an idle server may not collect for a long while: one full collection
-    // returns it before `started`. Measured on the release binary, warm starts, RSS after start
-    // (median of 5, twice): 151-155 MiB without, 144-147 with.
-    Bun.gc(true);
     process.on("SIGINT", () => signal("SIGINT"));
     process.on("SIGTERM", () => signal("SIGTERM"));
     process.on("SIGHUP", () => {
