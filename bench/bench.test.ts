@@ -4,6 +4,7 @@ import { startPgServer, type PgServer } from "../test/pg-server.ts";
 import { runBench } from "./main.ts";
 import { chart } from "./report/chart.ts";
 import { results } from "./report/markdown.ts";
+import type { Row } from "./lib/types.ts";
 
 // Each benchmark once at a tiny size, so none of them rots between real runs (`npm run bench`).
 // Nothing here is timed: speed is the benchmark's business, not the tests'. A quick run installs
@@ -12,7 +13,7 @@ import { results } from "./report/markdown.ts";
 const machine = { cpu: "test", memoryGiB: 1, kernel: "test", bun: Bun.version, node: "test", fileLimit: 1024, date: "today" };
 
 /** What each scenario's servers need besides our own. */
-const NEEDS: Record<string, Need[]> = { tcp: ["ngircd", "inspircd"], ws: [], latency: ["ngircd"], idle: [] };
+const NEEDS: Record<string, Need[]> = { tcp: ["ngircd", "inspircd"], ws: [], latency: ["ngircd"], idle: [], cluster: [] };
 
 describe("benchmarks at a tiny size", () => {
   // One PostgreSQL for every scenario here, instead of a durable one started by each run.
@@ -40,6 +41,16 @@ describe("benchmarks at a tiny size", () => {
       expect(chart(rows)).toStartWith("<svg");
     }, 180_000);
   }
+
+  test.skipIf(skip("cluster"))("cluster: deliveries that cross from the sender's node to another are measured apart", async () => {
+    if (!pg) throw new Error("PostgreSQL did not start");
+    const rows = await runBench({ only: ["cluster"], nodes: [1, 2], runs: 1, quick: true, docsDir: null, log: () => {}, pg });
+    expect(rows.map((r) => [r.server, (r.median.notes ?? []).filter((n) => /failed|disconnected/.test(n))])).toEqual([["chat (1 node, TCP)", []], ["chat (2 nodes, TCP)", []]]);
+    const [one, two] = rows as [Row, Row];
+    expect(one.median.crossNodeP99Ms).toBeUndefined();
+    expect(two.median.crossNodeP99Ms).toBeGreaterThan(0);
+    expect(results(rows, machine)).toContain("cross-node p99");
+  }, 120_000);
 
   // The startup scenario builds a binary of its own (binary.test.ts already checks a built binary
   // starts); it runs with `npm run bench -- --only startup`, not in every test run.

@@ -84,7 +84,7 @@ export function postgresMissing(): string | null {
 }
 
 /** Starts initdb + pg_ctl on a fresh temp folder and a free port on 127.0.0.1. Returns null when PostgreSQL cannot run here (postgresMissing) and REQUIRE_POSTGRES is not "1"; throws a clear Error when REQUIRE_POSTGRES=1 and it cannot, or when it fails to start. */
-export async function startPgServer(options: { durable?: boolean } = {}): Promise<PgServer | null> {
+export async function startPgServer(options: { durable?: boolean; parent?: string } = {}): Promise<PgServer | null> {
   const missing = postgresMissing();
   if (missing) {
     if (process.env.REQUIRE_POSTGRES === "1") throw new Error(`REQUIRE_POSTGRES=1 but ${missing}`);
@@ -94,7 +94,7 @@ export async function startPgServer(options: { durable?: boolean } = {}): Promis
   const initdb = join(binDir, "initdb"), pgCtl = join(binDir, "pg_ctl");
 
   // /tmp (os.tmpdir()) is world-traversable, so the postgres user can reach the folder.
-  const dataDir = mkdtempSync(join(tmpdir(), "pg-test-"));
+  const dataDir = mkdtempSync(join(options.parent ?? tmpdir(), "pg-test-"));
   const logFile = join(dataDir, "log");
   const fail = (step: string, output: string): never => {
     const log = logTail(logFile);

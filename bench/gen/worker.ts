@@ -34,6 +34,8 @@ export interface WorkerResult {
   seconds: number;
   cpuSeconds: number;
   histogram: string;
+  /** A cluster: deliveries to a client on another node than the sender's. */
+  crossHistogram?: string;
   closed: number;
   reasons: string[];
 }
@@ -47,9 +49,17 @@ interface Slot {
   received: number;
   /** The start of a payload cut short at the end of the last chunk. */
   carry: Uint8Array | null;
+  /** The node (index into job.ports) this client is connected to; 0 with one server. */
+  node: number;
 }
 
+// A payload's first field tells who sent it: this process and the sender's node, as
+// proc * NODES + node, so a cluster's cross-node deliveries can be told apart.
+const NODES = 100;
+const clustered = (job.ports?.length ?? 0) > 1;
+
 const histogram = latencyHistogram();
+const crossHistogram = latencyHistogram();
 const slots: Slot[] = [];
 let sending = false;
 let measuring = false;
@@ -60,14 +70,20 @@ const reasons = new Set<string>();
 
 let now = 0;
 let counted = 0;
-const seen = (proc: number, micros: number) => {
+/** The node of the client whose bytes are being scanned. */
+let receiver = 0;
+const seen = (origin: number, micros: number) => {
   counted++;
-  if (measuring && proc === job.proc) histogram.recordValue(Math.max(1, now - micros));
+  if (!measuring || Math.floor(origin / NODES) !== job.proc) return;
+  const latency = Math.max(1, now - micros);
+  histogram.recordValue(latency);
+  if (clustered && origin % NODES !== receiver) crossHistogram.recordValue(latency);
 };
 
 function received(slot: Slot, chunk: Uint8Array) {
   now = nowMicros();
   counted = 0;
+  receiver = slot.node;
   const bytes = slot.carry ? concat(slot.carry, chunk) : chunk;
   const cut = scan(bytes, seen);
   slot.carry = cut < bytes.length ? bytes.slice(cut) : null;
@@ -80,7 +96,7 @@ function received(slot: Slot, chunk: Uint8Array) {
 function send(slot: Slot, micros: number) {
   slot.sentRounds++;
   if (measuring) sent++;
-  slot.client.send(payload(job.proc, micros, job.payloadBytes));
+  slot.client.send(payload(job.proc * NODES + slot.node, micros, job.payloadBytes));
 }
 
 async function connectAll() {
@@ -90,11 +106,12 @@ async function connectAll() {
     const open = () => {
       if (next >= job.nicks.length) return;
       const i = next++;
-      const slot: Slot = { client: null as unknown as BenchClient, sentRounds: 0, received: 0, carry: null };
+      const node = job.ports?.length ? i % job.ports.length : 0;
+      const slot: Slot = { client: null as unknown as BenchClient, sentRounds: 0, received: 0, carry: null, node };
       let isReady = false;
       slot.client = connect(job.protocol, {
         host: job.hosts[i % job.hosts.length]!,
-        port: job.ports?.length ? job.ports[i % job.ports.length]! : job.port,
+        port: job.ports?.length ? job.ports[node]! : job.port,
         nick: job.nicks[i]!,
         password: job.password,
         login: job.mode !== "idle",
@@ -156,6 +173,7 @@ async function main() {
       deliveries = 0;
       sent = 0;
       histogram.reset();
+      crossHistogram.reset();
       window0 = performance.now();
       cpu0 = process.cpuUsage();
     } else if (command === "stop") {
@@ -170,6 +188,7 @@ async function main() {
         seconds,
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
         histogram: hdr.encodeIntoCompressedBase64(histogram),
+        ...(clustered ? { crossHistogram: hdr.encodeIntoCompressedBase64(crossHistogram) } : {}),
         closed,
         reasons: [...reasons].slice(0, 5),
       };

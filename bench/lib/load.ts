@@ -80,11 +80,16 @@ export async function measure(server: MeasuredServer, gen: Generator, spec: Load
 function summarize(r: WorkerResult, seconds: number, serverCpu: number, helperCpu: number | null, rss: number): RunResult {
   const histogram = latencyHistogram();
   histogram.add(hdr.decodeFromCompressedBase64(r.histogram));
+  let crossHistogram;
+  if (r.crossHistogram) {
+    crossHistogram = latencyHistogram();
+    crossHistogram.add(hdr.decodeFromCompressedBase64(r.crossHistogram));
+  }
   const notes: string[] = [];
   if (r.closed) notes.push(`${r.closed} clients were disconnected (${r.reasons.join("; ")})`);
   if (helperCpu !== null) notes.push(`PostgreSQL used ${helperCpu.toFixed(2)} cores`);
   return runResult({
-    count: r.deliveries, sent: r.sent, seconds, histogram, serverCpu, generatorCpu: r.cpuSeconds / r.seconds, rssBytes: rss, notes,
+    count: r.deliveries, sent: r.sent, seconds, histogram, crossHistogram, serverCpu, generatorCpu: r.cpuSeconds / r.seconds, rssBytes: rss, notes,
   });
 }
 

@@ -20,6 +20,7 @@ export function medianRun(runs: RunResult[]): RunResult {
     p50Ms: medianOrNull(pick("p50Ms")),
     p99Ms: medianOrNull(pick("p99Ms")),
     p999Ms: medianOrNull(pick("p999Ms")),
+    ...(runs.some((r) => r.crossNodeP99Ms !== undefined) ? { crossNodeP99Ms: medianOrNull(runs.map((r) => r.crossNodeP99Ms ?? null)) } : {}),
     cpuSecPerMillion: medianOrNull(pick("cpuSecPerMillion")),
     serverCpu: medianOrNull(pick("serverCpu")),
     generatorCpu: medianOrNull(pick("generatorCpu")),

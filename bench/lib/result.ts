@@ -17,6 +17,8 @@ export interface Window {
   sent: number;
   seconds: number;
   histogram?: Histogram;
+  /** A cluster: the deliveries that crossed from the sender's node to another. */
+  crossHistogram?: Histogram;
   /** Cores used over the window; null where it could not be measured apart from the server. */
   serverCpu: number | null;
   generatorCpu: number | null;
@@ -33,6 +35,7 @@ export function runResult(w: Window): RunResult {
     p50Ms: pct(50),
     p99Ms: pct(99),
     p999Ms: pct(99.9),
+    ...(w.crossHistogram ? { crossNodeP99Ms: w.crossHistogram.totalCount ? w.crossHistogram.getValueAtPercentile(99) / 1000 : null } : {}),
     cpuSecPerMillion: w.count && w.serverCpu !== null ? (w.serverCpu * w.seconds * 1e6) / w.count : null,
     serverCpu: w.serverCpu,
     generatorCpu: w.generatorCpu,

@@ -9,6 +9,8 @@ export interface RunResult {
   p50Ms: number | null;
   p99Ms: number | null;
   p999Ms: number | null;
+  /** A cluster: p99 of the deliveries to a client on another node than the sender's (issue 16's figure). */
+  crossNodeP99Ms?: number | null;
   /** Server CPU-seconds (user + system, /proc/<pid>/stat) per million deliveries (or stored messages). */
   cpuSecPerMillion: number | null;
   /** Server CPU use over the window, 1.0 = one full core. */

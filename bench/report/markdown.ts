@@ -61,7 +61,8 @@ function loadTable(rows: Row[]): string {
     for (const r of group) {
       const m = r.median;
       const ratio = ours && !r.server.startsWith("chat") && rate(r) ? `${(rate(ours) / rate(r)).toFixed(2)}×` : "";
-      const notes = [...(m.flagged ? ["**generator-bound**"] : []), ...(m.notes ?? [])].join("; ");
+      const crossNode = m.crossNodeP99Ms != null ? [`cross-node p99 ${num(m.crossNodeP99Ms, 2)} ms`] : [];
+      const notes = [...(m.flagged ? ["**generator-bound**"] : []), ...crossNode, ...(m.notes ?? [])].join("; ");
       lines.push(`| ${r.variant} | ${r.server.startsWith("chat") ? `**${r.server}**` : r.server} | ${num(rate(r))} | ${ratio} | ${num(m.p50Ms, 2)} | ${num(m.p99Ms, 2)} | ${num(m.p999Ms, 2)} | ${num(m.serverCpu, 2)} | ${num(m.cpuSecPerMillion, 2)} | ${num(m.serverRssMiB, 0)} | ${notes} |`);
     }
   }

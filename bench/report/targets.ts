@@ -46,14 +46,15 @@ export function verdicts(rows: Row[]): Verdict[] {
     });
   }
   // Issue 16: deliveries that cross nodes cost at most 15 ms more at p99 than one node's, at 100k/s.
+  // Rows from before the generator told cross-node deliveries apart have only the overall p99.
   const single = find(rows, "cluster", "chat (1 node, TCP)");
   for (const r of rows.filter((r) => r.scenario === "cluster" && r !== single)) {
-    const [a, b] = [r.median.p99Ms, single?.median.p99Ms];
+    const [a, b] = [r.median.crossNodeP99Ms ?? r.median.p99Ms, single?.median.p99Ms];
     if (a === null || b === null || b === undefined) continue;
     out.push({
       scenario: "cluster",
-      target: `${r.server}: p99 ≤ one node's + 15 ms at 100k deliveries/s`,
-      measured: `p99 ${a.toFixed(1)} ms against ${b.toFixed(1)} ms (+${(a - b).toFixed(1)})`,
+      target: `${r.server}: cross-node p99 ≤ one node's p99 + 15 ms at 100k deliveries/s`,
+      measured: `${r.median.crossNodeP99Ms != null ? "cross-node " : ""}p99 ${a.toFixed(1)} ms against ${b.toFixed(1)} ms (+${(a - b).toFixed(1)})`,
       met: a - b <= 15 && r.median.deliveriesPerSec >= 95_000,
     });
   }

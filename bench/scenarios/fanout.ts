@@ -28,7 +28,7 @@ export async function runPlan(plan: LoadPlan): Promise<Row[]> {
       for (const target of plan.targets) {
         const result = await once(plan, target, clients).catch((e): RunResult => failed(String(e)));
         plan.log?.(`${plan.scenario} ${clients} clients, ${target.name} (${target.protocol}) run ${run + 1}: ` +
-          `${Math.round(result.deliveriesPerSec)} deliveries/s, p50/p99/p99.9 ${result.p50Ms?.toFixed(2)}/${result.p99Ms?.toFixed(2)}/${result.p999Ms?.toFixed(2)} ms, server CPU ${result.serverCpu?.toFixed(2)}, generator CPU ${result.generatorCpu?.toFixed(2)}${result.flagged ? " FLAGGED" : ""}${result.notes?.length ? ` (${result.notes.join("; ")})` : ""}`);
+          `${Math.round(result.deliveriesPerSec)} deliveries/s, p50/p99/p99.9 ${result.p50Ms?.toFixed(2)}/${result.p99Ms?.toFixed(2)}/${result.p999Ms?.toFixed(2)} ms, ${result.crossNodeP99Ms != null ? `cross-node p99 ${result.crossNodeP99Ms.toFixed(2)} ms, ` : ""}server CPU ${result.serverCpu?.toFixed(2)}, generator CPU ${result.generatorCpu?.toFixed(2)}${result.flagged ? " FLAGGED" : ""}${result.notes?.length ? ` (${result.notes.join("; ")})` : ""}`);
         const key = `${clients}\t${target.name}`;
         runs.set(key, [...(runs.get(key) ?? []), result]);
       }
